@@ -1,0 +1,72 @@
+package dev.warmpool.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A consistent picture of a pool at one instant: workers by template, placement and state, waiting requests,
+ * placement health, degraded templates, forecasts and raised alerts.
+ *
+ * <p>Immutable and thread-safe. Taking one costs a pass over the pool's workers: fine for monitoring, not for every
+ * lease.
+ *
+ * @param poolId the pool
+ * @param takenAt when it was taken, on the pool's clock
+ * @param templates one entry per template, in configuration order
+ * @param placements one entry per placement, in preference order
+ * @param alerts the alerts raised and not yet cleared
+ * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+ */
+public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> templates,
+    List<PlacementStatus> placements, List<Alert> alerts, long droppedEvents) {
+  /**
+   * Checks the components and copies collections.
+   *
+   * @param poolId the pool
+   * @param takenAt when it was taken, on the pool's clock
+   * @param templates one entry per template, in configuration order
+   * @param placements one entry per placement, in preference order
+   * @param alerts the alerts raised and not yet cleared
+   * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+   * @throws NullPointerException if a component is null
+   */
+  public PoolSnapshot {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(takenAt, "takenAt cannot be null");
+    templates = List.copyOf(templates);
+    placements = List.copyOf(placements);
+    alerts = List.copyOf(alerts);
+  }
+
+  /**
+   * One template's status.
+   *
+   * @param template the template's name
+   * @return its status, or empty if the pool has no such template
+   */
+  public Optional<TemplateStatus> template(String template) {
+    return templates.stream().filter(t -> t.template().equals(template)).findFirst();
+  }
+
+  /**
+   * One placement's status.
+   *
+   * @param key the placement's {@link Placement#key()}
+   * @return its status, or empty if the pool has no such placement
+   */
+  public Optional<PlacementStatus> placement(String key) {
+    return placements.stream().filter(p -> p.placement().key().equals(key)).findFirst();
+  }
+
+  /** @return worker counts summed over every template */
+  public WorkerCounts total() {
+    return templates.stream().map(TemplateStatus::total).reduce(WorkerCounts.ZERO, WorkerCounts::plus);
+  }
+
+  /** @return lease requests waiting, over every template */
+  public int waiting() {
+    return templates.stream().mapToInt(TemplateStatus::waiting).sum();
+  }
+}

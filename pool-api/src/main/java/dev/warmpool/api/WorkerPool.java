@@ -1,0 +1,89 @@
+package dev.warmpool.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A warm pool of cloud workers that leases them to jobs.
+ *
+ * <p>The pool keeps a stock of idle workers per template, grants leases from it without calling the cloud, and
+ * refills it in the background through its providers. It fails over between placements when one turns unhealthy and
+ * protects its stock when none can provision. Build one with {@code dev.warmpool.core.WorkerPools.builder()}.
+ *
+ * <p>Guarantees: a worker is held by at most one live lease; a worker that served one tenant never serves another
+ * unless its template allows sharing; a request gets a worker or fails with a {@link LeaseFailedException} that says
+ * why, never later than its maximum wait.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public interface WorkerPool extends AutoCloseable {
+
+  /** @return the pool's id; resources it creates are tagged with it */
+  String id();
+
+  /**
+   * Asks for a worker. Completes at once when an idle worker fits the request; otherwise the request waits, highest
+   * priority first and then in arrival order, until a worker is provisioned or returned.
+   *
+   * <p>The future fails with {@link LeaseTimeoutException} when the request's maximum wait passes, with
+   * {@link NoEligiblePlacementException} when no allowed placement can ever serve it, and with
+   * {@link PoolClosedException} when the pool closes. Cancelling the future withdraws the request; a worker granted
+   * at the same moment goes back to the pool.
+   *
+   * @param request what is asked for
+   * @return the lease, when granted
+   * @throws NullPointerException if request is null
+   * @throws InvalidConfigurationException if the request names a template the pool does not have, or its labels
+   *     select no template or several
+   */
+  CompletableFuture<Lease> lease(LeaseRequest request);
+
+  /**
+   * Asks for a worker and blocks the calling thread until it is granted or {@code timeout} passes on the pool's
+   * clock. The shorter of {@code timeout} and the request's maximum wait applies.
+   *
+   * @param request what is asked for
+   * @param timeout the longest wait; zero or positive
+   * @return the lease
+   * @throws LeaseTimeoutException if no worker was granted in time
+   * @throws NoEligiblePlacementException if no allowed placement can ever serve the request
+   * @throws PoolClosedException if the pool closed while waiting or before
+   * @throws WarmpoolException if the calling thread was interrupted (the interrupt flag is kept)
+   */
+  Lease acquire(LeaseRequest request, Duration timeout);
+
+  /**
+   * Takes an idle worker that fits the request if there is one, without waiting and without calling the cloud.
+   *
+   * @param request what is asked for; its maximum wait is ignored
+   * @return the lease, or empty if no idle worker fits
+   * @throws PoolClosedException if the pool is closed
+   */
+  Optional<Lease> tryLease(LeaseRequest request);
+
+  /** @return a consistent picture of the pool now */
+  PoolSnapshot snapshot();
+
+  /**
+   * Adds a listener; it receives events that happen from now on. See {@link PoolListener} for its contract.
+   *
+   * @param listener the listener
+   */
+  void addListener(PoolListener listener);
+
+  /**
+   * Removes a listener. Events already queued for it may still arrive.
+   *
+   * @param listener the listener
+   */
+  void removeListener(PoolListener listener);
+
+  /**
+   * Closes the pool: stops granting, fails waiting requests with {@link PoolClosedException}, waits for live leases
+   * up to the configured grace period, then destroys its workers (or keeps the idle ones for the next start, when so
+   * configured). Returns when that work is done or was handed to the provider; calling it again does nothing.
+   */
+  @Override
+  void close();
+}
