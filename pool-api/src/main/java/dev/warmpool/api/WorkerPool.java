@@ -80,9 +80,20 @@ public interface WorkerPool extends AutoCloseable {
   void removeListener(PoolListener listener);
 
   /**
-   * Closes the pool: stops granting, fails waiting requests with {@link PoolClosedException}, waits for live leases
-   * up to the configured grace period, then destroys its workers (or keeps the idle ones for the next start, when so
-   * configured). Returns when that work is done or was handed to the provider; calling it again does nothing.
+   * Starts closing the pool: stops granting, fails waiting requests with {@link PoolClosedException}, gives live
+   * leases the configured grace period to end, then destroys every worker (or keeps the idle ones for the next start,
+   * when so configured) and closes the providers. Calling it again returns the same future.
+   *
+   * <p>Work happens on the pool's clock: with a virtual clock, move the clock to let it finish.
+   *
+   * @return completes when every worker the pool created is destroyed or kept, and the providers are closed
+   */
+  CompletableFuture<Void> closeAsync();
+
+  /**
+   * Closes the pool as {@link #closeAsync()} does. On the pool's default (system) clock it blocks until closing is
+   * done; on a clock of your own it starts closing and returns, since only you can move that clock. Calling it again
+   * does nothing.
    */
   @Override
   void close();

@@ -1,0 +1,366 @@
+package dev.warmpool.core;
+
+import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PoolClock;
+import dev.warmpool.api.PoolListener;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.core.internal.PoolConfig;
+import dev.warmpool.core.internal.PoolEngine;
+import dev.warmpool.core.internal.SystemClock;
+import dev.warmpool.spi.ProviderContext;
+import dev.warmpool.spi.ProviderFactories;
+import dev.warmpool.spi.ProviderFactory;
+import dev.warmpool.spi.WorkerProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * Builds {@link WorkerPool}s: the one public entry to the engine.
+ *
+ * <pre>{@code
+ * WorkerPool pool = WorkerPools.builder()
+ *     .poolId("ci-eu")
+ *     .template(WorkerTemplate.builder("linux").warmTarget(10).maxTotal(50).build())
+ *     .placement(Placement.of("azure", "westeurope", "eu"))
+ *     .placement(Placement.of("azure", "northeurope", "eu").withPreference(1))
+ *     .provider("azure", Map.of("subscription", "...", "resourceGroup", "ci-workers"))
+ *     .build();
+ * }</pre>
+ */
+public final class WorkerPools {
+  private WorkerPools() {}
+
+  /**
+   * Starts a pool configuration.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures a pool. Null arguments fail at the setter; every other rule fails at {@link #build()}, whatever the
+   * call order, with an {@link InvalidConfigurationException} naming the option. Not thread-safe.
+   *
+   * <p>Defaults: the system clock with one scheduler thread; a control pass at least every 5 seconds; 10 provisions in
+   * flight per placement and template; 30 seconds of grace for live leases on close; 10 minutes per delete call;
+   * listeners called on one dedicated thread (on the pool's clock when a clock is given), with up to 10,000 events
+   * queued.
+   */
+  public static final class Builder {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    private String poolId;
+    private final List<WorkerTemplate> templates = new ArrayList<>();
+    private final List<Placement> placements = new ArrayList<>();
+    private final Map<String, WorkerProvider> providerInstances = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> providerSettings = new LinkedHashMap<>();
+    private final List<String> duplicateProviders = new ArrayList<>();
+    private final List<PoolListener> listeners = new ArrayList<>();
+    private PoolClock clock;
+    private Executor eventExecutor;
+    private int eventQueueCapacity = 10_000;
+    private Duration controlInterval = Duration.ofSeconds(5);
+    private int maxConcurrentProvisions = 10;
+    private Duration closeGracePeriod = Duration.ofSeconds(30);
+    private Duration deleteTimeout = Duration.ofMinutes(10);
+    private ClassLoader classLoader;
+
+    private Builder() {}
+
+    /**
+     * The pool's id: 1 to 40 lower-case letters, digits or '-'. Resources are tagged with it, so a pool that
+     * restarts with the same id finds its workers again. Required.
+     *
+     * @param poolId the id
+     * @return this builder
+     */
+    public Builder poolId(String poolId) {
+      this.poolId = Objects.requireNonNull(poolId, "poolId cannot be null");
+      return this;
+    }
+
+    /**
+     * Adds a template; at least one is required, with unique names.
+     *
+     * @param template the template
+     * @return this builder
+     */
+    public Builder template(WorkerTemplate template) {
+      templates.add(Objects.requireNonNull(template, "template cannot be null"));
+      return this;
+    }
+
+    /**
+     * Adds a placement; at least one is required, with unique keys, and each template needs one it allows.
+     *
+     * @param placement the placement
+     * @return this builder
+     */
+    public Builder placement(Placement placement) {
+      placements.add(Objects.requireNonNull(placement, "placement cannot be null"));
+      return this;
+    }
+
+    /**
+     * Registers a provider found by name with {@link java.util.ServiceLoader}, created at {@link #build()} with
+     * these settings.
+     *
+     * @param name the provider's name (e.g. {@code "azure"}, {@code "fake"})
+     * @param settings the provider's settings
+     * @return this builder
+     */
+    public Builder provider(String name, Map<String, String> settings) {
+      Objects.requireNonNull(name, "provider name cannot be null");
+      Objects.requireNonNull(settings, "provider settings cannot be null");
+      if (providerInstances.containsKey(name) || providerSettings.put(name, Map.copyOf(settings)) != null) {
+        duplicateProviders.add(name);
+      }
+      return this;
+    }
+
+    /**
+     * Registers a provider instance under a name. The pool closes it when the pool closes.
+     *
+     * @param name the name placements use for it
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder provider(String name, WorkerProvider provider) {
+      Objects.requireNonNull(name, "provider name cannot be null");
+      Objects.requireNonNull(provider, "provider cannot be null");
+      if (providerSettings.containsKey(name) || providerInstances.put(name, provider) != null) {
+        duplicateProviders.add(name);
+      }
+      return this;
+    }
+
+    /**
+     * The clock all of the pool's time comes from (delays, timeouts, ages, deadlines). Defaults to the system clock.
+     * Tests pass a virtual clock, e.g. backend-fake's {@code VirtualClock}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(PoolClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+      return this;
+    }
+
+    /**
+     * Adds a listener that receives events from the start.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(PoolListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener cannot be null"));
+      return this;
+    }
+
+    /**
+     * Where listeners run, one event at a time. Defaults to a dedicated daemon thread on the system clock, and to
+     * the pool's clock when a clock is given (so a virtual clock delivers events deterministically).
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder eventExecutor(Executor executor) {
+      this.eventExecutor = Objects.requireNonNull(executor, "eventExecutor cannot be null");
+      return this;
+    }
+
+    /**
+     * How many undelivered events may queue before new ones are dropped (and counted); at least 1.
+     *
+     * @param capacity the bound; 10,000 by default
+     * @return this builder
+     */
+    public Builder eventQueueCapacity(int capacity) {
+      this.eventQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * The longest time between two control passes (replenishment, recycling, lease expiry); positive. Passes also
+     * run whenever something changes.
+     *
+     * @param interval the interval; 5 seconds by default
+     * @return this builder
+     */
+    public Builder controlInterval(Duration interval) {
+      this.controlInterval = Objects.requireNonNull(interval, "controlInterval cannot be null");
+      return this;
+    }
+
+    /**
+     * The most provisions in flight at once per placement and template; at least 1.
+     *
+     * @param max the bound; 10 by default
+     * @return this builder
+     */
+    public Builder maxConcurrentProvisions(int max) {
+      this.maxConcurrentProvisions = max;
+      return this;
+    }
+
+    /**
+     * How long {@code close()} lets live leases finish before their workers are destroyed; zero or positive.
+     *
+     * @param grace the grace period; 30 seconds by default
+     * @return this builder
+     */
+    public Builder closeGracePeriod(Duration grace) {
+      this.closeGracePeriod = Objects.requireNonNull(grace, "closeGracePeriod cannot be null");
+      return this;
+    }
+
+    /**
+     * How long one deprovision call may take before it counts as failed and is tried again; positive.
+     *
+     * @param timeout the timeout; 10 minutes by default
+     * @return this builder
+     */
+    public Builder deleteTimeout(Duration timeout) {
+      this.deleteTimeout = Objects.requireNonNull(timeout, "deleteTimeout cannot be null");
+      return this;
+    }
+
+    /**
+     * Where to look for providers registered by name. Defaults to the thread's context class loader.
+     *
+     * @param loader the class loader
+     * @return this builder
+     */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "classLoader cannot be null");
+      return this;
+    }
+
+    /**
+     * Checks the configuration, creates the providers registered by name, and starts the pool: it begins filling
+     * its warm targets at once.
+     *
+     * @return the running pool
+     * @throws InvalidConfigurationException naming the first option that breaks a rule
+     */
+    public WorkerPool build() {
+      if (poolId == null) {
+        throw new InvalidConfigurationException("poolId", "poolId is required");
+      }
+      if (!ID.matcher(poolId).matches()) {
+        throw new InvalidConfigurationException("poolId", "poolId must be 1 to 40 lower-case letters, digits or '-',"
+            + " starting with a letter or digit, was \"" + poolId + "\"");
+      }
+      if (templates.isEmpty()) {
+        throw new InvalidConfigurationException("templates", "at least one template is required");
+      }
+      if (placements.isEmpty()) {
+        throw new InvalidConfigurationException("placements", "at least one placement is required");
+      }
+      if (!duplicateProviders.isEmpty()) {
+        throw new InvalidConfigurationException("providers", "provider " + duplicateProviders.get(0)
+            + " is registered twice; register each name once");
+      }
+      checkUnique(templates.stream().map(WorkerTemplate::name).toList(), "templates", "template name");
+      checkUnique(placements.stream().map(Placement::key).toList(), "placements", "placement");
+      List<String> providerNames = new ArrayList<>(providerInstances.keySet());
+      providerNames.addAll(providerSettings.keySet());
+      for (Placement p : placements) {
+        if (!providerNames.contains(p.provider())) {
+          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider \""
+              + p.provider() + "\", which is not registered; registered: " + providerNames
+              + " (register it with provider(name, settings) or provider(name, instance))");
+        }
+      }
+      for (WorkerTemplate t : templates) {
+        if (placements.stream().noneMatch(t::allows)) {
+          throw new InvalidConfigurationException("template[" + t.name() + "]", "template " + t.name()
+              + " allows geographies " + t.geographies() + " and regions " + t.regions()
+              + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
+        }
+      }
+      positive(controlInterval, "controlInterval");
+      positive(deleteTimeout, "deleteTimeout");
+      if (closeGracePeriod.isNegative()) {
+        throw new InvalidConfigurationException("closeGracePeriod", "closeGracePeriod cannot be negative, was "
+            + closeGracePeriod);
+      }
+      if (maxConcurrentProvisions < 1) {
+        throw new InvalidConfigurationException("maxConcurrentProvisions", "maxConcurrentProvisions must be between"
+            + " 1 and " + Integer.MAX_VALUE + ", was " + maxConcurrentProvisions);
+      }
+      if (eventQueueCapacity < 1) {
+        throw new InvalidConfigurationException("eventQueueCapacity", "eventQueueCapacity must be between 1 and "
+            + Integer.MAX_VALUE + ", was " + eventQueueCapacity);
+      }
+
+      SystemClock owned = clock == null ? new SystemClock(poolId) : null;
+      PoolClock c = clock != null ? clock : owned;
+      Map<String, WorkerProvider> providers = new LinkedHashMap<>(providerInstances);
+      try {
+        ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+        for (Map.Entry<String, Map<String, String>> e : providerSettings.entrySet()) {
+          ProviderFactory f = ProviderFactories.find(e.getKey(), loader);
+          providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
+              e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
+        }
+      } catch (RuntimeException e) {
+        for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {
+          if (!providerInstances.containsKey(p.getKey())) {
+            p.getValue().close();
+          }
+        }
+        if (owned != null) {
+          owned.close();
+        }
+        throw e;
+      }
+      Executor events = eventExecutor;
+      if (events == null) {
+        events = clock != null ? r -> c.schedule(Duration.ZERO, r) : daemonExecutor(poolId);
+      }
+      List<Placement> ordered = new ArrayList<>(placements);
+      ordered.sort(Comparator.comparingInt(Placement::preference).thenComparing(Placement::key));
+      return new PoolEngine(new PoolConfig(poolId, List.copyOf(templates), List.copyOf(ordered), Map.copyOf(providers),
+          c, owned, events, eventQueueCapacity, List.copyOf(listeners), controlInterval, maxConcurrentProvisions,
+          closeGracePeriod, deleteTimeout));
+    }
+
+    private static ExecutorService daemonExecutor(String poolId) {
+      return Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "warmpool-" + poolId + "-events");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    private static void checkUnique(List<String> names, String option, String what) {
+      List<String> seen = new ArrayList<>();
+      for (String n : names) {
+        if (seen.contains(n)) {
+          throw new InvalidConfigurationException(option, what + " \"" + n + "\" appears twice; each must be unique");
+        }
+        seen.add(n);
+      }
+    }
+
+    private static void positive(Duration d, String option) {
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidConfigurationException(option, option + " must be positive, was " + d);
+      }
+    }
+  }
+}

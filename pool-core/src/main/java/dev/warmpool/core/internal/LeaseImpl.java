@@ -1,0 +1,93 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A grant of one slot, identified by the slot's grant count at the time (the fencing token). */
+final class LeaseImpl implements Lease {
+  final PoolEngine engine;
+  final WorkerSlot slot;
+  final long token;
+  final String tenant;
+  final Instant grantedAt;
+  volatile Instant expiresAt;
+
+  LeaseImpl(PoolEngine engine, WorkerSlot slot, long token, String tenant, Instant grantedAt, Instant expiresAt) {
+    this.engine = engine;
+    this.slot = slot;
+    this.token = token;
+    this.tenant = tenant;
+    this.grantedAt = grantedAt;
+    this.expiresAt = expiresAt;
+  }
+
+  @Override
+  public String id() {
+    return slot.id + "." + token;
+  }
+
+  @Override
+  public Worker worker() {
+    return slot.worker;
+  }
+
+  @Override
+  public String tenant() {
+    return tenant;
+  }
+
+  @Override
+  public Instant grantedAt() {
+    return grantedAt;
+  }
+
+  @Override
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  @Override
+  public long fencingToken() {
+    return token;
+  }
+
+  @Override
+  public boolean isActive() {
+    return slot.word() == WorkerSlot.pack(token, WorkerSlot.LEASED);
+  }
+
+  @Override
+  public Instant renew(Duration duration) {
+    Objects.requireNonNull(duration, "duration cannot be null");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, was " + duration);
+    }
+    Instant next = engine.clock.now().plus(duration);
+    expiresAt = next;
+    // the engine expires a lease by CAS on the slot word after reading expiresAt; checking the word after writing
+    // the new expiry means either the engine saw the renewal or we see the expiry
+    if (!isActive()) {
+      throw new IllegalStateException("lease " + id() + " is no longer active (released, discarded, expired or lost)");
+    }
+    return next;
+  }
+
+  @Override
+  public void close() {
+    engine.release(this, false);
+  }
+
+  @Override
+  public void discard() {
+    engine.release(this, true);
+  }
+
+  @Override
+  public String toString() {
+    return "Lease[" + id() + ", tenant=" + tenant + ", " + slot.placement().key() + (isActive() ? "" : ", ended") + "]";
+  }
+}

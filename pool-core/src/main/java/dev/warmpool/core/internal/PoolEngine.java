@@ -1,0 +1,828 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.LeaseFailedException;
+import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.LeaseTimeoutException;
+import dev.warmpool.api.NoEligiblePlacementException;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PlacementStatus;
+import dev.warmpool.api.PoolClock;
+import dev.warmpool.api.PoolClosedException;
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.PoolListener;
+import dev.warmpool.api.PoolSnapshot;
+import dev.warmpool.api.TemplateStatus;
+import dev.warmpool.api.WarmpoolException;
+import dev.warmpool.api.WorkerCounts;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.spi.DeprovisionRequest;
+import dev.warmpool.spi.ProviderException;
+import dev.warmpool.spi.ProvisionRequest;
+import dev.warmpool.spi.ProvisionedWorker;
+import dev.warmpool.spi.WorkerProvider;
+import dev.warmpool.spi.WorkerTags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The warm-pool engine behind {@link WorkerPool}.
+ *
+ * <p>Design: two paths. The <em>lease path</em> runs on the caller's thread: it polls an idle worker from a shelf and
+ * claims it with one CAS on the worker's state word; release is one CAS back and a push onto a shelf. It takes no lock
+ * and calls no provider. Everything else, the <em>control path</em>, runs on a {@link SerialRunner} on the pool's
+ * clock: provisioning, deleting, expiring leases, recycling idle workers, serving waiting requests and closing. Each
+ * control pass reconciles desired state (warm targets, waiters) with actual state (a scan of the worker table), so a
+ * lost wake-up only delays work until the next pass; passes run when something wakes them and at least every
+ * control interval. The worker table ({@link #workers}) is the pool's known set: every resource the pool may have
+ * created has a slot there until its delete succeeded.
+ */
+public final class PoolEngine implements WorkerPool {
+  private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
+
+  final PoolClock clock;
+  private final PoolConfig config;
+  private final String poolId;
+  private final long generation;
+  private final String idPrefix;
+  private final Map<String, TemplateRuntime> templates = new LinkedHashMap<>();
+  private final List<PlacementRuntime> placements = new ArrayList<>();
+  private final ConcurrentHashMap<String, WorkerSlot> workers = new ConcurrentHashMap<>();
+  private final SerialRunner runner;
+  private final EventBus events;
+  private final AtomicLong workerSeq = new AtomicLong();
+  private final AtomicLong waiterSeq = new AtomicLong();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile boolean closedFlag;
+  private Instant closeDeadline;
+  private PoolClock.Scheduled timer;
+  private Instant timerAt;
+
+  /**
+   * Starts an engine; the builder has validated the configuration.
+   *
+   * @param config the configuration
+   */
+  public PoolEngine(PoolConfig config) {
+    this.config = config;
+    this.clock = config.clock();
+    this.poolId = config.poolId();
+    this.generation = clock.now().toEpochMilli();
+    this.idPrefix = "w" + Long.toString(generation, 36) + "-";
+    this.runner = new SerialRunner(clock, this::pass);
+    this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
+    config.listeners().forEach(events::add);
+    Map<String, PlacementRuntime> byKey = new HashMap<>();
+    for (Placement p : config.placements()) {
+      PlacementRuntime r = new PlacementRuntime(p, config.providers().get(p.provider()));
+      placements.add(r);
+      byKey.put(p.key(), r);
+    }
+    for (WorkerTemplate t : config.templates()) {
+      List<PlacementShelf> shelves = new ArrayList<>();
+      for (PlacementRuntime r : placements) {
+        if (t.allows(r.placement)) {
+          shelves.add(new PlacementShelf(r));
+        }
+      }
+      templates.put(t.name(), new TemplateRuntime(t, shelves));
+    }
+    runner.wake();
+  }
+
+  @Override
+  public String id() {
+    return poolId;
+  }
+
+  // ---------------------------------------------------------------- lease path
+
+  @Override
+  public CompletableFuture<Lease> lease(LeaseRequest request) {
+    TemplateRuntime t = resolve(request);
+    Instant now = clock.now();
+    if (closedFlag || closing.get()) {
+      return CompletableFuture.failedFuture(closedException(t, request, Duration.ZERO));
+    }
+    if (!t.servable(request)) {
+      return CompletableFuture.failedFuture(noPlacement(t, request));
+    }
+    String tenantKey = t.tenantKey(request.tenant());
+    if (t.waiting() == 0) {
+      Lease l = grant(t, request, tenantKey, now, Duration.ZERO);
+      if (l != null) {
+        return CompletableFuture.completedFuture(l);
+      }
+    }
+    if (request.maxWait().isZero()) {
+      return CompletableFuture.failedFuture(timeout(t, request, Duration.ZERO));
+    }
+    Waiter w = new Waiter(request, tenantKey, waiterSeq.incrementAndGet(), now);
+    w.timeout = clock.schedule(request.maxWait(), () -> expireWaiter(t, w));
+    t.enqueue(w);
+    w.future.whenComplete((l, e) -> {
+      if (e instanceof CancellationException) {
+        t.remove(w);
+      }
+      PoolClock.Scheduled s = w.timeout;
+      if (s != null) {
+        s.cancel();
+      }
+    });
+    if (closing.get()) {
+      // close drained the waiters before we queued: do not leave this one behind
+      if (t.remove(w)) {
+        w.future.completeExceptionally(closedException(t, request, Duration.ZERO));
+      }
+    }
+    runner.wake();
+    return w.future;
+  }
+
+  @Override
+  public Lease acquire(LeaseRequest request, Duration timeout) {
+    java.util.Objects.requireNonNull(timeout, "timeout cannot be null");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout cannot be negative, was " + timeout);
+    }
+    LeaseRequest r = timeout.compareTo(request.maxWait()) < 0 ? request.toBuilder().maxWait(timeout).build() : request;
+    CompletableFuture<Lease> f = lease(r);
+    try {
+      // the request's own timer (on the pool's clock) completes the future at its deadline; no second timer here
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(false);
+      throw new WarmpoolException("interrupted while waiting for a lease for " + r, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new WarmpoolException("lease failed", e.getCause());
+    }
+  }
+
+  @Override
+  public Optional<Lease> tryLease(LeaseRequest request) {
+    TemplateRuntime t = resolve(request);
+    if (closedFlag || closing.get()) {
+      throw closedException(t, request, Duration.ZERO);
+    }
+    return Optional.ofNullable(grant(t, request, t.tenantKey(request.tenant()), clock.now(), Duration.ZERO));
+  }
+
+  /** Claims an idle worker and makes the lease, or returns null. Runs on any thread. */
+  private LeaseImpl grant(TemplateRuntime t, LeaseRequest request, String tenantKey, Instant now, Duration waited) {
+    long[] token = new long[1];
+    WorkerSlot slot = t.claim(request, tenantKey, token);
+    if (slot == null) {
+      return null;
+    }
+    // the slot is ours (LEASED with our token) until we release it: plain field writes are safe
+    slot.uses++;
+    if (slot.tenant == null && !t.template.shareAcrossTenants()) {
+      slot.tenant = request.tenant();
+    }
+    Instant expires = request.leaseDuration().map(now::plus).orElse(null);
+    LeaseImpl lease = new LeaseImpl(this, slot, token[0], request.tenant(), now, expires);
+    slot.lease = lease;
+    if (events.active()) {
+      events.publish(new PoolEvent.LeaseGranted(poolId, now, lease.id(), slot.id, t.name(), slot.placement(),
+          request.tenant(), waited));
+    }
+    if (t.template.maxUses() == 1 || slot.shelf.isEmpty()) {
+      // the stock went down for good: let the control pass replace it
+      runner.wake();
+    }
+    return lease;
+  }
+
+  void release(LeaseImpl lease, boolean discard) {
+    WorkerSlot slot = lease.slot;
+    TemplateRuntime t = slot.template;
+    Instant now = clock.now();
+    boolean keep = !discard && mayKeep(slot, now);
+    if (!slot.endLease(lease.token, keep ? WorkerSlot.IDLE : WorkerSlot.DELETING)) {
+      return; // already released, discarded, expired or lost
+    }
+    slot.lease = null;
+    if (events.active()) {
+      events.publish(new PoolEvent.LeaseReleased(poolId, now, lease.id(), slot.id, t.name(), lease.tenant, discard));
+    }
+    if (keep) {
+      slot.idleSince = now;
+      slot.shelf.offer(slot, t.template.shareAcrossTenants() ? PlacementShelf.SHARED : slot.tenant);
+      if (t.waiting() > 0) {
+        runner.wake();
+      }
+    } else {
+      String reason = discard ? "discarded" : slot.retireOnRelease ? "drained" : "released";
+      runner.execute(() -> startDelete(slot, reason));
+    }
+  }
+
+  private boolean mayKeep(WorkerSlot slot, Instant now) {
+    WorkerTemplate t = slot.template.template;
+    if (closing.get() || slot.retireOnRelease || slot.uses >= t.maxUses()) {
+      return false;
+    }
+    Optional<Duration> maxAge = t.maxAge();
+    return maxAge.isEmpty() || now.isBefore(slot.readyAt.plus(maxAge.get()));
+  }
+
+  private TemplateRuntime resolve(LeaseRequest request) {
+    java.util.Objects.requireNonNull(request, "request cannot be null");
+    Optional<String> name = request.template();
+    if (name.isPresent()) {
+      TemplateRuntime t = templates.get(name.get());
+      if (t == null) {
+        throw new InvalidConfigurationException("template", "pool " + poolId + " has no template \"" + name.get()
+            + "\"; templates: " + templates.keySet());
+      }
+      return t;
+    }
+    TemplateRuntime found = null;
+    for (TemplateRuntime t : templates.values()) {
+      if (t.template.labels().entrySet().containsAll(request.labelSelector().entrySet())) {
+        if (found != null) {
+          throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
+              + " select several templates of pool " + poolId + ": " + found.name() + ", " + t.name()
+              + "; add a label that tells them apart");
+        }
+        found = t;
+      }
+    }
+    if (found == null) {
+      throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
+          + " select no template of pool " + poolId + "; templates: " + templates.keySet());
+    }
+    return found;
+  }
+
+  private void expireWaiter(TemplateRuntime t, Waiter w) {
+    if (t.remove(w)) {
+      Duration waited = Duration.between(w.since, clock.now());
+      LeaseTimeoutException e = timeout(t, w.request, waited);
+      if (w.future.completeExceptionally(e) && events.active()) {
+        events.publish(new PoolEvent.LeaseTimedOut(poolId, clock.now(), t.name(), w.request.tenant(), waited,
+            e.getMessage()));
+      }
+    }
+  }
+
+  private LeaseTimeoutException timeout(TemplateRuntime t, LeaseRequest r, Duration waited) {
+    return new LeaseTimeoutException("no worker within the maximum wait of " + r.maxWait(), poolId, t.name(),
+        r.tenant(), waited, counts(t), t.waiting(), t.lastFailure);
+  }
+
+  private NoEligiblePlacementException noPlacement(TemplateRuntime t, LeaseRequest r) {
+    List<String> offered = t.shelves.stream().map(s -> s.placement.toString()).toList();
+    return new NoEligiblePlacementException("no placement of the template is allowed by the request (geographies "
+        + r.geographies() + ", regions " + r.regions() + "; the template runs in " + offered + ")", poolId, t.name(),
+        r.tenant(), Duration.ZERO, counts(t), t.waiting(), null);
+  }
+
+  private PoolClosedException closedException(TemplateRuntime t, LeaseRequest r, Duration waited) {
+    return new PoolClosedException("pool closed", poolId, t.name(), r.tenant(), waited, counts(t), t.waiting(),
+        t.lastFailure);
+  }
+
+  // ---------------------------------------------------------------- control path (serial runner only)
+
+  private void pass() {
+    Instant now = clock.now();
+    Instant next = now.plus(config.controlInterval());
+    for (TemplateRuntime t : templates.values()) {
+      t.tallyTotal = 0;
+      for (PlacementShelf s : t.shelves) {
+        s.tallyIdle = 0;
+      }
+    }
+    for (WorkerSlot slot : workers.values()) {
+      long w = slot.word();
+      slot.template.tallyTotal++;
+      switch (WorkerSlot.state(w)) {
+        case WorkerSlot.LEASED -> next = min(next, checkLease(slot, w, now));
+        case WorkerSlot.IDLE -> {
+          Instant due = checkIdle(slot, now);
+          if (due != null) {
+            next = min(next, due);
+            slot.shelf.tallyIdle++;
+          }
+        }
+        case WorkerSlot.DELETING -> {
+          if (!slot.deleteInFlight) {
+            if (slot.nextDeleteAt == null || !now.isBefore(slot.nextDeleteAt)) {
+              startDelete(slot, slot.deleteReason);
+            } else {
+              next = min(next, slot.nextDeleteAt);
+            }
+          }
+        }
+        default -> { }
+      }
+    }
+    if (closing.get()) {
+      next = min(next, closePass(now));
+    } else {
+      for (TemplateRuntime t : templates.values()) {
+        dispatch(t);
+        replenish(t, now);
+      }
+      for (PlacementRuntime p : placements) {
+        if (p.nextAttemptAt().isAfter(now)) {
+          next = min(next, p.nextAttemptAt());
+        }
+      }
+    }
+    if (!closedFlag) {
+      arm(next);
+    }
+  }
+
+  /** Expires a lease past its deadline; returns when to look again. */
+  private Instant checkLease(WorkerSlot slot, long word, Instant now) {
+    LeaseImpl lease = slot.lease;
+    if (lease == null || lease.token != WorkerSlot.grants(word)) {
+      return Instant.MAX; // being granted or released right now; the next pass sees it settled
+    }
+    Instant expires = lease.expiresAt;
+    if (expires == null) {
+      return Instant.MAX;
+    }
+    if (now.isBefore(expires)) {
+      return expires;
+    }
+    if (slot.endLease(lease.token, WorkerSlot.DELETING)) {
+      slot.lease = null;
+      if (events.active()) {
+        events.publish(new PoolEvent.LeaseExpired(poolId, now, lease.id(), slot.id, slot.template.name(),
+            lease.tenant));
+      }
+      startDelete(slot, "lease-expired");
+    }
+    return Instant.MAX;
+  }
+
+  /** Recycles an idle worker past its max idle time or age; returns when to look again, or null if recycled. */
+  private Instant checkIdle(WorkerSlot slot, Instant now) {
+    WorkerTemplate t = slot.template.template;
+    Instant due = Instant.MAX;
+    String reason = null;
+    if (t.maxIdleTime().isPresent()) {
+      Instant at = slot.idleSince.plus(t.maxIdleTime().get());
+      if (!now.isBefore(at)) {
+        reason = "max-idle-time";
+      }
+      due = min(due, at);
+    }
+    if (t.maxAge().isPresent()) {
+      Instant at = slot.readyAt.plus(t.maxAge().get());
+      if (!now.isBefore(at)) {
+        reason = "max-age";
+      }
+      due = min(due, at);
+    }
+    if (reason != null && slot.retireIfIdle()) {
+      slot.shelf.remove(slot);
+      startDelete(slot, reason);
+      return null;
+    }
+    return due;
+  }
+
+  /** Hands idle workers to waiting requests, in priority then arrival order. */
+  private void dispatch(TemplateRuntime t) {
+    if (t.waiting() == 0) {
+      return;
+    }
+    Instant now = clock.now();
+    for (Waiter w : t.waitersInOrder()) {
+      if (t.shelvesEmpty()) {
+        return;
+      }
+      if (w.future.isDone()) {
+        t.remove(w);
+        continue;
+      }
+      LeaseImpl lease = grant(t, w.request, w.tenantKey, now, Duration.between(w.since, now));
+      if (lease == null) {
+        continue;
+      }
+      t.remove(w);
+      if (!w.future.complete(lease)) {
+        // cancelled or timed out while we granted: the worker was never used, put it back as it was
+        WorkerSlot slot = lease.slot;
+        slot.uses--;
+        if (slot.uses == 0 && !t.template.shareAcrossTenants()) {
+          slot.tenant = null;
+        }
+        release(lease, false);
+      }
+    }
+  }
+
+  /**
+   * Starts provisions so that every waiting request has a worker coming and the warm target is met, within max
+   * total, the per-placement limit of concurrent provisions, and each placement's backoff.
+   */
+  private void replenish(TemplateRuntime t, Instant now) {
+    WorkerTemplate tpl = t.template;
+    int budget = tpl.maxTotal() - t.tallyTotal;
+    Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
+    int idleCount = 0;
+    for (PlacementShelf s : t.shelves) {
+      unclaimed.put(s, s.inFlight);
+      idleCount += s.tallyIdle;
+    }
+    // each waiter claims an in-flight provision in a placement it accepts, or needs a new one
+    List<Waiter> uncovered = new ArrayList<>();
+    if (t.waiting() > 0) {
+      for (Waiter w : t.waitersInOrder()) {
+        PlacementShelf claimed = null;
+        for (PlacementShelf s : t.shelves) {
+          if (w.request.allows(s.placement) && unclaimed.get(s) > 0) {
+            claimed = s;
+            break;
+          }
+        }
+        if (claimed != null) {
+          unclaimed.merge(claimed, -1, Integer::sum);
+        } else {
+          uncovered.add(w);
+        }
+      }
+    }
+    for (Waiter w : uncovered) {
+      if (budget <= 0) {
+        break;
+      }
+      PlacementShelf s = choose(t, w.request, now);
+      if (s != null) {
+        startProvision(t, s, now);
+        budget--;
+      }
+    }
+    int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum();
+    int warmNeeded = tpl.warmTarget() - idleCount - stillComing;
+    for (int i = 0; i < warmNeeded && budget > 0; i++) {
+      PlacementShelf s = choose(t, null, now);
+      if (s == null) {
+        break;
+      }
+      startProvision(t, s, now);
+      budget--;
+    }
+  }
+
+  private PlacementShelf choose(TemplateRuntime t, LeaseRequest request, Instant now) {
+    for (PlacementShelf s : t.shelves) {
+      if ((request == null || request.allows(s.placement)) && s.runtime.mayProvision(now)
+          && s.inFlight < config.maxConcurrentProvisions()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private void startProvision(TemplateRuntime t, PlacementShelf shelf, Instant now) {
+    String id = idPrefix + Long.toString(workerSeq.incrementAndGet(), 36);
+    WorkerSlot slot = new WorkerSlot(id, t, shelf, now);
+    workers.put(id, slot);
+    shelf.inFlight++;
+    t.tallyTotal++;
+    Map<String, String> tags = Map.of(WorkerTags.POOL, poolId, WorkerTags.WORKER, id,
+        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name());
+    Duration timeout = t.template.provisioningTimeout();
+    ProvisionRequest request = new ProvisionRequest(poolId, id, generation, t.template, shelf.placement, tags,
+        now.plus(timeout));
+    CompletableFuture<ProvisionedWorker> call = callProvider(() -> shelf.runtime.provider.provision(request));
+    PoolClock.Scheduled timer = clock.schedule(timeout, () -> runner.execute(() -> onProvisioned(slot, null,
+        ProviderException.transientFailure("ProvisioningTimeout", "provisioning took longer than " + timeout))));
+    call.whenComplete((worker, failure) -> {
+      timer.cancel();
+      runner.execute(() -> onProvisioned(slot, worker, unwrap(failure)));
+    });
+  }
+
+  private void onProvisioned(WorkerSlot slot, ProvisionedWorker worker, Throwable failure) {
+    Instant now = clock.now();
+    if (slot.state() != WorkerSlot.PROVISIONING) {
+      if (worker != null && slot.worker == null) {
+        // the answer came after we gave up on it: the resource exists, so delete it by its id, again if a delete
+        // by name already ran (it may have found nothing)
+        slot.ready(worker.resourceId(), worker.attributes(), now);
+        if (slot.state() == WorkerSlot.GONE) {
+          slot.transition(slot.word(), WorkerSlot.DELETING);
+          slot.deleteReason = "late-provision";
+          workers.put(slot.id, slot);
+          startDelete(slot, "late-provision");
+        } else {
+          slot.deleteAgain = slot.deleteInFlight;
+        }
+      }
+      return;
+    }
+    PlacementShelf shelf = slot.shelf;
+    TemplateRuntime t = slot.template;
+    shelf.inFlight--;
+    if (worker != null) {
+      shelf.runtime.onSuccess();
+      slot.ready(worker.resourceId(), worker.attributes(), now);
+      if (events.active()) {
+        events.publish(new PoolEvent.WorkerProvisioned(poolId, now, slot.id, t.name(), shelf.placement,
+            Duration.between(slot.intendedAt, now)));
+      }
+      if (closing.get()) {
+        slot.transition(slot.word(), WorkerSlot.DELETING);
+        startDelete(slot, "close");
+        return;
+      }
+      slot.transition(slot.word(), WorkerSlot.IDLE);
+      shelf.offer(slot, null);
+      dispatch(t);
+      return;
+    }
+    t.lastFailure = failure;
+    shelf.runtime.onFailure(failure, now);
+    FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    if (events.active()) {
+      events.publish(new PoolEvent.ProvisioningFailed(poolId, now, slot.id, t.name(), shelf.placement, kind,
+          failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
+    }
+    log.debug("pool {}: provisioning {} in {} failed: {}", poolId, slot.id, shelf.placement.key(), failure.toString());
+    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
+      // the request was refused before anything was created
+      slot.transition(slot.word(), WorkerSlot.GONE);
+      workers.remove(slot.id);
+    } else {
+      // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
+      slot.transition(slot.word(), WorkerSlot.DELETING);
+      startDelete(slot, "provisioning-failed");
+    }
+    runner.wake();
+  }
+
+  private void startDelete(WorkerSlot slot, String reason) {
+    if (slot.deleteInFlight) {
+      return;
+    }
+    if (slot.deleteReason == null) {
+      slot.deleteReason = reason;
+    }
+    slot.deleteInFlight = true;
+    Instant now = clock.now();
+    Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
+    DeprovisionRequest request = new DeprovisionRequest(poolId, slot.id, resourceId, slot.placement(),
+        now.plus(config.deleteTimeout()));
+    CompletableFuture<Void> call = callProvider(() -> slot.shelf.runtime.provider.deprovision(request));
+    PoolClock.Scheduled timer = clock.schedule(config.deleteTimeout(), () -> runner.execute(() -> onDeleted(slot,
+        ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than "
+            + config.deleteTimeout()))));
+    call.whenComplete((v, failure) -> {
+      timer.cancel();
+      runner.execute(() -> onDeleted(slot, unwrap(failure)));
+    });
+  }
+
+  private void onDeleted(WorkerSlot slot, Throwable failure) {
+    if (!slot.deleteInFlight) {
+      return; // a late answer to a call we already counted as timed out
+    }
+    slot.deleteInFlight = false;
+    Instant now = clock.now();
+    if (failure == null || failure instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
+      if (slot.deleteAgain) {
+        slot.deleteAgain = false;
+        startDelete(slot, slot.deleteReason);
+        return;
+      }
+      slot.transition(slot.word(), WorkerSlot.GONE);
+      workers.remove(slot.id);
+      if (slot.worker != null && events.active()) {
+        events.publish(new PoolEvent.WorkerDeprovisioned(poolId, now, slot.id, slot.template.name(),
+            slot.placement(), slot.deleteReason));
+      }
+      runner.wake();
+      return;
+    }
+    slot.deleteFailures++;
+    Duration backoff = PlacementRuntime.BACKOFF_BASE.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
+    if (backoff.compareTo(PlacementRuntime.BACKOFF_MAX) > 0) {
+      backoff = PlacementRuntime.BACKOFF_MAX;
+    }
+    if (failure instanceof ProviderException pe && pe.retryAfter().isPresent()
+        && pe.retryAfter().get().compareTo(backoff) > 0) {
+      backoff = pe.retryAfter().get();
+    }
+    slot.nextDeleteAt = now.plus(backoff);
+    FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    log.debug("pool {}: deleting {} failed ({}), next try at {}", poolId, slot.id, failure, slot.nextDeleteAt);
+    if (events.active()) {
+      events.publish(new PoolEvent.DeprovisioningFailed(poolId, now, slot.id, slot.placement(), kind,
+          String.valueOf(failure.getMessage())));
+    }
+    arm(slot.nextDeleteAt);
+  }
+
+  /** Calls the provider, turning a synchronous throw or a null future into a failed future. */
+  private static <T> CompletableFuture<T> callProvider(java.util.function.Supplier<CompletableFuture<T>> call) {
+    try {
+      CompletableFuture<T> f = call.get();
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private void arm(Instant at) {
+    if (timer != null && timerAt != null && !at.isBefore(timerAt) && timerAt.isAfter(clock.now())) {
+      return; // an earlier or equal wake-up is already set
+    }
+    if (timer != null) {
+      timer.cancel();
+    }
+    timerAt = at;
+    Duration delay = Duration.between(clock.now(), at);
+    timer = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, runner::wake);
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  // ---------------------------------------------------------------- close
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    if (closing.compareAndSet(false, true)) {
+      runner.execute(this::beginClose);
+    }
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    CompletableFuture<Void> f = closeAsync();
+    if (config.ownedClock() != null) {
+      try {
+        f.get(config.closeGracePeriod().plus(config.deleteTimeout()).plusSeconds(5).toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("pool {}: close did not finish cleanly: {}", poolId, e.toString());
+      }
+    }
+  }
+
+  private void beginClose() {
+    Instant now = clock.now();
+    closeDeadline = now.plus(config.closeGracePeriod());
+    log.info("pool {}: closing; live leases have until {}", poolId, closeDeadline);
+    for (TemplateRuntime t : templates.values()) {
+      for (Waiter w : t.drainWaiters()) {
+        w.future.completeExceptionally(closedException(t, w.request, Duration.between(w.since, now)));
+      }
+    }
+    for (WorkerSlot slot : workers.values()) {
+      if (slot.state() == WorkerSlot.LEASED) {
+        slot.retireOnRelease = true;
+      } else if (slot.retireIfIdle()) {
+        slot.shelf.remove(slot);
+        startDelete(slot, "close");
+      }
+    }
+    runner.wake();
+  }
+
+  /** One control pass while closing; returns when to look again. */
+  private Instant closePass(Instant now) {
+    boolean pastGrace = !now.isBefore(closeDeadline);
+    for (WorkerSlot slot : workers.values()) {
+      long w = slot.word();
+      int state = WorkerSlot.state(w);
+      if (state == WorkerSlot.IDLE && slot.retireIfIdle()) {
+        slot.shelf.remove(slot);
+        startDelete(slot, "close");
+      } else if (state == WorkerSlot.LEASED && pastGrace && slot.endLease(WorkerSlot.grants(w), WorkerSlot.DELETING)) {
+        LeaseImpl lease = slot.lease;
+        slot.lease = null;
+        log.warn("pool {}: lease {} still held after the close grace period; destroying its worker", poolId,
+            lease == null ? slot.id : lease.id());
+        startDelete(slot, "close");
+      }
+    }
+    if (workers.isEmpty()) {
+      finishClose();
+      return Instant.MAX;
+    }
+    return pastGrace ? Instant.MAX : closeDeadline;
+  }
+
+  private void finishClose() {
+    if (closedFlag) {
+      return;
+    }
+    closedFlag = true;
+    if (timer != null) {
+      timer.cancel();
+    }
+    runner.stop();
+    for (WorkerProvider p : config.providers().values()) {
+      try {
+        p.close();
+      } catch (Exception e) {
+        log.warn("pool {}: closing provider {} failed", poolId, p, e);
+      }
+    }
+    log.info("pool {}: closed", poolId);
+    closed.complete(null);
+    if (config.ownedClock() != null) {
+      config.ownedClock().close();
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshot and listeners
+
+  @Override
+  public PoolSnapshot snapshot() {
+    Instant now = clock.now();
+    Map<TemplateRuntime, Map<String, int[]>> counts = new HashMap<>();
+    for (WorkerSlot slot : workers.values()) {
+      int state = slot.state();
+      if (state == WorkerSlot.GONE) {
+        continue;
+      }
+      int[] c = counts.computeIfAbsent(slot.template, k -> new LinkedHashMap<>())
+          .computeIfAbsent(slot.placement().key(), k -> new int[5]);
+      switch (state) {
+        case WorkerSlot.PROVISIONING -> c[0]++;
+        case WorkerSlot.IDLE -> c[1]++;
+        case WorkerSlot.LEASED -> c[slot.retireOnRelease ? 3 : 2]++;
+        default -> c[4]++;
+      }
+    }
+    List<TemplateStatus> ts = new ArrayList<>();
+    for (TemplateRuntime t : templates.values()) {
+      Map<String, WorkerCounts> byPlacement = new LinkedHashMap<>();
+      WorkerCounts total = WorkerCounts.ZERO;
+      for (PlacementShelf s : t.shelves) {
+        int[] c = counts.getOrDefault(t, Map.of()).get(s.placement.key());
+        WorkerCounts wc = c == null ? WorkerCounts.ZERO : new WorkerCounts(c[0], c[1], c[2], c[3], c[4]);
+        byPlacement.put(s.placement.key(), wc);
+        total = total.plus(wc);
+      }
+      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), false, Optional.empty()));
+    }
+    List<PlacementStatus> ps = placements.stream().map(p -> p.status(now)).toList();
+    return new PoolSnapshot(poolId, now, ts, ps, List.of(), events.dropped());
+  }
+
+  private WorkerCounts counts(TemplateRuntime t) {
+    return snapshot().template(t.name()).map(TemplateStatus::total).orElse(WorkerCounts.ZERO);
+  }
+
+  @Override
+  public void addListener(PoolListener listener) {
+    events.add(java.util.Objects.requireNonNull(listener, "listener cannot be null"));
+  }
+
+  @Override
+  public void removeListener(PoolListener listener) {
+    events.remove(java.util.Objects.requireNonNull(listener, "listener cannot be null"));
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerPool[" + poolId + ", " + snapshot().total() + "]";
+  }
+}
