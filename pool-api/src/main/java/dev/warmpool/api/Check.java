@@ -68,6 +68,12 @@ final class Check {
     return Map.copyOf(map);
   }
 
+  static <T> Set<T> setOf(Set<T> set, String option) {
+    notNull(set, option);
+    set.forEach(e -> notNull(e, option + " element"));
+    return Set.copyOf(set);
+  }
+
   static Set<String> names(Set<String> set, String option) {
     notNull(set, option);
     set.forEach(s -> name(s, option + " element"));

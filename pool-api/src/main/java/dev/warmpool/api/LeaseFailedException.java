@@ -37,6 +37,7 @@ public abstract sealed class LeaseFailedException extends WarmpoolException
 
   private static String message(String what, String poolId, String template, String tenant, Duration waited,
       WorkerCounts counts, int waiting, Throwable lastFailure) {
+    Objects.requireNonNull(waited, "waited cannot be null");
     return "pool " + poolId + ": " + what + " (template " + template + ", tenant " + tenant + ", waited "
         + format(waited) + "; " + counts + ", waiting=" + waiting + ")"
         + (lastFailure == null ? "" : "; last provisioning failure: " + lastFailure.getMessage());

@@ -188,7 +188,7 @@ public final class LeaseRequest {
      * @return this builder
      */
     public Builder geographies(Set<String> geographies) {
-      this.geographies = Set.copyOf(Check.notNull(geographies, "geographies"));
+      this.geographies = Check.setOf(geographies, "geographies");
       return this;
     }
 
@@ -199,7 +199,7 @@ public final class LeaseRequest {
      * @return this builder
      */
     public Builder regions(Set<String> regions) {
-      this.regions = Set.copyOf(Check.notNull(regions, "regions"));
+      this.regions = Check.setOf(regions, "regions");
       return this;
     }
 

@@ -35,9 +35,9 @@ public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> 
   public PoolSnapshot {
     Objects.requireNonNull(poolId, "poolId cannot be null");
     Objects.requireNonNull(takenAt, "takenAt cannot be null");
-    templates = List.copyOf(templates);
-    placements = List.copyOf(placements);
-    alerts = List.copyOf(alerts);
+    templates = List.copyOf(Objects.requireNonNull(templates, "templates cannot be null"));
+    placements = List.copyOf(Objects.requireNonNull(placements, "placements cannot be null"));
+    alerts = List.copyOf(Objects.requireNonNull(alerts, "alerts cannot be null"));
   }
 
   /**

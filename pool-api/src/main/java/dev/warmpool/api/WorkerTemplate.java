@@ -372,7 +372,7 @@ public final class WorkerTemplate {
      * @return this builder
      */
     public Builder geographies(Set<String> geographies) {
-      this.geographies = Set.copyOf(Check.notNull(geographies, "geographies"));
+      this.geographies = Check.setOf(geographies, "geographies");
       return this;
     }
 
@@ -383,7 +383,7 @@ public final class WorkerTemplate {
      * @return this builder
      */
     public Builder regions(Set<String> regions) {
-      this.regions = Set.copyOf(Check.notNull(regions, "regions"));
+      this.regions = Check.setOf(regions, "regions");
       return this;
     }
 

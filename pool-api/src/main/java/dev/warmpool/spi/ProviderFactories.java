@@ -48,7 +48,8 @@ public final class ProviderFactories {
         ProviderFactory f = p.get();
         byName.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(f);
       } catch (ServiceConfigurationError | RuntimeException e) {
-        broken.add(p.type().getName() + ": " + e.getMessage());
+        // a ServiceConfigurationError only says "could not be instantiated": the cause says why
+        broken.add(p.type().getName() + ": " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
       }
     }
     List<ProviderFactory> found = byName.getOrDefault(name, List.of());
