@@ -1,0 +1,109 @@
+package dev.warmpool.core;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.VirtualClock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ConfigurationTest {
+  private final VirtualClock clock = new VirtualClock();
+  private final TestProvider provider = new TestProvider(clock, Duration.ofMinutes(1));
+
+  private WorkerPools.Builder valid() {
+    return WorkerPools.builder().poolId("p1").clock(clock)
+        .template(WorkerTemplate.builder("linux").warmTarget(1).build())
+        .placement(Placement.of("cloud", "westeurope", "eu"))
+        .provider("cloud", provider);
+  }
+
+  private void assertInvalid(UnaryOperator<WorkerPools.Builder> change, String option, String message) {
+    assertThatThrownBy(() -> change.apply(valid()).build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining(message)
+        .extracting(e -> ((InvalidConfigurationException) e).option()).isEqualTo(option);
+  }
+
+  @Test
+  void aPoolIdIsRequired() {
+    assertThatThrownBy(() -> WorkerPools.builder().build()).isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("poolId is required");
+  }
+
+  @Test
+  void aPoolIdMustBeUsableInResourceTags() {
+    assertInvalid(b -> b.poolId("Bad Id"), "poolId", "poolId must be 1 to 40 lower-case letters, digits or '-'");
+  }
+
+  @Test
+  void aWarmTargetAboveMaxTotalFailsWhenTheTemplateIsBuilt() {
+    assertThatThrownBy(() -> WorkerTemplate.builder("linux").warmTarget(12).maxTotal(10).build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("template[linux].warmTarget must be between 0 and maxTotal (10), was 12");
+  }
+
+  @Test
+  void negativeDurationsAreRefused() {
+    assertInvalid(b -> b.controlInterval(Duration.ofSeconds(-1)), "controlInterval",
+        "controlInterval must be positive, was PT-1S");
+    assertInvalid(b -> b.deleteTimeout(Duration.ZERO), "deleteTimeout", "deleteTimeout must be positive, was PT0S");
+    assertInvalid(b -> b.closeGracePeriod(Duration.ofMinutes(-1)), "closeGracePeriod",
+        "closeGracePeriod cannot be negative, was PT-1M");
+  }
+
+  @Test
+  void limitsMustBeAtLeastOne() {
+    assertInvalid(b -> b.maxConcurrentProvisions(0), "maxConcurrentProvisions",
+        "maxConcurrentProvisions must be between 1 and 2147483647, was 0");
+    assertInvalid(b -> b.eventQueueCapacity(0), "eventQueueCapacity",
+        "eventQueueCapacity must be between 1 and 2147483647, was 0");
+  }
+
+  @Test
+  void anUnknownProviderNameFailsWithTheNamesThatAreKnown() {
+    assertInvalid(b -> b.provider("nimbus", Map.of()), "provider", "provider \"nimbus\" not found; available: [");
+  }
+
+  @Test
+  void aPlacementMustNameARegisteredProvider() {
+    assertInvalid(b -> b.placement(Placement.of("other", "eastus", "us")), "placements",
+        "placement other/eastus names provider \"other\", which is not registered; registered: [cloud]");
+  }
+
+  @Test
+  void aTemplateThatNoPlacementCanServeIsRefused() {
+    assertInvalid(b -> b.template(WorkerTemplate.builder("gpu").geographies(Set.of("us")).build()), "template[gpu]",
+        "template gpu allows geographies [us] and regions [] but no placement is there");
+  }
+
+  @Test
+  void namesMustBeUnique() {
+    assertInvalid(b -> b.template(WorkerTemplate.builder("linux").build()), "templates",
+        "template name \"linux\" appears twice");
+    assertInvalid(b -> b.placement(Placement.of("cloud", "westeurope", "eu").withPreference(3)), "placements",
+        "placement \"cloud/westeurope\" appears twice");
+    assertInvalid(b -> b.provider("cloud", Map.of()), "providers", "provider cloud is registered twice");
+  }
+
+  @Test
+  void somethingMustBeConfigured() {
+    assertThatThrownBy(() -> WorkerPools.builder().poolId("p").build())
+        .hasMessage("at least one template is required");
+    assertThatThrownBy(() -> WorkerPools.builder().poolId("p").template(WorkerTemplate.builder("t").build()).build())
+        .hasMessage("at least one placement is required");
+  }
+
+  @Test
+  void nullFailsAtTheSetter() {
+    assertThatThrownBy(() -> WorkerPools.builder().clock(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("clock cannot be null");
+    assertThatThrownBy(() -> WorkerPools.builder().template(null)).hasMessage("template cannot be null");
+    assertThatThrownBy(() -> WorkerPools.builder().controlInterval(null)).hasMessage("controlInterval cannot be null");
+  }
+}
