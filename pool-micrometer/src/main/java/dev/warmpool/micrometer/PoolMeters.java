@@ -132,9 +132,8 @@ final class PoolMeters {
   // ---- events ----------------------------------------------------------------------------------------------------
 
   private void onEvent(PoolEvent event) {
-    if (closed) {
-      return; // the pool may still deliver events that were queued before removeListener
-    }
+    // No early return when closed: the pool may still deliver events queued before removeListener, and every path
+    // that registers a meter checks `closed` under the lock, which is what keeps a late event from leaking a meter.
     // Most frequent first. A plain instanceof chain: pattern switch is not in Java 17.
     if (event instanceof LeaseGranted e) {
       seen(e.template(), e.placement());
@@ -391,9 +390,7 @@ final class PoolMeters {
     }
     // Two threads may both refresh at once: both snapshots are valid and the later write wins, which is harmless.
     memo = new Memo(snapshot, now);
-    if (!closed) {
-      discover(snapshot);
-    }
+    discover(snapshot); // registers nothing once closed (checked under the lock)
     return snapshot;
   }
 

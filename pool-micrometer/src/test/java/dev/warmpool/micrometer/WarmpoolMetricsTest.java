@@ -38,6 +38,7 @@ import dev.warmpool.api.PoolSnapshot;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Tag;
@@ -56,6 +57,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -342,6 +347,65 @@ class WarmpoolMetricsTest {
     ScriptedPool.deliverLate(listener,
         new WorkerProvisioned("ci", T0, "w-7", "windows", NORTH, Duration.ofMinutes(3)));
     assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void aGaugeReadAfterCloseRegistersNothingForWhatTheSnapshotShows() {
+    WarmpoolMetrics metrics = new WarmpoolMetrics(pool);
+    metrics.bindTo(registry);
+    Gauge idle = registry.get("warmpool.workers").tags("state", "idle").gauge();
+    metrics.close();
+    pool.setSnapshot(snapshot(List.of(template("gpu", Map.of(NORTH.key(), WorkerCounts.ZERO), 0, false,
+        Optional.empty())), List.of(placement(NORTH, PlacementState.OPEN)), 0, 0));
+    clock.add(Duration.ofSeconds(15));
+
+    assertThat(idle.value()).isNaN(); // a registry that still held the gauge reads it once more
+
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void closingWhileEventsAndScrapesRaceLeavesNoMeterBehind() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 30; round++) {
+        SimpleMeterRegistry racing = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
+        ScriptedPool racingPool = new ScriptedPool("ci", pool.snapshot());
+        WarmpoolMetrics metrics = WarmpoolMetrics.builder(racingPool).snapshotMaxAge(Duration.ZERO).build();
+        metrics.bindTo(racing);
+        PoolListener listener = racingPool.listeners().get(0);
+        CountDownLatch go = new CountDownLatch(1);
+        Future<?> events = threads.submit(() -> {
+          go.await();
+          for (int i = 0; i < 300; i++) {
+            // delivered straight to the listener: a pool may deliver queued events after removeListener
+            ScriptedPool.deliverLate(listener, new WorkerProvisioned("ci", T0, "w-" + i, "t-" + i,
+                Placement.of("azure", "region-" + i, "eu"), Duration.ofSeconds(i)));
+          }
+          return null;
+        });
+        Future<?> scrapes = threads.submit(() -> {
+          go.await();
+          for (int i = 0; i < 100; i++) {
+            racingPool.setSnapshot(snapshot(List.of(template("s-" + i, Map.of(), 0, false, Optional.empty())),
+                List.of(), 0, 0));
+            for (Meter meter : racing.getMeters()) {
+              meter.measure().forEach(m -> m.getValue());
+            }
+          }
+          return null;
+        });
+        go.countDown();
+        metrics.close();
+        events.get(10, TimeUnit.SECONDS);
+        scrapes.get(10, TimeUnit.SECONDS);
+
+        assertThat(racing.getMeters()).as("round %d", round).isEmpty();
+        assertThat(racingPool.listeners()).isEmpty();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
