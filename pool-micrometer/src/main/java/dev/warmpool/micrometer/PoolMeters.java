@@ -376,7 +376,7 @@ final class PoolMeters {
    * The pool's snapshot, taken at most once per {@code snapshotMaxAge} on the registry's clock; null if the pool
    * cannot give one (it is closed).
    */
-  PoolSnapshot snapshot() {
+  private PoolSnapshot snapshot() {
     long now = clock.monotonicTime();
     Memo m = memo;
     if (m != null && now - m.takenAtNanos < snapshotMaxAgeNanos) {

@@ -451,6 +451,28 @@ class WarmpoolMetricsTest {
   }
 
   @Test
+  void twoPoolsInOneRegistryKeepTheirMetersApart() {
+    ScriptedPool other = new ScriptedPool("batch", pool.snapshot());
+    WarmpoolMetrics ours = new WarmpoolMetrics(pool);
+    WarmpoolMetrics theirs = new WarmpoolMetrics(other);
+    ours.bindTo(registry);
+    theirs.bindTo(registry);
+
+    pool.fire(new LeaseExpired("ci", T0, "l-1", "w-1", LINUX, "acme"));
+    other.fire(new LeaseExpired("batch", T0, "l-1", "w-1", LINUX, "acme"),
+        new LeaseExpired("batch", T0, "l-2", "w-2", LINUX, "acme"));
+
+    assertThat(registry.get("warmpool.leases.expired").tag("pool", "ci").counter().count()).isEqualTo(1);
+    assertThat(registry.get("warmpool.leases.expired").tag("pool", "batch").counter().count()).isEqualTo(2);
+
+    ours.close();
+
+    assertThat(registry.getMeters()).isNotEmpty()
+        .allSatisfy(m -> assertThat(m.getId().getTag("pool")).isEqualTo("batch"));
+    assertThat(registry.get("warmpool.workers").tags("pool", "batch", "state", "idle").gauge().value()).isEqualTo(2);
+  }
+
+  @Test
   void extraTagsAreOnEveryMeter() {
     WarmpoolMetrics.builder(pool).tag("app", "deployer").tags(Tags.of("cluster", "eu-1")).build()
         .bindTo(registry);
