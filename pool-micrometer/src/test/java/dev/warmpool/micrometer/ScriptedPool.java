@@ -99,4 +99,10 @@ final class ScriptedPool implements WorkerPool {
   public void close() {
     closed = true;
   }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> closeAsync() {
+    close();
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
 }
