@@ -6,6 +6,7 @@ import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.core.internal.HealthPolicy;
 import dev.warmpool.core.internal.PoolConfig;
 import dev.warmpool.core.internal.PoolEngine;
 import dev.warmpool.core.internal.SystemClock;
@@ -77,8 +78,148 @@ public final class WorkerPools {
     private Duration closeGracePeriod = Duration.ofSeconds(30);
     private Duration deleteTimeout = Duration.ofMinutes(10);
     private ClassLoader classLoader;
+    private final HealthPolicy d = HealthPolicy.DEFAULTS;
+    private boolean failover = d.failover();
+    private boolean degradedMode = d.degradedMode();
+    private Duration failureWindow = d.failureWindow();
+    private int minCalls = d.minCalls();
+    private double failureRate = d.failureRate();
+    private Duration openCooldown = d.openCooldown();
+    private Duration maxOpenCooldown = d.maxOpenCooldown();
+    private Duration probeAcceptance = d.probeAcceptance();
+    private int probesToClose = d.probesToClose();
+    private Duration capacityCooldown = d.capacityCooldown();
+    private Duration throttleDefault = d.throttleDefault();
+    private int maxAttempts = d.maxAttempts();
+    private Duration retryDelay = d.retryDelay();
+    private Duration maxRetryDelay = d.maxRetryDelay();
+    private long seed = d.seed();
 
     private Builder() {}
+
+    /**
+     * Whether a template's warm stock moves to the next healthy placement of its home geography when its placement
+     * turns unhealthy, and back when it recovers. On by default; off keeps every template on its preferred placement
+     * whatever happens (the naive pool of the seed incident).
+     *
+     * @param failover true to fail over
+     * @return this builder
+     */
+    public Builder failover(boolean failover) {
+      this.failover = failover;
+      return this;
+    }
+
+    /**
+     * Whether the pool protects its stock while no placement of a template's home geography can provision it: idle
+     * workers are kept past max age and max idle time, returned workers are reused where the template allows it
+     * ({@link WorkerTemplate#reuseWhenDegraded()}), and waiting requests are served by fair shares between tenants.
+     * On by default.
+     *
+     * @param degradedMode true to protect the stock
+     * @return this builder
+     */
+    public Builder degradedMode(boolean degradedMode) {
+      this.degradedMode = degradedMode;
+      return this;
+    }
+
+    /**
+     * When a placement turns unhealthy: with at least {@code minCalls} provider calls in the last {@code window},
+     * a share of failed calls at or above {@code failureRate}. Only control-plane failures (5xx, timeouts) count.
+     * Defaults: 3 calls, 0.5, 10 minutes.
+     *
+     * @param minCalls at least 1
+     * @param failureRate above 0 and at most 1
+     * @param window positive
+     * @return this builder
+     */
+    public Builder placementHealth(int minCalls, double failureRate, Duration window) {
+      this.minCalls = minCalls;
+      this.failureRate = failureRate;
+      this.failureWindow = Objects.requireNonNull(window, "window cannot be null");
+      return this;
+    }
+
+    /**
+     * How long an unhealthy placement rests before it is probed: {@code initial} the first time, doubling each time
+     * it fails again soon after, up to {@code max}. Defaults: 2 and 10 minutes.
+     *
+     * @param initial positive
+     * @param max at least {@code initial}
+     * @return this builder
+     */
+    public Builder openCooldown(Duration initial, Duration max) {
+      this.openCooldown = Objects.requireNonNull(initial, "initial cannot be null");
+      this.maxOpenCooldown = Objects.requireNonNull(max, "max cannot be null");
+      return this;
+    }
+
+    /**
+     * How a half-open placement proves itself: {@code probes} probe provisions that each completed, or ran for
+     * {@code acceptance} without failing (control-plane failures come back within seconds; a provision still
+     * running after that was accepted). Defaults: 2 probes, 2 minutes.
+     *
+     * @param probes at least 1
+     * @param acceptance positive
+     * @return this builder
+     */
+    public Builder probes(int probes, Duration acceptance) {
+      this.probesToClose = probes;
+      this.probeAcceptance = Objects.requireNonNull(acceptance, "acceptance cannot be null");
+      return this;
+    }
+
+    /**
+     * How long a (placement, size) pair rests after a capacity error; other sizes and placements are unaffected.
+     *
+     * @param cooldown positive; 15 minutes by default
+     * @return this builder
+     */
+    public Builder capacityCooldown(Duration cooldown) {
+      this.capacityCooldown = Objects.requireNonNull(cooldown, "capacityCooldown cannot be null");
+      return this;
+    }
+
+    /**
+     * How long writes to a placement pause after a throttle that named no retry-after.
+     *
+     * @param pause positive; 30 seconds by default
+     * @return this builder
+     */
+    public Builder throttlePause(Duration pause) {
+      this.throttleDefault = Objects.requireNonNull(pause, "throttlePause cannot be null");
+      return this;
+    }
+
+    /**
+     * Per-call retries of a provision: up to {@code maxAttempts} calls (counting the first) for TRANSIENT failures,
+     * {@code delay} before the first retry, doubling up to {@code maxDelay}, with jitter. Throttles, capacity errors
+     * and invalid requests are never retried in place. Defaults: 3 attempts, 5 and 40 seconds. Backends must not
+     * retry mutations themselves (see {@link WorkerProvider}).
+     *
+     * @param maxAttempts at least 1
+     * @param delay positive
+     * @param maxDelay at least {@code delay}
+     * @return this builder
+     */
+    public Builder retries(int maxAttempts, Duration delay, Duration maxDelay) {
+      this.maxAttempts = maxAttempts;
+      this.retryDelay = Objects.requireNonNull(delay, "delay cannot be null");
+      this.maxRetryDelay = Objects.requireNonNull(maxDelay, "maxDelay cannot be null");
+      return this;
+    }
+
+    /**
+     * The seed of the retry jitter, so that a simulation on a virtual clock replays the same way every time.
+     *
+     * @param seed any value
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
 
     /**
      * The pool's id: 1 to 40 lower-case letters, digits or '-'. Resources are tagged with it, so a pool that
@@ -302,6 +443,36 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("maxConcurrentProvisions", "maxConcurrentProvisions must be between"
             + " 1 and " + Integer.MAX_VALUE + ", was " + maxConcurrentProvisions);
       }
+      if (minCalls < 1) {
+        throw new InvalidConfigurationException("placementHealth.minCalls", "placementHealth.minCalls must be between"
+            + " 1 and " + Integer.MAX_VALUE + ", was " + minCalls);
+      }
+      if (!(failureRate > 0 && failureRate <= 1)) {
+        throw new InvalidConfigurationException("placementHealth.failureRate", "placementHealth.failureRate must be"
+            + " above 0 and at most 1, was " + failureRate);
+      }
+      positive(failureWindow, "placementHealth.window");
+      positive(openCooldown, "openCooldown.initial");
+      if (maxOpenCooldown.compareTo(openCooldown) < 0) {
+        throw new InvalidConfigurationException("openCooldown.max", "openCooldown.max must be at least"
+            + " openCooldown.initial (" + openCooldown + "), was " + maxOpenCooldown);
+      }
+      if (probesToClose < 1) {
+        throw new InvalidConfigurationException("probes.probes", "probes.probes must be between 1 and "
+            + Integer.MAX_VALUE + ", was " + probesToClose);
+      }
+      positive(probeAcceptance, "probes.acceptance");
+      positive(capacityCooldown, "capacityCooldown");
+      positive(throttleDefault, "throttlePause");
+      if (maxAttempts < 1) {
+        throw new InvalidConfigurationException("retries.maxAttempts", "retries.maxAttempts must be between 1 and "
+            + Integer.MAX_VALUE + ", was " + maxAttempts);
+      }
+      positive(retryDelay, "retries.delay");
+      if (maxRetryDelay.compareTo(retryDelay) < 0) {
+        throw new InvalidConfigurationException("retries.maxDelay", "retries.maxDelay must be at least retries.delay ("
+            + retryDelay + "), was " + maxRetryDelay);
+      }
       if (eventQueueCapacity < 1) {
         throw new InvalidConfigurationException("eventQueueCapacity", "eventQueueCapacity must be between 1 and "
             + Integer.MAX_VALUE + ", was " + eventQueueCapacity);
@@ -336,7 +507,9 @@ public final class WorkerPools {
       ordered.sort(Comparator.comparingInt(Placement::preference).thenComparing(Placement::key));
       return new PoolEngine(new PoolConfig(poolId, List.copyOf(templates), List.copyOf(ordered), Map.copyOf(providers),
           c, owned, events, eventQueueCapacity, List.copyOf(listeners), controlInterval, maxConcurrentProvisions,
-          closeGracePeriod, deleteTimeout));
+          closeGracePeriod, deleteTimeout, new HealthPolicy(failover, degradedMode, failureWindow, minCalls,
+          failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
+          throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed)));
     }
 
     private static ExecutorService daemonExecutor(String poolId) {

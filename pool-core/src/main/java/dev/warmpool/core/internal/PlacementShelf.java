@@ -18,7 +18,7 @@ final class PlacementShelf {
   static final String SHARED = "*";
 
   final Placement placement;
-  final PlacementRuntime runtime;
+  final PlacementHealth health;
   private final Deque<WorkerSlot> fresh = new ConcurrentLinkedDeque<>();
   private final ConcurrentHashMap<String, Deque<WorkerSlot>> used = new ConcurrentHashMap<>();
   /** Engine-only: provisions in flight here for this template. */
@@ -26,9 +26,9 @@ final class PlacementShelf {
   /** Engine-only: idle workers counted by the current control pass. */
   int tallyIdle;
 
-  PlacementShelf(PlacementRuntime runtime) {
-    this.placement = runtime.placement;
-    this.runtime = runtime;
+  PlacementShelf(PlacementHealth health) {
+    this.placement = health.placement;
+    this.health = health;
   }
 
   void offer(WorkerSlot slot, String tenantKey) {

@@ -26,8 +26,9 @@ import java.util.concurrent.Executor;
  * @param maxConcurrentProvisions provisions in flight per placement and template
  * @param closeGracePeriod how long close waits for live leases
  * @param deleteTimeout how long one deprovision call may take
+ * @param health placement health, failover, degraded mode and retries
  */
 public record PoolConfig(String poolId, List<WorkerTemplate> templates, List<Placement> placements,
     Map<String, WorkerProvider> providers, PoolClock clock, SystemClock ownedClock, Executor eventExecutor,
     int eventQueueCapacity, List<PoolListener> listeners, Duration controlInterval, int maxConcurrentProvisions,
-    Duration closeGracePeriod, Duration deleteTimeout) {}
+    Duration closeGracePeriod, Duration deleteTimeout, HealthPolicy health) {}

@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PoolEngine implements WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
+  private static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
+  private static final Duration DELETE_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
 
   final PoolClock clock;
   private final PoolConfig config;
@@ -66,7 +69,10 @@ public final class PoolEngine implements WorkerPool {
   private final long generation;
   private final String idPrefix;
   private final Map<String, TemplateRuntime> templates = new LinkedHashMap<>();
-  private final List<PlacementRuntime> placements = new ArrayList<>();
+  private final List<PlacementHealth> placements = new ArrayList<>();
+  private final HealthPolicy policy;
+  private final ClockScheduler retryScheduler;
+  private final java.util.Random jitter;
   private final ConcurrentHashMap<String, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final SerialRunner runner;
   private final EventBus events;
@@ -93,15 +99,15 @@ public final class PoolEngine implements WorkerPool {
     this.runner = new SerialRunner(clock, this::pass);
     this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
     config.listeners().forEach(events::add);
-    Map<String, PlacementRuntime> byKey = new HashMap<>();
+    this.policy = config.health();
+    this.retryScheduler = new ClockScheduler(clock);
+    this.jitter = new java.util.Random(policy.seed());
     for (Placement p : config.placements()) {
-      PlacementRuntime r = new PlacementRuntime(p, config.providers().get(p.provider()));
-      placements.add(r);
-      byKey.put(p.key(), r);
+      placements.add(new PlacementHealth(p, config.providers().get(p.provider()), policy, clock));
     }
     for (WorkerTemplate t : config.templates()) {
       List<PlacementShelf> shelves = new ArrayList<>();
-      for (PlacementRuntime r : placements) {
+      for (PlacementHealth r : placements) {
         if (t.allows(r.placement)) {
           shelves.add(new PlacementShelf(r));
         }
@@ -244,11 +250,16 @@ public final class PoolEngine implements WorkerPool {
 
   private boolean mayKeep(WorkerSlot slot, Instant now) {
     WorkerTemplate t = slot.template.template;
-    if (closing.get() || slot.retireOnRelease || slot.uses >= t.maxUses()) {
+    if (closing.get() || slot.retireOnRelease) {
+      return false;
+    }
+    // while nothing can be provisioned, a healthy worker is worth more than the rules that recycle it
+    boolean protect = slot.template.degraded && policy.degradedMode();
+    if (slot.uses >= t.maxUses() && !(protect && t.reuseWhenDegraded())) {
       return false;
     }
     Optional<Duration> maxAge = t.maxAge();
-    return maxAge.isEmpty() || now.isBefore(slot.readyAt.plus(maxAge.get()));
+    return protect || maxAge.isEmpty() || now.isBefore(slot.readyAt.plus(maxAge.get()));
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {
@@ -313,8 +324,24 @@ public final class PoolEngine implements WorkerPool {
   private void pass() {
     Instant now = clock.now();
     Instant next = now.plus(config.controlInterval());
+    for (PlacementHealth h : placements) {
+      boolean wasOpen = h.state() == dev.warmpool.api.PlacementState.OPEN;
+      next = min(next, h.tick(now));
+      if (wasOpen && h.state() == dev.warmpool.api.PlacementState.HALF_OPEN) {
+        log.info("pool {}: placement {} half-open: probing", poolId, h.placement.key());
+        if (events.active()) {
+          events.publish(new PoolEvent.PlacementHalfOpened(poolId, now, h.placement));
+        }
+      }
+      if (h.throttled(now)) {
+        next = min(next, h.throttledUntil());
+      }
+    }
+    boolean anyDegraded = false;
     for (TemplateRuntime t : templates.values()) {
       t.tallyTotal = 0;
+      t.leasedByTenant.clear();
+      anyDegraded |= t.degraded;
       for (PlacementShelf s : t.shelves) {
         s.tallyIdle = 0;
       }
@@ -323,7 +350,13 @@ public final class PoolEngine implements WorkerPool {
       long w = slot.word();
       slot.template.tallyTotal++;
       switch (WorkerSlot.state(w)) {
-        case WorkerSlot.LEASED -> next = min(next, checkLease(slot, w, now));
+        case WorkerSlot.LEASED -> {
+          next = min(next, checkLease(slot, w, now));
+          LeaseImpl lease = slot.lease;
+          if (anyDegraded && lease != null) {
+            slot.template.leasedByTenant.merge(lease.tenant, 1, Integer::sum);
+          }
+        }
         case WorkerSlot.IDLE -> {
           Instant due = checkIdle(slot, now);
           if (due != null) {
@@ -347,13 +380,9 @@ public final class PoolEngine implements WorkerPool {
       next = min(next, closePass(now));
     } else {
       for (TemplateRuntime t : templates.values()) {
+        updateActive(t, now);
         dispatch(t);
         replenish(t, now);
-      }
-      for (PlacementRuntime p : placements) {
-        if (p.nextAttemptAt().isAfter(now)) {
-          next = min(next, p.nextAttemptAt());
-        }
       }
     }
     if (!closedFlag) {
@@ -404,6 +433,9 @@ public final class PoolEngine implements WorkerPool {
       }
       due = min(due, at);
     }
+    if (reason != null && slot.template.degraded && policy.degradedMode()) {
+      return now.plus(config.controlInterval()); // kept past its limits while nothing can be provisioned
+    }
     if (reason != null && slot.retireIfIdle()) {
       slot.shelf.remove(slot);
       startDelete(slot, reason);
@@ -418,7 +450,16 @@ public final class PoolEngine implements WorkerPool {
       return;
     }
     Instant now = clock.now();
-    for (Waiter w : t.waitersInOrder()) {
+    List<Waiter> order = t.waitersInOrder();
+    boolean fair = t.degraded && policy.degradedMode();
+    if (fair) {
+      // fair shares: among equal priorities, the tenant holding the fewest workers goes first
+      order.sort(java.util.Comparator.comparingInt((Waiter w) -> -w.request.priority())
+          .thenComparingInt(w -> t.leasedByTenant.getOrDefault(w.request.tenant(), 0))
+          .thenComparingLong(w -> w.seq));
+    }
+    for (int i = 0; i < order.size(); i++) {
+      Waiter w = order.get(i);
       if (t.shelvesEmpty()) {
         return;
       }
@@ -431,6 +472,14 @@ public final class PoolEngine implements WorkerPool {
         continue;
       }
       t.remove(w);
+      if (fair) {
+        t.leasedByTenant.merge(w.request.tenant(), 1, Integer::sum);
+        // re-sort the rest: this tenant now holds one more
+        List<Waiter> rest = order.subList(i + 1, order.size());
+        rest.sort(java.util.Comparator.comparingInt((Waiter x) -> -x.request.priority())
+            .thenComparingInt(x -> t.leasedByTenant.getOrDefault(x.request.tenant(), 0))
+            .thenComparingLong(x -> x.seq));
+      }
       if (!w.future.complete(lease)) {
         // cancelled or timed out while we granted: the worker was never used, put it back as it was
         WorkerSlot slot = lease.slot;
@@ -484,7 +533,18 @@ public final class PoolEngine implements WorkerPool {
         budget--;
       }
     }
-    int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum();
+    // a half-open placement gets its probes even when the stock is full: real workers, so nothing is wasted
+    int probes = 0;
+    for (PlacementShelf s : t.shelves) {
+      while (budget > 0 && s.health.wantsProbe() && inHomeGeography(t, s) && (policy.failover() || s == t.home)
+          && !s.health.throttled(now) && !s.health.cooling(tpl.size())
+          && s.inFlight < config.maxConcurrentProvisions()) {
+        startProvision(t, s, now);
+        budget--;
+        probes++;
+      }
+    }
+    int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
     int warmNeeded = tpl.warmTarget() - idleCount - stillComing;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
       PlacementShelf s = choose(t, null, now);
@@ -496,19 +556,91 @@ public final class PoolEngine implements WorkerPool {
     }
   }
 
+  /**
+   * Where a new worker goes: for the warm stock (request null), the first usable placement of the template's home
+   * geography; for a waiter, the first usable placement it allows. Without failover, only the home placement is
+   * used for what the home placement may serve.
+   */
   private PlacementShelf choose(TemplateRuntime t, LeaseRequest request, Instant now) {
+    boolean homeAllowed = request == null || request.allows(t.home.placement);
     for (PlacementShelf s : t.shelves) {
-      if ((request == null || request.allows(s.placement)) && s.runtime.mayProvision(now)
-          && s.inFlight < config.maxConcurrentProvisions()) {
+      if (request == null ? !inHomeGeography(t, s) : !request.allows(s.placement)) {
+        continue;
+      }
+      if (!policy.failover() && homeAllowed && s != t.home) {
+        continue;
+      }
+      if (usable(t, s, now) && s.inFlight < config.maxConcurrentProvisions()) {
         return s;
       }
     }
     return null;
   }
 
+  private boolean usable(TemplateRuntime t, PlacementShelf s, Instant now) {
+    return s.health.isClosed() && !s.health.throttled(now) && !s.health.cooling(t.template.size());
+  }
+
+  private static boolean inHomeGeography(TemplateRuntime t, PlacementShelf s) {
+    return s.placement.geography().equals(t.home.placement.geography());
+  }
+
+  /** Recomputes where the warm stock goes; publishes failover, failback, degraded and recovered. */
+  private void updateActive(TemplateRuntime t, Instant now) {
+    PlacementShelf next = null;
+    for (PlacementShelf s : t.shelves) {
+      if (inHomeGeography(t, s) && (policy.failover() || s == t.home) && s.health.isClosed()
+          && !s.health.cooling(t.template.size())) {
+        next = s;
+        break;
+      }
+    }
+    PlacementShelf prev = t.active;
+    if (next != prev) {
+      t.activate(next);
+      if (next == t.home && prev != null) {
+        log.info("pool {}: template {} fails back to {}", poolId, t.name(), next.placement.key());
+        if (events.active()) {
+          events.publish(new PoolEvent.FailoverEnded(poolId, now, t.name(), next.placement));
+        }
+      } else if (next != null && next != t.home) {
+        Placement from = (prev == null ? t.home : prev).placement;
+        log.warn("pool {}: template {} fails over from {} to {}", poolId, t.name(), from.key(), next.placement.key());
+        if (events.active()) {
+          events.publish(new PoolEvent.FailoverStarted(poolId, now, t.name(), from, List.of(next.placement)));
+        }
+      }
+    }
+    boolean degraded = next == null;
+    if (degraded != t.degraded) {
+      t.degraded = degraded;
+      if (degraded) {
+        String reason = "no placement in " + t.home.placement.geography() + " can provision " + t.name() + ": "
+            + t.shelves.stream().filter(s -> inHomeGeography(t, s))
+                .map(s -> s.placement.key() + " " + (s.health.cooling(t.template.size())
+                    ? "cooling (capacity for " + t.template.size() + ")" : s.health.state().name().toLowerCase()))
+                .toList();
+        log.warn("pool {}: template {} degraded: {}", poolId, t.name(), reason);
+        if (events.active()) {
+          events.publish(new PoolEvent.PoolDegraded(poolId, now, t.name(), reason));
+        }
+      } else {
+        log.info("pool {}: template {} recovered", poolId, t.name());
+        if (events.active()) {
+          events.publish(new PoolEvent.PoolRecovered(poolId, now, t.name()));
+        }
+      }
+    }
+  }
+
   private void startProvision(TemplateRuntime t, PlacementShelf shelf, Instant now) {
     String id = idPrefix + Long.toString(workerSeq.incrementAndGet(), 36);
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now);
+    if (shelf.health.state() == dev.warmpool.api.PlacementState.HALF_OPEN) {
+      slot.probe = true;
+      shelf.health.probesInFlight++;
+      clock.schedule(policy.probeAcceptance(), () -> runner.execute(() -> probeAccepted(slot)));
+    }
     workers.put(id, slot);
     shelf.inFlight++;
     t.tallyTotal++;
@@ -517,9 +649,10 @@ public final class PoolEngine implements WorkerPool {
     Duration timeout = t.template.provisioningTimeout();
     ProvisionRequest request = new ProvisionRequest(poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));
-    CompletableFuture<ProvisionedWorker> call = callProvider(() -> shelf.runtime.provider.provision(request));
+    CompletableFuture<ProvisionedWorker> call = withRetries(shelf, t, request.deadline(),
+        () -> shelf.health.provider.provision(request));
     PoolClock.Scheduled timer = clock.schedule(timeout, () -> runner.execute(() -> onProvisioned(slot, null,
-        ProviderException.transientFailure("ProvisioningTimeout", "provisioning took longer than " + timeout))));
+        ProviderException.transientFailure(PROVISIONING_TIMEOUT, "provisioning took longer than " + timeout))));
     call.whenComplete((worker, failure) -> {
       timer.cancel();
       runner.execute(() -> onProvisioned(slot, worker, unwrap(failure)));
@@ -548,7 +681,12 @@ public final class PoolEngine implements WorkerPool {
     TemplateRuntime t = slot.template;
     shelf.inFlight--;
     if (worker != null) {
-      shelf.runtime.onSuccess();
+      boolean countsAsProbe = slot.probe && !slot.probeCounted;
+      if (countsAsProbe) {
+        slot.probeCounted = true;
+        shelf.health.probesInFlight--;
+      }
+      onCallSucceeded(shelf, now, countsAsProbe);
       slot.ready(worker.resourceId(), worker.attributes(), now);
       if (events.active()) {
         events.publish(new PoolEvent.WorkerProvisioned(poolId, now, slot.id, t.name(), shelf.placement,
@@ -565,7 +703,13 @@ public final class PoolEngine implements WorkerPool {
       return;
     }
     t.lastFailure = failure;
-    shelf.runtime.onFailure(failure, now);
+    if (slot.probe && !slot.probeCounted) {
+      slot.probeCounted = true;
+      shelf.health.probesInFlight--;
+    }
+    if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
+      onCallFailed(shelf, t.template.size(), failure); // our own timer: no attempt listener saw it
+    }
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     if (events.active()) {
       events.publish(new PoolEvent.ProvisioningFailed(poolId, now, slot.id, t.name(), shelf.placement, kind,
@@ -591,12 +735,19 @@ public final class PoolEngine implements WorkerPool {
     if (slot.deleteReason == null) {
       slot.deleteReason = reason;
     }
-    slot.deleteInFlight = true;
     Instant now = clock.now();
+    PlacementHealth health = slot.shelf.health;
+    if (health.throttled(now)) {
+      // writes to this placement pause until the throttle's retry-after; the pass picks the delete up then
+      slot.nextDeleteAt = health.throttledUntil();
+      arm(slot.nextDeleteAt);
+      return;
+    }
+    slot.deleteInFlight = true;
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
     DeprovisionRequest request = new DeprovisionRequest(poolId, slot.id, resourceId, slot.placement(),
         now.plus(config.deleteTimeout()));
-    CompletableFuture<Void> call = callProvider(() -> slot.shelf.runtime.provider.deprovision(request));
+    CompletableFuture<Void> call = callProvider(() -> health.provider.deprovision(request));
     PoolClock.Scheduled timer = clock.schedule(config.deleteTimeout(), () -> runner.execute(() -> onDeleted(slot,
         ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than "
             + config.deleteTimeout()))));
@@ -613,6 +764,7 @@ public final class PoolEngine implements WorkerPool {
     slot.deleteInFlight = false;
     Instant now = clock.now();
     if (failure == null || failure instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
+      onCallSucceeded(slot.shelf, now, false);
       if (slot.deleteAgain) {
         slot.deleteAgain = false;
         startDelete(slot, slot.deleteReason);
@@ -628,9 +780,10 @@ public final class PoolEngine implements WorkerPool {
       return;
     }
     slot.deleteFailures++;
-    Duration backoff = PlacementRuntime.BACKOFF_BASE.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
-    if (backoff.compareTo(PlacementRuntime.BACKOFF_MAX) > 0) {
-      backoff = PlacementRuntime.BACKOFF_MAX;
+    onCallFailed(slot.shelf, slot.template.template.size(), failure);
+    Duration backoff = DELETE_BACKOFF.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
+    if (backoff.compareTo(DELETE_BACKOFF_MAX) > 0) {
+      backoff = DELETE_BACKOFF_MAX;
     }
     if (failure instanceof ProviderException pe && pe.retryAfter().isPresent()
         && pe.retryAfter().get().compareTo(backoff) > 0) {
@@ -644,6 +797,81 @@ public final class PoolEngine implements WorkerPool {
           String.valueOf(failure.getMessage())));
     }
     arm(slot.nextDeleteAt);
+  }
+
+  /**
+   * Calls the provider with per-call retries on the pool's clock: TRANSIENT failures only, while the placement stays
+   * closed, the pool is open and the deadline is ahead. Every failed attempt reaches the placement's health.
+   */
+  private <T> CompletableFuture<T> withRetries(PlacementShelf shelf, TemplateRuntime t, Instant deadline,
+      java.util.function.Supplier<CompletableFuture<T>> call) {
+    dev.failsafe.RetryPolicy<T> retry = dev.failsafe.RetryPolicy.<T>builder()
+        .handleIf((result, failure) -> failure != null && retryable(unwrap(failure), shelf, deadline))
+        .withMaxAttempts(policy.maxAttempts())
+        .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
+        .onFailedAttempt(e -> {
+          Throwable f = unwrap(e.getLastException());
+          t.lastFailure = f;
+          runner.execute(() -> onCallFailed(shelf, t.template.size(), f));
+        })
+        .build();
+    return dev.failsafe.Failsafe.with(retry).with(retryScheduler).getStageAsync(() -> callProvider(call));
+  }
+
+  private boolean retryable(Throwable failure, PlacementShelf shelf, Instant deadline) {
+    FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    return kind == FailureKind.TRANSIENT && shelf.health.isClosed() && !closing.get()
+        && clock.now().plus(policy.maxRetryDelay()).isBefore(deadline);
+  }
+
+  /** Exponential from the first retry delay, capped, with jitter in [50%, 100%] from the pool's seeded random. */
+  private Duration retryDelay(int attempts) {
+    Duration d = policy.retryDelay().multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 20));
+    if (d.compareTo(policy.maxRetryDelay()) > 0) {
+      d = policy.maxRetryDelay();
+    }
+    double factor;
+    synchronized (jitter) {
+      factor = 0.5 + jitter.nextDouble() / 2;
+    }
+    return Duration.ofMillis((long) (d.toMillis() * factor));
+  }
+
+  private void onCallFailed(PlacementShelf shelf, String size, Throwable failure) {
+    Instant now = clock.now();
+    boolean wasCooling = shelf.health.cooling(size);
+    PlacementHealth.Transition tr = shelf.health.onFailure(failure, now, size);
+    if (tr == PlacementHealth.Transition.OPENED) {
+      String reason = shelf.health.failureSummary();
+      log.warn("pool {}: placement {} opened: {}", poolId, shelf.placement.key(), reason);
+      if (events.active()) {
+        events.publish(new PoolEvent.PlacementOpened(poolId, now, shelf.placement, reason));
+      }
+      runner.wake();
+    } else if (!wasCooling && shelf.health.cooling(size)) {
+      log.warn("pool {}: placement {} has no capacity for {}: cooling down for {}", poolId, shelf.placement.key(),
+          size, policy.capacityCooldown());
+      runner.wake();
+    }
+  }
+
+  private void onCallSucceeded(PlacementShelf shelf, Instant now, boolean probe) {
+    if (shelf.health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
+      log.info("pool {}: placement {} closed: healthy again", poolId, shelf.placement.key());
+      if (events.active()) {
+        events.publish(new PoolEvent.PlacementClosed(poolId, now, shelf.placement));
+      }
+      runner.wake();
+    }
+  }
+
+  /** A probe that ran for the acceptance time without failing: the control plane took the request. */
+  private void probeAccepted(WorkerSlot slot) {
+    if (slot.state() == WorkerSlot.PROVISIONING && slot.probe && !slot.probeCounted) {
+      slot.probeCounted = true;
+      slot.shelf.health.probesInFlight--;
+      onCallSucceeded(slot.shelf, clock.now(), true);
+    }
   }
 
   /** Calls the provider, turning a synchronous throw or a null future into a failed future. */
@@ -801,7 +1029,7 @@ public final class PoolEngine implements WorkerPool {
         byPlacement.put(s.placement.key(), wc);
         total = total.plus(wc);
       }
-      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), false, Optional.empty()));
+      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, Optional.empty()));
     }
     List<PlacementStatus> ps = placements.stream().map(p -> p.status(now)).toList();
     return new PoolSnapshot(poolId, now, ts, ps, List.of(), events.dropped());

@@ -15,7 +15,21 @@ import java.util.TreeSet;
  */
 final class TemplateRuntime {
   final WorkerTemplate template;
+  /** Every placement the template allows, in preference order. */
   final List<PlacementShelf> shelves;
+  /** The most preferred placement: where the warm stock lives while it is healthy. */
+  final PlacementShelf home;
+  /**
+   * The order grants take idle workers in: placements other than the active one first, so that stock left
+   * elsewhere after a failback (or a failover) is used up before the active placement's.
+   */
+  private volatile List<PlacementShelf> grantOrder;
+  /** Engine-only: where warm provisions go now; null when no placement of the home geography can provision. */
+  PlacementShelf active;
+  /** Whether no placement of the home geography can provision; read by the lease path. */
+  volatile boolean degraded;
+  /** Engine-only: live leases per tenant, counted by the current pass (only while degraded). */
+  final java.util.Map<String, Integer> leasedByTenant = new java.util.HashMap<>();
   private final TreeSet<Waiter> waiters = new TreeSet<>();
   private volatile int waiting;
   volatile Throwable lastFailure;
@@ -25,6 +39,22 @@ final class TemplateRuntime {
   TemplateRuntime(WorkerTemplate template, List<PlacementShelf> shelves) {
     this.template = template;
     this.shelves = List.copyOf(shelves);
+    this.home = shelves.get(0);
+    this.active = home;
+    this.grantOrder = this.shelves;
+  }
+
+  /** Sets where warm provisions go and reorders grants to drain the other placements first. */
+  void activate(PlacementShelf shelf) {
+    active = shelf;
+    if (shelf == null) {
+      grantOrder = shelves;
+      return;
+    }
+    List<PlacementShelf> order = new ArrayList<>(shelves);
+    order.remove(shelf);
+    order.add(shelf);
+    grantOrder = List.copyOf(order);
   }
 
   String name() {
@@ -47,7 +77,7 @@ final class TemplateRuntime {
 
   /** Claims an idle worker for a request, in placement preference order; null if none. */
   WorkerSlot claim(LeaseRequest request, String tenantKey, long[] token) {
-    List<PlacementShelf> all = shelves;
+    List<PlacementShelf> all = grantOrder;
     for (int i = 0, n = all.size(); i < n; i++) {
       PlacementShelf s = all.get(i);
       if (request.allows(s.placement)) {

@@ -56,6 +56,9 @@ final class WorkerSlot {
   /** Engine-only: when the next delete attempt may run, after a failure. */
   Instant nextDeleteAt;
   int deleteFailures;
+  /** Engine-only: provisioned as a probe of a half-open placement, and whether its outcome was counted. */
+  boolean probe;
+  boolean probeCounted;
   /** Engine-only: a provision answered after a delete by name started; delete once more by id. */
   boolean deleteAgain;
   /** Engine-only: why the worker is being deleted, for the event. */

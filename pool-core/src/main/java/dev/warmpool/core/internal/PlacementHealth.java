@@ -1,0 +1,218 @@
+package dev.warmpool.core.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PlacementState;
+import dev.warmpool.api.PlacementStatus;
+import dev.warmpool.api.PoolClock;
+import dev.warmpool.spi.ProviderException;
+import dev.warmpool.spi.WorkerProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The health of one placement, on the pool's clock: a circuit breaker over provider calls, a throttle pause and
+ * capacity cooldowns per size.
+ *
+ * <p>Design: a sliding window of call outcomes opens the placement when, with at least {@code minCalls} calls in the
+ * window, the share of failures reaches {@code failureRate}. An open placement rests for a cooldown that doubles each
+ * time it opens again soon after closing (up to a maximum), so an outage that comes and goes cannot make the pool
+ * flap; it half-opens after the cooldown and closes again after {@code probesToClose} successful probes. Only
+ * control-plane failures (TRANSIENT) count: a throttle pauses writes until its retry-after, a capacity error cools
+ * only the (placement, size) pair, and INVALID is a configuration problem that moving elsewhere will not fix.
+ * Failsafe's circuit breaker reads {@code System.nanoTime}; this one reads the pool's clock, so it replays
+ * deterministically on virtual time.
+ *
+ * <p>Mutated only by the engine's serial runner; the volatile fields are read by snapshots and retry predicates.
+ */
+final class PlacementHealth {
+  /** What a recorded outcome changed. */
+  enum Transition { NONE, OPENED, CLOSED }
+
+  final Placement placement;
+  final WorkerProvider provider;
+  private final HealthPolicy policy;
+  private final ArrayDeque<Instant> calls = new ArrayDeque<>();
+  private final ArrayDeque<Instant> failures = new ArrayDeque<>();
+  private final Cache<String, Instant> coolingSizes;
+  private final Map<String, Integer> failureCodes = new LinkedHashMap<>();
+  private volatile PlacementState state = PlacementState.CLOSED;
+  private volatile Instant throttledUntil = Instant.MIN;
+  private Duration cooldown;
+  private Instant openUntil = Instant.MIN;
+  private Instant closedSince = Instant.MIN;
+  private int probeSuccesses;
+  int probesInFlight;
+  private volatile int windowCalls;
+  private volatile int windowFailures;
+
+  PlacementHealth(Placement placement, WorkerProvider provider, HealthPolicy policy, PoolClock clock) {
+    this.placement = placement;
+    this.provider = provider;
+    this.policy = policy;
+    this.cooldown = policy.openCooldown();
+    this.coolingSizes = Caffeine.newBuilder()
+        .ticker(() -> {
+          Instant now = clock.now();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .expireAfterWrite(policy.capacityCooldown())
+        .build();
+  }
+
+  PlacementState state() {
+    return state;
+  }
+
+  boolean isClosed() {
+    return state == PlacementState.CLOSED;
+  }
+
+  boolean throttled(Instant now) {
+    return now.isBefore(throttledUntil);
+  }
+
+  Instant throttledUntil() {
+    return throttledUntil;
+  }
+
+  boolean cooling(String size) {
+    return coolingSizes.getIfPresent(size) != null;
+  }
+
+  /** Whether a probe may start now: half-open and fewer probes in flight than it takes to close. */
+  boolean wantsProbe() {
+    return state == PlacementState.HALF_OPEN && probesInFlight + probeSuccesses < policy.probesToClose();
+  }
+
+  /** Moves an open placement to half-open once its cooldown passed; returns when to look again. */
+  Instant tick(Instant now) {
+    if (state == PlacementState.OPEN) {
+      if (!now.isBefore(openUntil)) {
+        state = PlacementState.HALF_OPEN;
+        probeSuccesses = 0;
+        return Instant.MAX;
+      }
+      return openUntil;
+    }
+    return Instant.MAX;
+  }
+
+  /** Records a successful call; a probe success may close the placement. */
+  Transition onSuccess(Instant now, boolean probe) {
+    record(now, false);
+    if (state == PlacementState.HALF_OPEN && probe) {
+      probeSuccesses++;
+      if (probeSuccesses >= policy.probesToClose()) {
+        state = PlacementState.CLOSED;
+        closedSince = now;
+        calls.clear();
+        failures.clear();
+        failureCodes.clear();
+        return Transition.CLOSED;
+      }
+    }
+    return Transition.NONE;
+  }
+
+  /** Records a failed call and applies what its kind means; may open the placement. */
+  Transition onFailure(Throwable failure, Instant now, String size) {
+    FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    switch (kind) {
+      case THROTTLED -> {
+        Duration wait = ((ProviderException) failure).retryAfter().orElse(policy.throttleDefault());
+        Instant until = now.plus(wait);
+        if (until.isAfter(throttledUntil)) {
+          throttledUntil = until;
+        }
+        return Transition.NONE;
+      }
+      case CAPACITY -> {
+        coolingSizes.put(size, now);
+        return Transition.NONE;
+      }
+      case INVALID -> {
+        return Transition.NONE;
+      }
+      default -> {
+        record(now, true);
+        String code = failure instanceof ProviderException pe && !pe.code().isEmpty() ? pe.code()
+            : failure.getClass().getSimpleName();
+        failureCodes.merge(code, 1, Integer::sum);
+        if (state == PlacementState.HALF_OPEN) {
+          return open(now);
+        }
+        if (state == PlacementState.CLOSED && windowCalls >= policy.minCalls()
+            && windowFailures >= policy.failureRate() * windowCalls) {
+          return open(now);
+        }
+        return Transition.NONE;
+      }
+    }
+  }
+
+  private Transition open(Instant now) {
+    // a placement that stayed closed for a while starts again from the first cooldown; one that flaps waits longer
+    if (!closedSince.equals(Instant.MIN) && Duration.between(closedSince, now).compareTo(policy.maxOpenCooldown()
+        .multipliedBy(3)) >= 0) {
+      cooldown = policy.openCooldown();
+    }
+    openUntil = now.plus(cooldown);
+    Duration next = cooldown.multipliedBy(2);
+    cooldown = next.compareTo(policy.maxOpenCooldown()) > 0 ? policy.maxOpenCooldown() : next;
+    state = PlacementState.OPEN;
+    probeSuccesses = 0;
+    return Transition.OPENED;
+  }
+
+  Instant openUntil() {
+    return openUntil;
+  }
+
+  /** A sentence for people: what tripped the placement. */
+  String failureSummary() {
+    return windowFailures + " of " + windowCalls + " calls failed in " + format(policy.failureWindow())
+        + (failureCodes.isEmpty() ? "" : " (" + failureCodes.keySet().iterator().next() + ")");
+  }
+
+  int windowCalls() {
+    return windowCalls;
+  }
+
+  int windowFailures() {
+    return windowFailures;
+  }
+
+  private void record(Instant now, boolean failed) {
+    calls.addLast(now);
+    if (failed) {
+      failures.addLast(now);
+    }
+    Instant cutoff = now.minus(policy.failureWindow());
+    while (!calls.isEmpty() && calls.peekFirst().isBefore(cutoff)) {
+      calls.pollFirst();
+    }
+    while (!failures.isEmpty() && failures.peekFirst().isBefore(cutoff)) {
+      failures.pollFirst();
+    }
+    windowCalls = calls.size();
+    windowFailures = failures.size();
+  }
+
+  PlacementStatus status(Instant now) {
+    Instant t = throttledUntil;
+    return new PlacementStatus(placement, state, windowCalls, windowFailures, coolingSizes.asMap().keySet(),
+        t.isAfter(now) ? Optional.of(t) : Optional.empty());
+  }
+
+  static String format(Duration d) {
+    long m = d.toMinutes();
+    return m >= 60 ? m / 60 + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60)) : m + "m";
+  }
+}
