@@ -94,6 +94,9 @@ public final class WorkerPools {
     private Duration retryDelay = d.retryDelay();
     private Duration maxRetryDelay = d.maxRetryDelay();
     private long seed = d.seed();
+    private Duration demandSmoothing = d.demandSmoothing();
+    private List<Duration> forecastHorizons = d.forecastHorizons();
+    private int failureBurst = d.failureBurst();
 
     private Builder() {}
 
@@ -218,6 +221,46 @@ public final class WorkerPools {
      */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * How quickly the demand estimate behind depletion forecasts follows changes: the time constant of its
+     * exponentially weighted average of lease requests per minute.
+     *
+     * @param tau positive; 60 minutes by default
+     * @return this builder
+     */
+    public Builder demandSmoothing(Duration tau) {
+      this.demandSmoothing = Objects.requireNonNull(tau, "demandSmoothing cannot be null");
+      return this;
+    }
+
+    /**
+     * The horizons whose crossing publishes a {@code DepletionForecast} event: each time the forecast time to empty
+     * drops below one more of them. A forecast below the longest raises a warning alert, below 30 minutes a critical
+     * one. Defaults: 6h, 3h, 1h, 30m, 10m.
+     *
+     * @param horizons positive durations, at least one
+     * @return this builder
+     */
+    public Builder forecastHorizons(Duration... horizons) {
+      Objects.requireNonNull(horizons, "forecastHorizons cannot be null");
+      for (Duration h : horizons) {
+        Objects.requireNonNull(h, "forecastHorizons element cannot be null");
+      }
+      this.forecastHorizons = List.of(horizons);
+      return this;
+    }
+
+    /**
+     * How many failed calls within the failure window raise a provisioning-failures alert for a placement.
+     *
+     * @param failures at least 1; 3 by default
+     * @return this builder
+     */
+    public Builder alertOnFailures(int failures) {
+      this.failureBurst = failures;
       return this;
     }
 
@@ -473,6 +516,17 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("retries.maxDelay", "retries.maxDelay must be at least retries.delay ("
             + retryDelay + "), was " + maxRetryDelay);
       }
+      positive(demandSmoothing, "demandSmoothing");
+      if (forecastHorizons.isEmpty()) {
+        throw new InvalidConfigurationException("forecastHorizons", "forecastHorizons needs at least one horizon");
+      }
+      for (Duration h : forecastHorizons) {
+        positive(h, "forecastHorizons");
+      }
+      if (failureBurst < 1) {
+        throw new InvalidConfigurationException("alertOnFailures", "alertOnFailures must be between 1 and "
+            + Integer.MAX_VALUE + ", was " + failureBurst);
+      }
       if (eventQueueCapacity < 1) {
         throw new InvalidConfigurationException("eventQueueCapacity", "eventQueueCapacity must be between 1 and "
             + Integer.MAX_VALUE + ", was " + eventQueueCapacity);
@@ -509,7 +563,8 @@ public final class WorkerPools {
           c, owned, events, eventQueueCapacity, List.copyOf(listeners), controlInterval, maxConcurrentProvisions,
           closeGracePeriod, deleteTimeout, new HealthPolicy(failover, degradedMode, failureWindow, minCalls,
           failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
-          throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed)));
+          throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed, demandSmoothing,
+          forecastHorizons.stream().sorted(Comparator.reverseOrder()).toList(), failureBurst)));
     }
 
     private static ExecutorService daemonExecutor(String poolId) {

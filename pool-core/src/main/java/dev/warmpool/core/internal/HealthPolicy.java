@@ -20,14 +20,19 @@ import java.time.Duration;
  * @param retryDelay the first retry's delay; it doubles per attempt, with jitter
  * @param maxRetryDelay the longest retry delay
  * @param seed the seed of the retry jitter, for reproducible simulations
+ * @param demandSmoothing the time constant of the demand average behind forecasts
+ * @param forecastHorizons horizons, longest first, whose crossing publishes a forecast event
+ * @param failureBurst failed calls in the window that raise a provisioning-failures alert
  */
 public record HealthPolicy(boolean failover, boolean degradedMode, Duration failureWindow, int minCalls,
     double failureRate, Duration openCooldown, Duration maxOpenCooldown, Duration probeAcceptance, int probesToClose,
     Duration capacityCooldown, Duration throttleDefault, int maxAttempts, Duration retryDelay, Duration maxRetryDelay,
-    long seed) {
+    long seed, Duration demandSmoothing, java.util.List<Duration> forecastHorizons, int failureBurst) {
 
   /** The defaults the public builder starts from. */
   public static final HealthPolicy DEFAULTS = new HealthPolicy(true, true, Duration.ofMinutes(10), 3, 0.5,
       Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(2), 2, Duration.ofMinutes(15),
-      Duration.ofSeconds(30), 3, Duration.ofSeconds(5), Duration.ofSeconds(40), 0x5eed);
+      Duration.ofSeconds(30), 3, Duration.ofSeconds(5), Duration.ofSeconds(40), 0x5eed, Duration.ofMinutes(60),
+      java.util.List.of(Duration.ofHours(6), Duration.ofHours(3), Duration.ofHours(1), Duration.ofMinutes(30),
+          Duration.ofMinutes(10)), 3);
 }

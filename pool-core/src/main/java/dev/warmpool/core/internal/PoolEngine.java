@@ -61,6 +61,7 @@ public final class PoolEngine implements WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
   private static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
   private static final Duration DELETE_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT_ALERT_QUIET = Duration.ofMinutes(10);
   private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
 
   final PoolClock clock;
@@ -73,6 +74,7 @@ public final class PoolEngine implements WorkerPool {
   private final HealthPolicy policy;
   private final ClockScheduler retryScheduler;
   private final java.util.Random jitter;
+  private final Alerts alerts;
   private final ConcurrentHashMap<String, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final SerialRunner runner;
   private final EventBus events;
@@ -99,6 +101,11 @@ public final class PoolEngine implements WorkerPool {
     this.runner = new SerialRunner(clock, this::pass);
     this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
     config.listeners().forEach(events::add);
+    this.alerts = new Alerts(poolId, e -> {
+      if (events.active()) {
+        events.publish(e);
+      }
+    });
     this.policy = config.health();
     this.retryScheduler = new ClockScheduler(clock);
     this.jitter = new java.util.Random(policy.seed());
@@ -112,7 +119,7 @@ public final class PoolEngine implements WorkerPool {
           shelves.add(new PlacementShelf(r));
         }
       }
-      templates.put(t.name(), new TemplateRuntime(t, shelves));
+      templates.put(t.name(), new TemplateRuntime(t, shelves, policy.demandSmoothing()));
     }
     runner.wake();
   }
@@ -134,6 +141,7 @@ public final class PoolEngine implements WorkerPool {
     if (!t.servable(request)) {
       return CompletableFuture.failedFuture(noPlacement(t, request));
     }
+    t.forecaster.requests.increment();
     String tenantKey = t.tenantKey(request.tenant());
     if (t.waiting() == 0) {
       Lease l = grant(t, request, tenantKey, now, Duration.ZERO);
@@ -195,6 +203,7 @@ public final class PoolEngine implements WorkerPool {
     if (closedFlag || closing.get()) {
       throw closedException(t, request, Duration.ZERO);
     }
+    t.forecaster.requests.increment();
     return Optional.ofNullable(grant(t, request, t.tenantKey(request.tenant()), clock.now(), Duration.ZERO));
   }
 
@@ -295,9 +304,16 @@ public final class PoolEngine implements WorkerPool {
     if (t.remove(w)) {
       Duration waited = Duration.between(w.since, clock.now());
       LeaseTimeoutException e = timeout(t, w.request, waited);
-      if (w.future.completeExceptionally(e) && events.active()) {
-        events.publish(new PoolEvent.LeaseTimedOut(poolId, clock.now(), t.name(), w.request.tenant(), waited,
-            e.getMessage()));
+      if (w.future.completeExceptionally(e)) {
+        runner.execute(() -> {
+          t.lastTimeoutAt = clock.now();
+          alerts.raise("lease-timeouts:" + t.name(), dev.warmpool.api.AlertSeverity.CRITICAL, "template " + t.name()
+              + ": lease requests time out (" + e.getMessage() + ")", clock.now());
+        });
+        if (events.active()) {
+          events.publish(new PoolEvent.LeaseTimedOut(poolId, clock.now(), t.name(), w.request.tenant(), waited,
+              e.getMessage()));
+        }
       }
     }
   }
@@ -383,6 +399,16 @@ public final class PoolEngine implements WorkerPool {
         updateActive(t, now);
         dispatch(t);
         replenish(t, now);
+        forecast(t, now);
+        if (t.lastTimeoutAt != null && Duration.between(t.lastTimeoutAt, now).compareTo(TIMEOUT_ALERT_QUIET) >= 0) {
+          t.lastTimeoutAt = null;
+          alerts.clear("lease-timeouts:" + t.name(), now);
+        }
+      }
+      for (PlacementHealth h : placements) {
+        if (h.windowFailures() == 0) {
+          alerts.clear("provisioning-failures:" + h.placement.key(), now);
+        }
       }
     }
     if (!closedFlag) {
@@ -585,6 +611,68 @@ public final class PoolEngine implements WorkerPool {
     return s.placement.geography().equals(t.home.placement.geography());
   }
 
+  /** Recomputes the template's depletion forecast; publishes it when it crosses a horizon, and alerts. */
+  private void forecast(TemplateRuntime t, Instant now) {
+    Forecaster f = t.forecaster;
+    double demand = f.update(now);
+    PlacementShelf target = t.active != null ? t.active : policy.failover() ? null : t.home;
+    double rate = successRate(target);
+    int idle = 0;
+    double coming = 0;
+    for (PlacementShelf s : t.shelves) {
+      idle += s.tallyIdle;
+      coming += s.inFlight * successRate(s);
+    }
+    Optional<Duration> tte = Forecaster.timeToEmpty(idle, coming, demand, demand * rate);
+    String geography = t.home.placement.geography();
+    StringBuilder msg = new StringBuilder("template ").append(t.name()).append(": ").append(geography)
+        .append(" stock of ").append(idle);
+    if (tte.isPresent()) {
+      msg.append(" lasts ~").append(Forecaster.format(tte.get()));
+    } else {
+      msg.append(" holds");
+    }
+    msg.append(String.format(java.util.Locale.ROOT, " at %.2f leases/min", demand));
+    for (PlacementShelf s : t.shelves) {
+      if (inHomeGeography(t, s) && s.health.windowFailures() > 0) {
+        msg.append("; ").append(s.placement.region()).append(" failing (").append(s.health.failureSummary())
+            .append(')');
+      }
+    }
+    dev.warmpool.api.Forecast forecast = new dev.warmpool.api.Forecast(t.name(), geography, now, idle,
+        (int) Math.round(coming), demand, demand * rate, tte, msg.toString());
+    f.publish(forecast);
+    int index = -1;
+    if (tte.isPresent()) {
+      List<Duration> horizons = policy.forecastHorizons();
+      for (int i = 0; i < horizons.size(); i++) {
+        if (tte.get().compareTo(horizons.get(i)) < 0) {
+          index = i;
+        }
+      }
+    }
+    if (index > f.horizonIndex && events.active()) {
+      events.publish(new PoolEvent.DepletionForecast(poolId, now, forecast));
+    }
+    f.horizonIndex = index;
+    String key = "depletion:" + t.name();
+    if (index < 0) {
+      alerts.clear(key, now);
+    } else {
+      boolean soon = tte.get().compareTo(Duration.ofMinutes(30)) < 0;
+      alerts.raise(key, soon ? dev.warmpool.api.AlertSeverity.CRITICAL : dev.warmpool.api.AlertSeverity.WARNING,
+          forecast.message(), now);
+    }
+  }
+
+  private static double successRate(PlacementShelf s) {
+    if (s == null || !s.health.isClosed()) {
+      return 0;
+    }
+    int calls = s.health.windowCalls();
+    return calls == 0 ? 1 : (calls - s.health.windowFailures()) / (double) calls;
+  }
+
   /** Recomputes where the warm stock goes; publishes failover, failback, degraded and recovered. */
   private void updateActive(TemplateRuntime t, Instant now) {
     PlacementShelf next = null;
@@ -600,12 +688,15 @@ public final class PoolEngine implements WorkerPool {
       t.activate(next);
       if (next == t.home && prev != null) {
         log.info("pool {}: template {} fails back to {}", poolId, t.name(), next.placement.key());
+        alerts.clear("failover:" + t.name(), now);
         if (events.active()) {
           events.publish(new PoolEvent.FailoverEnded(poolId, now, t.name(), next.placement));
         }
       } else if (next != null && next != t.home) {
         Placement from = (prev == null ? t.home : prev).placement;
         log.warn("pool {}: template {} fails over from {} to {}", poolId, t.name(), from.key(), next.placement.key());
+        alerts.raise("failover:" + t.name(), dev.warmpool.api.AlertSeverity.WARNING, "template " + t.name()
+            + " failed over from " + from.key() + " to " + next.placement.key(), now);
         if (events.active()) {
           events.publish(new PoolEvent.FailoverStarted(poolId, now, t.name(), from, List.of(next.placement)));
         }
@@ -621,11 +712,14 @@ public final class PoolEngine implements WorkerPool {
                     ? "cooling (capacity for " + t.template.size() + ")" : s.health.state().name().toLowerCase()))
                 .toList();
         log.warn("pool {}: template {} degraded: {}", poolId, t.name(), reason);
+        alerts.raise("degraded:" + t.name(), dev.warmpool.api.AlertSeverity.CRITICAL, "template " + t.name()
+            + " degraded: " + reason, now);
         if (events.active()) {
           events.publish(new PoolEvent.PoolDegraded(poolId, now, t.name(), reason));
         }
       } else {
         log.info("pool {}: template {} recovered", poolId, t.name());
+        alerts.clear("degraded:" + t.name(), now);
         if (events.active()) {
           events.publish(new PoolEvent.PoolRecovered(poolId, now, t.name()));
         }
@@ -844,11 +938,24 @@ public final class PoolEngine implements WorkerPool {
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = shelf.health.failureSummary();
       log.warn("pool {}: placement {} opened: {}", poolId, shelf.placement.key(), reason);
+      alerts.raise("placement-open:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.WARNING, "placement "
+          + shelf.placement.key() + " is unhealthy: " + reason, now);
       if (events.active()) {
         events.publish(new PoolEvent.PlacementOpened(poolId, now, shelf.placement, reason));
       }
       runner.wake();
-    } else if (!wasCooling && shelf.health.cooling(size)) {
+    }
+    FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    if (kind == FailureKind.INVALID) {
+      alerts.raise("invalid:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.CRITICAL, "placement "
+          + shelf.placement.key() + " refuses requests as invalid; check the template's provider properties, the "
+          + "provider settings and its credentials or role assignments: " + failure.getMessage(), now);
+    }
+    if (shelf.health.windowFailures() >= policy.failureBurst()) {
+      alerts.raise("provisioning-failures:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.WARNING,
+          "placement " + shelf.placement.key() + " is failing: " + shelf.health.failureSummary(), now);
+    }
+    if (tr != PlacementHealth.Transition.OPENED && !wasCooling && shelf.health.cooling(size)) {
       log.warn("pool {}: placement {} has no capacity for {}: cooling down for {}", poolId, shelf.placement.key(),
           size, policy.capacityCooldown());
       runner.wake();
@@ -856,8 +963,11 @@ public final class PoolEngine implements WorkerPool {
   }
 
   private void onCallSucceeded(PlacementShelf shelf, Instant now, boolean probe) {
+    alerts.clear("invalid:" + shelf.placement.key(), now);
     if (shelf.health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
       log.info("pool {}: placement {} closed: healthy again", poolId, shelf.placement.key());
+      alerts.clear("placement-open:" + shelf.placement.key(), now);
+      alerts.clear("provisioning-failures:" + shelf.placement.key(), now);
       if (events.active()) {
         events.publish(new PoolEvent.PlacementClosed(poolId, now, shelf.placement));
       }
@@ -1029,10 +1139,10 @@ public final class PoolEngine implements WorkerPool {
         byPlacement.put(s.placement.key(), wc);
         total = total.plus(wc);
       }
-      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, Optional.empty()));
+      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest()));
     }
     List<PlacementStatus> ps = placements.stream().map(p -> p.status(now)).toList();
-    return new PoolSnapshot(poolId, now, ts, ps, List.of(), events.dropped());
+    return new PoolSnapshot(poolId, now, ts, ps, alerts.raised(), events.dropped());
   }
 
   private WorkerCounts counts(TemplateRuntime t) {

@@ -2,6 +2,7 @@ package dev.warmpool.core.internal;
 
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.WorkerTemplate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -28,6 +29,9 @@ final class TemplateRuntime {
   PlacementShelf active;
   /** Whether no placement of the home geography can provision; read by the lease path. */
   volatile boolean degraded;
+  final Forecaster forecaster;
+  /** Engine-only: when a request of this template last timed out. */
+  Instant lastTimeoutAt;
   /** Engine-only: live leases per tenant, counted by the current pass (only while degraded). */
   final java.util.Map<String, Integer> leasedByTenant = new java.util.HashMap<>();
   private final TreeSet<Waiter> waiters = new TreeSet<>();
@@ -36,8 +40,9 @@ final class TemplateRuntime {
   /** Engine-only: workers of this template counted by the current control pass, plus provisions it started. */
   int tallyTotal;
 
-  TemplateRuntime(WorkerTemplate template, List<PlacementShelf> shelves) {
+  TemplateRuntime(WorkerTemplate template, List<PlacementShelf> shelves, java.time.Duration demandSmoothing) {
     this.template = template;
+    this.forecaster = new Forecaster(demandSmoothing);
     this.shelves = List.copyOf(shelves);
     this.home = shelves.get(0);
     this.active = home;

@@ -1,0 +1,66 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.Alert;
+import dev.warmpool.api.AlertSeverity;
+import dev.warmpool.api.PoolEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's raised alerts, deduplicated by key: raising a raised alert does nothing until it is cleared.
+ *
+ * <p>Raised and cleared by the engine's serial runner; read by snapshots from any thread.
+ */
+final class Alerts {
+  private static final Logger log = LoggerFactory.getLogger(Alerts.class);
+
+  private final String poolId;
+  private final Map<String, Alert> raised = new ConcurrentHashMap<>();
+  private final Consumer<PoolEvent> publish;
+
+  Alerts(String poolId, Consumer<PoolEvent> publish) {
+    this.poolId = poolId;
+    this.publish = publish;
+  }
+
+  boolean isRaised(String key) {
+    return raised.containsKey(key);
+  }
+
+  /** Raises an alert unless one with the key is raised; raises it again if its severity went up. */
+  void raise(String key, AlertSeverity severity, String message, Instant now) {
+    Alert old = raised.get(key);
+    if (old != null && old.severity().compareTo(severity) >= 0) {
+      return;
+    }
+    Alert alert = new Alert(key, severity, message, now);
+    raised.put(key, alert);
+    if (severity == AlertSeverity.INFO) {
+      log.info("pool {}: alert {}: {}", poolId, key, message);
+    } else {
+      log.warn("pool {}: {} alert {}: {}", poolId, severity, key, message);
+    }
+    publish.accept(new PoolEvent.AlertRaised(poolId, now, alert));
+  }
+
+  void clear(String key, Instant now) {
+    Alert alert = raised.remove(key);
+    if (alert != null) {
+      log.info("pool {}: alert {} cleared", poolId, key);
+      publish.accept(new PoolEvent.AlertCleared(poolId, now, alert));
+    }
+  }
+
+  List<Alert> raised() {
+    List<Alert> all = new ArrayList<>(raised.values());
+    all.sort((a, b) -> a.raisedAt().compareTo(b.raisedAt()) != 0 ? a.raisedAt().compareTo(b.raisedAt())
+        : a.key().compareTo(b.key()));
+    return all;
+  }
+}
