@@ -62,6 +62,16 @@ public interface WorkerPool extends AutoCloseable {
    */
   Optional<Lease> tryLease(LeaseRequest request);
 
+  /**
+   * Compares the pool's known workers with its providers' inventories now, instead of at the next reconciliation
+   * interval: adopts tagged resources the pool meant to keep, deletes the ones nobody owns (once they are older than
+   * the grace period), and marks workers that vanished as lost (a lease that held one ends).
+   *
+   * @return completes when the pass is done; fails if a provider's inventory could not be listed
+   * @throws PoolClosedException if the pool is closed
+   */
+  CompletableFuture<Void> reconcile();
+
   /** @return a consistent picture of the pool now */
   PoolSnapshot snapshot();
 

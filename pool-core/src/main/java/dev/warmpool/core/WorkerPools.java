@@ -78,6 +78,9 @@ public final class WorkerPools {
     private Duration closeGracePeriod = Duration.ofSeconds(30);
     private Duration deleteTimeout = Duration.ofMinutes(10);
     private ClassLoader classLoader;
+    private Duration reconcileInterval = Duration.ofMinutes(5);
+    private Duration orphanGracePeriod = Duration.ofMinutes(10);
+    private boolean keepWarmPool;
     private final HealthPolicy d = HealthPolicy.DEFAULTS;
     private boolean failover = d.failover();
     private boolean degradedMode = d.degradedMode();
@@ -423,6 +426,46 @@ public final class WorkerPools {
     }
 
     /**
+     * How often the pool lists its providers' inventories and compares them with the workers it knows (it also does
+     * at start, and on {@link WorkerPool#reconcile()}): it adopts what it meant to create but never heard back about,
+     * deletes tagged resources nobody owns, and replaces workers that vanished.
+     *
+     * @param interval positive; 5 minutes by default
+     * @return this builder
+     */
+    public Builder reconcileInterval(Duration interval) {
+      this.reconcileInterval = Objects.requireNonNull(interval, "reconcileInterval cannot be null");
+      return this;
+    }
+
+    /**
+     * How old an unknown resource tagged with this pool must be (from its creation time, or from when reconciliation
+     * first saw it when the provider does not say) before reconciliation adopts or deletes it.
+     *
+     * @param grace zero or positive; 10 minutes by default
+     * @return this builder
+     */
+    public Builder orphanGracePeriod(Duration grace) {
+      this.orphanGracePeriod = Objects.requireNonNull(grace, "orphanGracePeriod cannot be null");
+      return this;
+    }
+
+    /**
+     * Whether the warm stock survives a restart: {@code close()} keeps idle workers instead of destroying them, and
+     * a pool that starts with the same id adopts the previous generation's workers as idle before it provisions new
+     * ones (after a health probe when the provider has one). Off by default: a start deletes what a previous
+     * generation left. A crashed pool cannot tell which of its workers were leased; with this on they are adopted
+     * too, so use it only where a worker that served a job may serve another of the same template.
+     *
+     * @param keep true to keep
+     * @return this builder
+     */
+    public Builder keepWarmPool(boolean keep) {
+      this.keepWarmPool = keep;
+      return this;
+    }
+
+    /**
      * Where to look for providers registered by name. Defaults to the thread's context class loader.
      *
      * @param loader the class loader
@@ -517,6 +560,11 @@ public final class WorkerPools {
             + retryDelay + "), was " + maxRetryDelay);
       }
       positive(demandSmoothing, "demandSmoothing");
+      positive(reconcileInterval, "reconcileInterval");
+      if (orphanGracePeriod.isNegative()) {
+        throw new InvalidConfigurationException("orphanGracePeriod", "orphanGracePeriod cannot be negative, was "
+            + orphanGracePeriod);
+      }
       if (forecastHorizons.isEmpty()) {
         throw new InvalidConfigurationException("forecastHorizons", "forecastHorizons needs at least one horizon");
       }
@@ -564,7 +612,8 @@ public final class WorkerPools {
           closeGracePeriod, deleteTimeout, new HealthPolicy(failover, degradedMode, failureWindow, minCalls,
           failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
           throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed, demandSmoothing,
-          forecastHorizons.stream().sorted(Comparator.reverseOrder()).toList(), failureBurst)));
+          forecastHorizons.stream().sorted(Comparator.reverseOrder()).toList(), failureBurst), reconcileInterval,
+          orphanGracePeriod, keepWarmPool));
     }
 
     private static ExecutorService daemonExecutor(String poolId) {

@@ -101,6 +101,11 @@ final class ScriptedPool implements WorkerPool {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> reconcile() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  @Override
   public java.util.concurrent.CompletableFuture<Void> closeAsync() {
     close();
     return java.util.concurrent.CompletableFuture.completedFuture(null);

@@ -27,8 +27,12 @@ import java.util.concurrent.Executor;
  * @param closeGracePeriod how long close waits for live leases
  * @param deleteTimeout how long one deprovision call may take
  * @param health placement health, failover, degraded mode and retries
+ * @param reconcileInterval how often the inventory is compared with the known set
+ * @param orphanGracePeriod how old an unknown tagged resource must be before it is adopted or deleted
+ * @param keepWarmPool whether close keeps idle workers and a start adopts the previous generation's
  */
 public record PoolConfig(String poolId, List<WorkerTemplate> templates, List<Placement> placements,
     Map<String, WorkerProvider> providers, PoolClock clock, SystemClock ownedClock, Executor eventExecutor,
     int eventQueueCapacity, List<PoolListener> listeners, Duration controlInterval, int maxConcurrentProvisions,
-    Duration closeGracePeriod, Duration deleteTimeout, HealthPolicy health) {}
+    Duration closeGracePeriod, Duration deleteTimeout, HealthPolicy health, Duration reconcileInterval,
+    Duration orphanGracePeriod, boolean keepWarmPool) {}

@@ -62,6 +62,7 @@ public final class PoolEngine implements WorkerPool {
   private static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
   private static final Duration DELETE_BACKOFF = Duration.ofSeconds(10);
   private static final Duration TIMEOUT_ALERT_QUIET = Duration.ofMinutes(10);
+  private static final Duration LIST_MARGIN = Duration.ofMinutes(1);
   private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
 
   final PoolClock clock;
@@ -86,6 +87,12 @@ public final class PoolEngine implements WorkerPool {
   private Instant closeDeadline;
   private PoolClock.Scheduled timer;
   private Instant timerAt;
+  private boolean reconciling;
+  private boolean reconciledOnce;
+  private Instant nextReconcileAt;
+  private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
+  private final java.util.Set<String> orphanDeletes = new java.util.HashSet<>();
+  private final Map<String, Instant> firstSeen = new HashMap<>();
 
   /**
    * Starts an engine; the builder has validated the configuration.
@@ -121,6 +128,7 @@ public final class PoolEngine implements WorkerPool {
       }
       templates.put(t.name(), new TemplateRuntime(t, shelves, policy.demandSmoothing()));
     }
+    this.nextReconcileAt = clock.now();
     runner.wake();
   }
 
@@ -392,8 +400,17 @@ public final class PoolEngine implements WorkerPool {
         default -> { }
       }
     }
+    if (!closing.get() && !now.isBefore(nextReconcileAt)) {
+      startReconcile();
+    }
+    next = min(next, nextReconcileAt);
     if (closing.get()) {
       next = min(next, closePass(now));
+    } else if (config.keepWarmPool() && !reconciledOnce) {
+      // a warm restart adopts the previous generation's workers before it provisions new ones
+      for (TemplateRuntime t : templates.values()) {
+        updateActive(t, now);
+      }
     } else {
       for (TemplateRuntime t : templates.values()) {
         updateActive(t, now);
@@ -859,6 +876,9 @@ public final class PoolEngine implements WorkerPool {
     Instant now = clock.now();
     if (failure == null || failure instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
       onCallSucceeded(slot.shelf, now, false);
+      if (slot.deleteFailures > 0) {
+        alerts.clear("deletes-failing:" + slot.placement().key(), now);
+      }
       if (slot.deleteAgain) {
         slot.deleteAgain = false;
         startDelete(slot, slot.deleteReason);
@@ -884,6 +904,11 @@ public final class PoolEngine implements WorkerPool {
       backoff = pe.retryAfter().get();
     }
     slot.nextDeleteAt = now.plus(backoff);
+    if (slot.deleteFailures >= 3) {
+      alerts.raise("deletes-failing:" + slot.placement().key(), dev.warmpool.api.AlertSeverity.WARNING, "deleting "
+          + slot.id + " in " + slot.placement().key() + " failed " + slot.deleteFailures + " times; the pool keeps "
+          + "trying (last: " + failure.getMessage() + ")", now);
+    }
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     log.debug("pool {}: deleting {} failed ({}), next try at {}", poolId, slot.id, failure, slot.nextDeleteAt);
     if (events.active()) {
@@ -1017,6 +1042,219 @@ public final class PoolEngine implements WorkerPool {
     return a.isBefore(b) ? a : b;
   }
 
+  // ---------------------------------------------------------------- reconciliation
+
+  @Override
+  public CompletableFuture<Void> reconcile() {
+    if (closing.get()) {
+      return CompletableFuture.failedFuture(new WarmpoolException("pool " + poolId + " is closed"));
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    runner.execute(() -> {
+      reconcileWaiters.add(f);
+      startReconcile();
+    });
+    return f;
+  }
+
+  /**
+   * Lists every provider's inventory of this pool and compares it with the known set: adopts or deletes unknown
+   * tagged resources older than the grace period, and marks known workers that vanished as lost.
+   */
+  private void startReconcile() {
+    if (reconciling) {
+      return; // waiters that arrived meanwhile are completed by the next pass, which this one's end starts
+    }
+    reconciling = true;
+    Instant listedAt = clock.now();
+    nextReconcileAt = listedAt.plus(config.reconcileInterval());
+    List<CompletableFuture<Void>> waiters = new ArrayList<>(reconcileWaiters);
+    reconcileWaiters.clear();
+    int[] remaining = {config.providers().size()};
+    List<Throwable> failures = new ArrayList<>();
+    int[] orphans = {0};
+    for (Map.Entry<String, WorkerProvider> e : config.providers().entrySet()) {
+      callProvider(() -> e.getValue().list(poolId)).whenComplete((resources, failure) -> runner.execute(() -> {
+        if (failure != null) {
+          failures.add(unwrap(failure));
+          log.warn("pool {}: listing provider {} for reconciliation failed: {}", poolId, e.getKey(),
+              unwrap(failure).toString());
+        } else {
+          orphans[0] += reconcileProvider(e.getKey(), e.getValue(), resources, listedAt);
+        }
+        if (--remaining[0] == 0) {
+          finishReconcile(waiters, failures, orphans[0]);
+        }
+      }));
+    }
+  }
+
+  private void finishReconcile(List<CompletableFuture<Void>> waiters, List<Throwable> failures, int orphans) {
+    reconciling = false;
+    reconciledOnce = true;
+    Instant now = clock.now();
+    if (orphans > 0) {
+      alerts.raise("orphans", dev.warmpool.api.AlertSeverity.WARNING, orphans + " tagged resources of pool " + poolId
+          + " had no owner and were deleted by reconciliation", now);
+    } else if (failures.isEmpty()) {
+      alerts.clear("orphans", now);
+    }
+    for (CompletableFuture<Void> w : waiters) {
+      if (failures.isEmpty()) {
+        w.complete(null);
+      } else {
+        w.completeExceptionally(new WarmpoolException("reconciliation of pool " + poolId + " could not list every"
+            + " provider", failures.get(0)));
+      }
+    }
+    if (!reconcileWaiters.isEmpty()) {
+      startReconcile();
+    }
+    runner.wake();
+  }
+
+  /** Reconciles one provider's inventory; returns how many orphans it deletes. */
+  private int reconcileProvider(String providerName, WorkerProvider provider,
+      List<dev.warmpool.spi.ProviderResource> resources, Instant listedAt) {
+    Instant now = clock.now();
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    int removed = 0;
+    for (dev.warmpool.spi.ProviderResource r : resources) {
+      if (!poolId.equals(r.tags().get(WorkerTags.POOL))) {
+        continue; // not ours: a provider should not list it, and we never touch it
+      }
+      String workerId = r.workerId().orElse(null);
+      if (workerId != null) {
+        listed.add(workerId);
+        if (workers.containsKey(workerId)) {
+          continue;
+        }
+      }
+      if (orphanDeletes.contains(r.resourceId())) {
+        continue;
+      }
+      Instant born = r.createdAt().orElseGet(() -> firstSeen.computeIfAbsent(r.resourceId(), k -> now));
+      if (born.plus(config.orphanGracePeriod()).isAfter(now)) {
+        continue; // young: perhaps still being created by a call we do not know of; look again next time
+      }
+      firstSeen.remove(r.resourceId());
+      if (!adopt(providerName, provider, r, workerId, now)) {
+        removeOrphan(provider, providerName, r, workerId, "no owner");
+        removed++;
+      }
+    }
+    for (WorkerSlot slot : workers.values()) {
+      if (!slot.placement().provider().equals(providerName) || listed.contains(slot.id)) {
+        continue;
+      }
+      Instant ready = slot.readyAt;
+      // a worker that was ready well before the listing began should have been listed
+      if (ready != null && ready.isBefore(listedAt.minus(LIST_MARGIN))) {
+        lost(slot, now);
+      }
+    }
+    return removed;
+  }
+
+  /** Takes in a tagged resource the pool can use; false if it should be deleted instead. */
+  private boolean adopt(String providerName, WorkerProvider provider, dev.warmpool.spi.ProviderResource r,
+      String workerId, Instant now) {
+    TemplateRuntime t = templates.get(r.tags().get(WorkerTags.TEMPLATE));
+    if (t == null || workerId == null || closing.get()) {
+      return false;
+    }
+    boolean ours = Long.toString(generation).equals(r.tags().get(WorkerTags.GENERATION));
+    if (!ours && !config.keepWarmPool()) {
+      return false;
+    }
+    PlacementShelf shelf = null;
+    for (PlacementShelf s : t.shelves) {
+      if (s.placement.provider().equals(providerName) && s.placement.region().equals(r.region())) {
+        shelf = s;
+      }
+    }
+    if (shelf == null || t.tallyTotal >= t.template.maxTotal()) {
+      return false;
+    }
+    PlacementShelf home = shelf;
+    WorkerSlot slot = new WorkerSlot(workerId, t, home, now);
+    workers.put(workerId, slot);
+    t.tallyTotal++;
+    CompletableFuture<Boolean> healthy = provider instanceof dev.warmpool.spi.WorkerHealthProbe probe
+        ? callProvider(() -> probe.isHealthy(r)) : CompletableFuture.completedFuture(true);
+    healthy.whenComplete((ok, failure) -> runner.execute(() -> {
+      Instant at = clock.now();
+      slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(at));
+      slot.idleSince = at;
+      if (failure == null && Boolean.TRUE.equals(ok) && !closing.get()) {
+        slot.transition(slot.word(), WorkerSlot.IDLE);
+        home.offer(slot, null);
+        log.info("pool {}: adopted {} ({}) in {}", poolId, workerId, r.resourceId(), home.placement.key());
+        if (events.active()) {
+          events.publish(new PoolEvent.OrphanAdopted(poolId, at, workerId, r.resourceId(), home.placement));
+        }
+        runner.wake();
+      } else {
+        slot.transition(slot.word(), WorkerSlot.DELETING);
+        startDelete(slot, "unhealthy-orphan");
+      }
+    }));
+    return true;
+  }
+
+  private void removeOrphan(WorkerProvider provider, String providerName, dev.warmpool.spi.ProviderResource r,
+      String workerId, String reason) {
+    Placement where = placementOf(providerName, r.region());
+    orphanDeletes.add(r.resourceId());
+    Instant now = clock.now();
+    DeprovisionRequest request = new DeprovisionRequest(poolId, workerId == null ? r.resourceId() : workerId,
+        Optional.of(r.resourceId()), where, now.plus(config.deleteTimeout()));
+    callProvider(() -> provider.deprovision(request)).whenComplete((v, failure) -> runner.execute(() -> {
+      orphanDeletes.remove(r.resourceId());
+      Throwable f = unwrap(failure);
+      if (f == null || f instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
+        log.info("pool {}: removed orphan {} in {} ({})", poolId, r.resourceId(), where.key(), reason);
+        if (events.active()) {
+          events.publish(new PoolEvent.OrphanRemoved(poolId, clock.now(), r.resourceId(), where, reason));
+        }
+      } else {
+        log.warn("pool {}: removing orphan {} failed, next reconciliation tries again: {}", poolId, r.resourceId(),
+            f.toString());
+      }
+    }));
+  }
+
+  private Placement placementOf(String providerName, String region) {
+    for (PlacementHealth h : placements) {
+      if (h.placement.provider().equals(providerName) && h.placement.region().equals(region)) {
+        return h.placement;
+      }
+    }
+    return new Placement(providerName, region, "unknown", Integer.MAX_VALUE);
+  }
+
+  /** A known worker vanished from the inventory: end its lease, forget it, let replenishment replace it. */
+  private void lost(WorkerSlot slot, Instant now) {
+    long w = slot.word();
+    int state = WorkerSlot.state(w);
+    LeaseImpl lease = slot.lease;
+    boolean gone = state == WorkerSlot.IDLE ? slot.transition(w, WorkerSlot.GONE)
+        : state == WorkerSlot.LEASED && slot.endLease(WorkerSlot.grants(w), WorkerSlot.GONE);
+    if (!gone) {
+      return;
+    }
+    slot.lease = null;
+    slot.shelf.remove(slot);
+    workers.remove(slot.id);
+    Optional<String> leaseId = state == WorkerSlot.LEASED && lease != null ? Optional.of(lease.id()) : Optional.empty();
+    log.warn("pool {}: worker {} in {} vanished from the provider's inventory{}", poolId, slot.id,
+        slot.placement().key(), leaseId.map(id -> "; lease " + id + " ended").orElse(""));
+    if (events.active()) {
+      events.publish(new PoolEvent.WorkerLost(poolId, now, slot.id, slot.template.name(), slot.placement(), leaseId));
+    }
+    runner.wake();
+  }
+
   // ---------------------------------------------------------------- close
 
   @Override
@@ -1054,9 +1292,6 @@ public final class PoolEngine implements WorkerPool {
     for (WorkerSlot slot : workers.values()) {
       if (slot.state() == WorkerSlot.LEASED) {
         slot.retireOnRelease = true;
-      } else if (slot.retireIfIdle()) {
-        slot.shelf.remove(slot);
-        startDelete(slot, "close");
       }
     }
     runner.wake();
@@ -1068,7 +1303,11 @@ public final class PoolEngine implements WorkerPool {
     for (WorkerSlot slot : workers.values()) {
       long w = slot.word();
       int state = WorkerSlot.state(w);
-      if (state == WorkerSlot.IDLE && slot.retireIfIdle()) {
+      if (state == WorkerSlot.IDLE && config.keepWarmPool() && slot.transition(w, WorkerSlot.GONE)) {
+        // kept for the next start of a pool with this id, which adopts it
+        slot.shelf.remove(slot);
+        workers.remove(slot.id);
+      } else if (state == WorkerSlot.IDLE && slot.retireIfIdle()) {
         slot.shelf.remove(slot);
         startDelete(slot, "close");
       } else if (state == WorkerSlot.LEASED && pastGrace && slot.endLease(WorkerSlot.grants(w), WorkerSlot.DELETING)) {
