@@ -104,7 +104,12 @@ final class FakeArm implements AutoCloseable {
   }
 
   private record Operation(String resourceKey, boolean delete, Outcome outcome, String code, String message,
-      AtomicInteger pollsLeft) {}
+      AtomicInteger pollsLeft, java.util.concurrent.atomic.AtomicBoolean finished) {
+    Operation(String resourceKey, boolean delete, Outcome outcome, String code, String message, int polls) {
+      this(resourceKey, delete, outcome, code, message, new AtomicInteger(polls),
+          new java.util.concurrent.atomic.AtomicBoolean());
+    }
+  }
 
   private record Rule(Predicate<Request> matches, int status, String code, String message, Map<String, String> headers,
       AtomicInteger remaining, boolean applyThenReset) {}
@@ -300,7 +305,14 @@ final class FakeArm implements AutoCloseable {
         return put(key, rg, type, name, request);
       case "GET":
         Resource r = resources.get(key);
-        return r == null ? notFound(type, name, rg) : json(200, r.body);
+        if (r == null) {
+          return notFound(type, name, rg);
+        }
+        // ARM goes on creating whether or not anyone polls the operation: a read moves it on as a poll would
+        operations.entrySet().stream().filter(e -> e.getValue().resourceKey.equals(key) && !e.getValue().delete
+            && !e.getValue().finished.get())
+            .map(Map.Entry::getKey).toList().forEach(this::poll);
+        return json(200, r.body);
       case "DELETE":
         return delete(key, type, name, rg);
       default:
@@ -335,8 +347,7 @@ final class FakeArm implements AutoCloseable {
       createVmParts(r, sent);
     }
     String opId = "op-" + ids.incrementAndGet();
-    operations.put(opId, new Operation(key, false, nextOutcome, outcomeCode, outcomeMessage,
-        new AtomicInteger(pollsBeforeDone)));
+    operations.put(opId, new Operation(key, false, nextOutcome, outcomeCode, outcomeMessage, pollsBeforeDone));
     String namespace = type.substring(0, type.indexOf('/'));
     return json(201, body)
         .withHeader("Azure-AsyncOperation", endpoint() + "subscriptions/" + SUBSCRIPTION + "/providers/" + namespace
@@ -400,7 +411,7 @@ final class FakeArm implements AutoCloseable {
     }
     r.setState("Deleting");
     String opId = "op-" + ids.incrementAndGet();
-    operations.put(opId, new Operation(key, true, Outcome.SUCCEED, "", "", new AtomicInteger(pollsBeforeDone)));
+    operations.put(opId, new Operation(key, true, Outcome.SUCCEED, "", "", pollsBeforeDone));
     String namespace = type.substring(0, type.indexOf('/'));
     return ResponseDefinitionBuilder.responseDefinition().withStatus(202)
         .withHeader("Location", endpoint() + "subscriptions/" + SUBSCRIPTION + "/providers/" + namespace
@@ -432,13 +443,14 @@ final class FakeArm implements AutoCloseable {
     if (running) {
       return json(200, operation("async-operation-in-progress.json", opId, "", "")).withHeader("Retry-After", "1");
     }
+    boolean firstEnd = op.finished.compareAndSet(false, true);
     if (op.outcome == Outcome.FAIL) {
-      if (r != null) {
+      if (r != null && firstEnd) {
         r.setState("Failed");
       }
       return json(200, operation("async-operation-failed.json", opId, op.code, op.message));
     }
-    if (r != null) {
+    if (r != null && firstEnd) {
       succeed(r);
     }
     return json(200, operation("async-operation-succeeded.json", opId, "", ""));
