@@ -99,7 +99,7 @@ final class FakeArm implements AutoCloseable {
     }
 
     void setState(String state) {
-      ((ObjectNode) body.with("properties")).put("provisioningState", state);
+      body.withObjectProperty("properties").put("provisioningState", state);
     }
   }
 
@@ -359,7 +359,8 @@ final class FakeArm implements AutoCloseable {
   /** The NIC, OS disk and public IP that ARM makes from a VM's inline network and storage profiles. */
   private void createVmParts(Resource vm, ObjectNode sent) {
     JsonNode props = sent.path("properties");
-    ArrayNode refs = ((ObjectNode) vm.body.with("properties").with("networkProfile")).putArray("networkInterfaces");
+    ArrayNode refs = vm.body.withObjectProperty("properties").withObjectProperty("networkProfile")
+        .putArray("networkInterfaces");
     for (JsonNode nic : props.path("networkProfile").path("networkInterfaceConfigurations")) {
       String nicName = nic.path("name").asText();
       ObjectNode nicBody = (ObjectNode) example("nic-resource.json");
@@ -459,7 +460,7 @@ final class FakeArm implements AutoCloseable {
   private void succeed(Resource r) {
     r.setState("Succeeded");
     if (r.type.equalsIgnoreCase("Microsoft.ContainerInstance/containerGroups")) {
-      ObjectNode props = (ObjectNode) r.body.with("properties");
+      ObjectNode props = r.body.withObjectProperty("properties");
       props.putObject("instanceView").put("state", "Running");
       JsonNode ip = props.path("ipAddress");
       if (ip.isObject()) {
