@@ -107,7 +107,12 @@ final class AzureTestSupport {
   }
 
   DeprovisionRequest deleteRequest(String workerId, Optional<String> resourceId, Placement placement) {
-    return new DeprovisionRequest("pool-a", workerId, resourceId, placement, clock.now().plus(Duration.ofMinutes(10)));
+    return deleteRequest(workerId, resourceId, placement, Duration.ofMinutes(10));
+  }
+
+  DeprovisionRequest deleteRequest(String workerId, Optional<String> resourceId, Placement placement,
+      Duration timeout) {
+    return new DeprovisionRequest("pool-a", workerId, resourceId, placement, clock.now().plus(timeout));
   }
 
   /**
