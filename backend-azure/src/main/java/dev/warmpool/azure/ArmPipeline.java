@@ -6,7 +6,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
-import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.HttpLoggingPolicy;
@@ -32,8 +31,9 @@ import reactor.core.publisher.Mono;
  * Builds the HTTP pipeline every ARM call goes through. It is the SDK's default management pipeline with three
  * deliberate differences:
  * <ul>
- *   <li>retries only reads (GET, HEAD), a bounded number of times ({@link ReadRetryPolicy}); mutations are retried
- *       by the pool;</li>
+ *   <li>retries only reads (GET, HEAD), a bounded number of times and never for a {@code Retry-After} longer than
+ *       the longest backoff ({@link ReadRetryPolicy}, {@link BoundedRetryStrategy}); mutations are retried by the
+ *       pool;</li>
  *   <li>no {@code ProviderRegistrationPolicy}: a subscription that is not registered for a resource provider fails at
  *       once with {@code MissingSubscriptionRegistration} (INVALID) instead of waiting up to 30 x 10 s;</li>
  *   <li>a {@link ResourceManagerThrottlingPolicy} that records the remaining request budget in a
@@ -62,7 +62,7 @@ final class ArmPipeline {
     policies.add(new RequestIdPolicy());
     if (retries.count() > 0) {
       policies.add(new ReadRetryPolicy(new RetryPolicy(
-          new ExponentialBackoff(retries.count(), retries.baseDelay(), retries.maxDelay()), "Retry-After",
+          new BoundedRetryStrategy(retries.count(), retries.baseDelay(), retries.maxDelay()), "Retry-After",
           java.time.temporal.ChronoUnit.SECONDS)));
     }
     policies.add(new AddDatePolicy());

@@ -64,6 +64,25 @@ class ProductionWiringTest {
   }
 
   @Test
+  void aLongRetryAfterOnAReadGoesToThePoolInsteadOfHoldingAThread() {
+    arm.fail("GET", "/resources", 10, 429, "TooManyRequests", "slow down", Map.of("Retry-After", "3600"));
+
+    Throwable t = support.failure(provider, provider.list("pool-a"));
+
+    assertThat(((ProviderException) t).kind()).isEqualTo(FailureKind.THROTTLED);
+    assertThat(((ProviderException) t).retryAfter()).hasValue(Duration.ofHours(1));
+    assertThat(arm.requests("GET", "/resources")).hasSize(1);
+  }
+
+  @Test
+  void aShortRetryAfterOnAReadIsWaitedInsideTheClient() throws Exception {
+    arm.fail("GET", "/resources", 1, 429, "TooManyRequests", "slow down", Map.of("Retry-After", "0"));
+
+    assertThat(support.await(provider, provider.list("pool-a"))).isEmpty();
+    assertThat(arm.requests("GET", "/resources")).as("two resource groups, one retry").hasSize(3);
+  }
+
+  @Test
   void readRetriesCanBeTurnedOff() {
     AzureWorkerProvider noRetries = support.provider(withSetting("readRetries", "0"));
     try {
