@@ -1,6 +1,7 @@
 package dev.warmpool.azure;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementException;
@@ -60,14 +61,14 @@ final class ArmErrors {
       String msg = me.getValue() == null || me.getValue().getMessage() == null ? "" : me.getValue().getMessage();
       HttpResponse r = me.getResponse();
       return classify(r == null ? 0 : r.getStatusCode(), code, msg,
-          r == null ? null : r.getHeaderValue("Retry-After"), what, redactor);
+          r == null ? null : r.getHeaderValue(HttpHeaderName.RETRY_AFTER), what, redactor);
     }
     if (t instanceof HttpResponseException he) {
       HttpResponse r = he.getResponse();
       int status = r == null ? 0 : r.getStatusCode();
       String[] codeAndMessage = r == null ? new String[] {"", ""} : codeAndMessage(bodyOf(he));
       return classify(status, codeAndMessage[0], codeAndMessage[1],
-          r == null ? null : r.getHeaderValue("Retry-After"), what, redactor);
+          r == null ? null : r.getHeaderValue(HttpHeaderName.RETRY_AFTER), what, redactor);
     }
     if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
         || t.getClass().getSimpleName().contains("Timeout")) {
@@ -89,7 +90,7 @@ final class ArmErrors {
     String code = cm[0].isEmpty() ? "OperationFailed" : cm[0];
     String message = cm[1].isEmpty() ? String.valueOf(error.getMessage()) : cm[1];
     HttpHeaders h = error.getResponseHeaders();
-    return classify(error.getResponseStatusCode(), code, message, h == null ? null : h.getValue("Retry-After"),
+    return classify(error.getResponseStatusCode(), code, message, h == null ? null : h.getValue(HttpHeaderName.RETRY_AFTER),
         what + " (operation failed)", redactor);
   }
 

@@ -16,6 +16,7 @@ import dev.warmpool.spi.ProviderException;
 import dev.warmpool.spi.ProviderResource;
 import dev.warmpool.spi.ProvisionRequest;
 import dev.warmpool.spi.ProvisionedWorker;
+import dev.warmpool.spi.WorkerHealthProbe;
 import dev.warmpool.spi.WorkerProvider;
 import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
@@ -56,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. No secret (token, SSH key, custom data, secure environment value) appears in its logs or exception
  * messages.
  */
-public final class AzureWorkerProvider implements WorkerProvider {
+public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthProbe {
   private static final System.Logger LOG = System.getLogger(AzureWorkerProvider.class.getName());
 
   private final AzureSettings settings;
@@ -197,6 +198,29 @@ public final class AzureWorkerProvider implements WorkerProvider {
       }
       result.complete(List.copyOf(found));
     });
+    return result;
+  }
+
+  /**
+   * Tells whether a listed resource can serve leases: it exists, its provisioning succeeded and, for a container
+   * group, its containers run. One GET; never throws (a failed read counts as unhealthy).
+   *
+   * @param resource a resource as {@link #list} reported it
+   * @return true if the worker can serve leases
+   */
+  @Override
+  public CompletableFuture<Boolean> isHealthy(ProviderResource resource) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    String id = resource.resourceId();
+    Optional<String> rg = segmentAfter(id, "resourceGroups");
+    if (rg.isEmpty() || closed) {
+      result.complete(false);
+      return result;
+    }
+    CompletableFuture<Boolean> probe = track(new CompletableFuture<>());
+    run(probe, "probe " + id, Redactor.NONE, () -> probe.complete(
+        kind.get(rg.get(), VirtualMachineClient.lastSegment(id)).map(kind::isHealthy).orElse(false)));
+    probe.whenComplete((healthy, failure) -> result.complete(failure == null && Boolean.TRUE.equals(healthy)));
     return result;
   }
 

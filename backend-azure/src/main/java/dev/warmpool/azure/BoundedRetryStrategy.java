@@ -1,5 +1,6 @@
 package dev.warmpool.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.RequestRetryCondition;
 import com.azure.core.http.policy.RetryStrategy;
@@ -32,7 +33,7 @@ final class BoundedRetryStrategy implements RetryStrategy {
   @Override
   public boolean shouldRetryCondition(RequestRetryCondition condition) {
     if (condition.getResponse() != null) {
-      Duration retryAfter = ArmErrors.parseRetryAfter(condition.getResponse().getHeaderValue("Retry-After"));
+      Duration retryAfter = ArmErrors.parseRetryAfter(condition.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER));
       if (retryAfter != null && retryAfter.compareTo(maxDelay) > 0) {
         return false;
       }

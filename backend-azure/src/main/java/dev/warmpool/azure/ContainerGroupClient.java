@@ -91,6 +91,13 @@ final class ContainerGroupClient implements KindClient {
   }
 
   @Override
+  public boolean isHealthy(Found found) {
+    ContainerGroupInner g = (ContainerGroupInner) found.resource();
+    String state = g.instanceView() == null ? null : g.instanceView().state();
+    return "Succeeded".equalsIgnoreCase(found.provisioningState()) && (state == null || state.equals("Running"));
+  }
+
+  @Override
   public String idOf(Object resource) {
     return ((ContainerGroupInner) resource).id();
   }

@@ -24,6 +24,11 @@ interface KindClient {
   /** Sends the DELETE; the returned poller has the activation response. */
   SyncPoller<? extends PollResult<?>, ?> beginDelete(String resourceGroup, String name);
 
+  /** @return whether a resource as a GET returned it can serve: provisioned and, where ARM says so, running */
+  default boolean isHealthy(Found found) {
+    return "Succeeded".equalsIgnoreCase(found.provisioningState());
+  }
+
   /** @return the resource's id, from a final result or a GET */
   String idOf(Object resource);
 

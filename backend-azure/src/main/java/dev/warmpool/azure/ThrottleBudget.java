@@ -1,5 +1,6 @@
 package dev.warmpool.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import java.util.OptionalInt;
 
@@ -12,6 +13,9 @@ final class ThrottleBudget {
   static final String WRITES = "x-ms-ratelimit-remaining-subscription-writes";
   static final String DELETES = "x-ms-ratelimit-remaining-subscription-deletes";
   static final String READS = "x-ms-ratelimit-remaining-subscription-reads";
+  private static final HttpHeaderName WRITES_HEADER = HttpHeaderName.fromString(WRITES);
+  private static final HttpHeaderName DELETES_HEADER = HttpHeaderName.fromString(DELETES);
+  private static final HttpHeaderName READS_HEADER = HttpHeaderName.fromString(READS);
 
   private volatile int writes = -1;
   private volatile int deletes = -1;
@@ -19,9 +23,9 @@ final class ThrottleBudget {
 
   /** Records the headers of one response; called by the pipeline for every response. */
   void record(HttpResponse response) {
-    writes = read(response, WRITES, writes);
-    deletes = read(response, DELETES, deletes);
-    reads = read(response, READS, reads);
+    writes = read(response, WRITES_HEADER, writes);
+    deletes = read(response, DELETES_HEADER, deletes);
+    reads = read(response, READS_HEADER, reads);
   }
 
   OptionalInt writes() {
@@ -36,7 +40,7 @@ final class ThrottleBudget {
     return of(reads);
   }
 
-  private static int read(HttpResponse response, String header, int previous) {
+  private static int read(HttpResponse response, HttpHeaderName header, int previous) {
     String v = response.getHeaderValue(header);
     if (v == null) {
       return previous;

@@ -119,6 +119,27 @@ class ContainerGroupProvisioningTest {
     assertThat(provider.remainingReads()).hasValue(11999);
   }
 
+  @Test
+  void theHealthProbeSaysRunningGroupsCanServeAndAnythingElseCannot() throws Exception {
+    support.await(provider,
+        provider.provision(support.request("w-1", AzureTestSupport.aciTemplate(), WESTEUROPE, Duration.ofMinutes(10))));
+    arm.seed(RG_WEU, "Microsoft.ContainerInstance/containerGroups", "still-creating", "westeurope",
+        java.util.Map.of(WorkerTags.POOL, "pool-a"), "Creating");
+    List<ProviderResource> listed = support.await(provider, provider.list("pool-a"));
+    ProviderResource running = listed.stream().filter(r -> r.workerId().isPresent()).findFirst().orElseThrow();
+    ProviderResource creating = listed.stream().filter(r -> r.workerId().isEmpty()).findFirst().orElseThrow();
+
+    assertThat(support.await(provider, provider.isHealthy(running))).isTrue();
+    assertThat(support.await(provider, provider.isHealthy(creating))).isFalse();
+
+    arm.outage(true);
+    assertThat(support.await(provider, provider.isHealthy(running))).as("a failed read is unhealthy").isFalse();
+    arm.outage(false);
+    support.await(provider, provider.deprovision(support.deleteRequest("w-1", Optional.of(running.resourceId()),
+        WESTEUROPE)));
+    assertThat(support.await(provider, provider.isHealthy(running))).as("gone").isFalse();
+  }
+
   /** Field paths of an ARM example (objects and the first element of arrays) that a body lacks. */
   static List<String> missingPaths(JsonNode example, JsonNode actual) {
     List<String> missing = new ArrayList<>();
