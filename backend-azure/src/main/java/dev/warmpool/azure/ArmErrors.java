@@ -90,8 +90,10 @@ final class ArmErrors {
     String code = cm[0].isEmpty() ? "OperationFailed" : cm[0];
     String message = cm[1].isEmpty() ? String.valueOf(error.getMessage()) : cm[1];
     HttpHeaders h = error.getResponseHeaders();
-    return classify(error.getResponseStatusCode(), code, message, h == null ? null : h.getValue(HttpHeaderName.RETRY_AFTER),
-        what + " (operation failed)", redactor);
+    // the operation's own answer is 2xx whatever went wrong: the code decides, and an unknown one counts as passing
+    int status = error.getResponseStatusCode();
+    return classify(status >= 200 && status < 300 ? 200 : status, code, message,
+        h == null ? null : h.getValue(HttpHeaderName.RETRY_AFTER), what + " (operation failed)", redactor);
   }
 
   static ProviderException classify(int status, String code, String armMessage, String retryAfterHeader, String what,
@@ -130,6 +132,8 @@ final class ArmErrors {
       if (retryAfter == null) {
         retryAfter = CONFLICT_RETRY;
       }
+    } else if (code.startsWith("Invalid") || code.equals("BadRequest")) {
+      kind = FailureKind.INVALID;
     } else if (status == 408 || status >= 500 || status == 0 || status == 200) {
       // 200 is a long-running operation that failed for a reason that is neither capacity nor bad input
       kind = FailureKind.TRANSIENT;

@@ -67,6 +67,21 @@ class ArmErrorsTest {
   }
 
   @Test
+  void aFailedOperationIsJudgedByItsCodeNotItsStatus() {
+    ProviderException bad = ArmErrors.classifyFailedOperation(new com.azure.core.management.polling.PollResult.Error(
+        "failed", 201, new com.azure.core.http.HttpHeaders(),
+        "{\"status\":\"Failed\",\"error\":{\"code\":\"InvalidParameter\",\"message\":\"bad image\"}}"),
+        "call", Redactor.NONE);
+    assertThat(bad.kind()).isEqualTo(FailureKind.INVALID);
+
+    ProviderException unknown = ArmErrors.classifyFailedOperation(new com.azure.core.management.polling.PollResult
+        .Error("failed", 201, new com.azure.core.http.HttpHeaders(), "{\"status\":\"Failed\"}"), "call",
+        Redactor.NONE);
+    assertThat(unknown.kind()).isEqualTo(FailureKind.TRANSIENT);
+    assertThat(unknown.code()).isEqualTo("OperationFailed");
+  }
+
+  @Test
   void retryAfterAcceptsAnHttpDate() {
     String in90s = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(90));
     assertThat(ArmErrors.parseRetryAfter(in90s)).isBetween(Duration.ofSeconds(80), Duration.ofSeconds(91));
