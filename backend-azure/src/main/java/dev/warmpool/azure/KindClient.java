@@ -1,0 +1,37 @@
+package dev.warmpool.azure;
+
+import com.azure.core.management.polling.PollResult;
+import com.azure.core.util.polling.SyncPoller;
+import dev.warmpool.spi.ProvisionRequest;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The ARM calls for one worker kind, each exactly one REST request (or one long-running operation) with a body this
+ * backend builds, through the SDK's generated inner clients. Blocking: callers run it on the provider's executor.
+ */
+interface KindClient {
+
+  /** A resource as a GET returned it. */
+  record Found(String id, String provisioningState, Map<String, String> tags, Object resource) {}
+
+  /** @return the resource, or empty if ARM answered 404 */
+  Optional<Found> get(String resourceGroup, String name);
+
+  /** Sends the PUT; the returned poller has the activation response. */
+  SyncPoller<? extends PollResult<?>, ?> beginCreate(String resourceGroup, String name, ProvisionRequest request);
+
+  /** Sends the DELETE; the returned poller has the activation response. */
+  SyncPoller<? extends PollResult<?>, ?> beginDelete(String resourceGroup, String name);
+
+  /** @return whether a resource as a GET returned it can serve: provisioned and, where ARM says so, running */
+  default boolean isHealthy(Found found) {
+    return "Succeeded".equalsIgnoreCase(found.provisioningState());
+  }
+
+  /** @return the resource's id, from a final result or a GET */
+  String idOf(Object resource);
+
+  /** @return how to reach the worker (ip, fqdn); may make further reads */
+  Map<String, String> attributes(String resourceGroup, Object resource);
+}
