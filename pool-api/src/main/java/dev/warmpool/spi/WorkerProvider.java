@@ -50,6 +50,16 @@ public interface WorkerProvider extends AutoCloseable {
    */
   CompletableFuture<List<ProviderResource>> list(String poolId);
 
+  /**
+   * Checks that this provider can create workers of a template (its provider properties are complete and well
+   * formed). The pool calls it at build for every template that may be placed with this provider, so that bad
+   * configuration fails at once rather than at the first provision. The default accepts every template.
+   *
+   * @param template a template of the pool
+   * @throws dev.warmpool.api.InvalidConfigurationException naming the property that is missing or malformed
+   */
+  default void validate(dev.warmpool.api.WorkerTemplate template) {}
+
   /** Releases the provider's own resources (HTTP clients, threads). Called once when the pool closes. */
   @Override
   default void close() {}

@@ -68,6 +68,7 @@ public final class WorkerPools {
     private final List<Placement> placements = new ArrayList<>();
     private final Map<String, WorkerProvider> providerInstances = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> providerSettings = new LinkedHashMap<>();
+    private final Map<String, ProviderFactory> providerFactories = new LinkedHashMap<>();
     private final List<String> duplicateProviders = new ArrayList<>();
     private final List<PoolListener> listeners = new ArrayList<>();
     private PoolClock clock;
@@ -315,6 +316,22 @@ public final class WorkerPools {
       if (providerInstances.containsKey(name) || providerSettings.put(name, Map.copyOf(settings)) != null) {
         duplicateProviders.add(name);
       }
+      return this;
+    }
+
+    /**
+     * Registers a provider made by a factory instance with these settings at {@link #build()}, for a factory that
+     * needs constructor arguments (a credential, say) and so cannot be found by {@link java.util.ServiceLoader}.
+     *
+     * @param name the name placements use for it
+     * @param factory the factory
+     * @param settings the provider's settings
+     * @return this builder
+     */
+    public Builder provider(String name, ProviderFactory factory, Map<String, String> settings) {
+      Objects.requireNonNull(factory, "provider factory cannot be null");
+      provider(name, settings);
+      providerFactories.put(name, factory);
       return this;
     }
 
@@ -586,9 +603,17 @@ public final class WorkerPools {
       try {
         ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
         for (Map.Entry<String, Map<String, String>> e : providerSettings.entrySet()) {
-          ProviderFactory f = ProviderFactories.find(e.getKey(), loader);
+          ProviderFactory f = providerFactories.containsKey(e.getKey()) ? providerFactories.get(e.getKey())
+              : ProviderFactories.find(e.getKey(), loader);
           providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
               e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
+        }
+        for (WorkerTemplate t : templates) {
+          for (Placement p : placements) {
+            if (t.allows(p)) {
+              providers.get(p.provider()).validate(t);
+            }
+          }
         }
       } catch (RuntimeException e) {
         for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {

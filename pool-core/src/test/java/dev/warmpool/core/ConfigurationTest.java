@@ -100,6 +100,55 @@ class ConfigurationTest {
   }
 
   @Test
+  void aProviderMadeByAFactoryInstanceGetsItsSettingsAndThePoolClock() {
+    java.util.List<dev.warmpool.spi.ProviderContext> seen = new java.util.ArrayList<>();
+    dev.warmpool.spi.ProviderFactory factory = new dev.warmpool.spi.ProviderFactory() {
+      @Override
+      public String name() {
+        return "mine";
+      }
+
+      @Override
+      public dev.warmpool.spi.WorkerProvider create(dev.warmpool.spi.ProviderContext context) {
+        seen.add(context);
+        return provider;
+      }
+    };
+    var pool = WorkerPools.builder().poolId("p2").clock(clock)
+        .template(WorkerTemplate.builder("linux").build())
+        .placement(Placement.of("mine", "westeurope", "eu"))
+        .provider("mine", factory, Map.of("endpoint", "https://example.invalid"))
+        .build();
+    org.assertj.core.api.Assertions.assertThat(seen).singleElement().satisfies(c -> {
+      org.assertj.core.api.Assertions.assertThat(c.poolId()).isEqualTo("p2");
+      org.assertj.core.api.Assertions.assertThat(c.setting("endpoint")).contains("https://example.invalid");
+      org.assertj.core.api.Assertions.assertThat(c.clock()).isSameAs(clock);
+    });
+    pool.closeAsync();
+    clock.advance(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aTemplateTheProviderCannotCreateFailsAtBuild() {
+    TestProvider strict = new TestProvider(clock, Duration.ofMinutes(1)) {
+      @Override
+      public void validate(WorkerTemplate template) {
+        if (!template.providerProperties().containsKey("image")) {
+          throw new InvalidConfigurationException("template[" + template.name() + "].image",
+              "template " + template.name() + " needs the provider property image");
+        }
+      }
+    };
+    assertThatThrownBy(() -> WorkerPools.builder().poolId("p3").clock(clock)
+        .template(WorkerTemplate.builder("linux").build())
+        .placement(Placement.of("strict", "westeurope", "eu"))
+        .provider("strict", strict)
+        .build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("template linux needs the provider property image");
+  }
+
+  @Test
   void nullFailsAtTheSetter() {
     assertThatThrownBy(() -> WorkerPools.builder().clock(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("clock cannot be null");

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * A small in-memory provider for white-box engine tests: fixed latency on the pool's clock, failures chosen by a
  * function, an inventory keyed by worker id, idempotent provision. Scenario tests use backend-fake's FakeCloud.
  */
-final class TestProvider implements WorkerProvider {
+class TestProvider implements WorkerProvider {
   private final PoolClock clock;
   final Map<String, ProvisionRequest> inventory = new ConcurrentHashMap<>();
   final AtomicInteger provisionCalls = new AtomicInteger();
