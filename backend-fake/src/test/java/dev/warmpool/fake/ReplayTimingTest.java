@@ -39,10 +39,14 @@ class ReplayTimingTest {
 
     assertThat(result.provisioned()).isEqualTo(1000);
     assertThat(result.leftInCloud()).isZero();
+    assertThat(result.outageFailures()).isGreaterThan(100);
+    assertThat(result.lostResponses()).isPositive();
+    assertThat(result.deletesNotFound()).isPositive();
     assertThat(result.virtualEnd()).isAfterOrEqualTo(VirtualClock.DEFAULT_START.plus(Duration.ofHours(5)));
   }
 
-  private record Result(int provisioned, int leftInCloud, long calls, long tasks, Instant virtualEnd) {}
+  private record Result(int provisioned, int leftInCloud, long calls, long tasks, Instant virtualEnd,
+      long outageFailures, long lostResponses, long deletesNotFound) {}
 
   /**
    * A small orchestrator: a new worker every 18 seconds for 5 hours; a failed provision is retried after its
@@ -69,11 +73,10 @@ class ReplayTimingTest {
     }
     clock.runUntil(t0.plus(Duration.ofHours(5)));
     clock.runUntilIdle(Duration.ofHours(3));
-    assertThat(cloud.callCount(Operation.PROVISION, "westeurope", Outcome.TRANSIENT)).isGreaterThan(100);
-    assertThat(cloud.calls()).anyMatch(c -> c.code().equals("LostResponse"));
-    assertThat(cloud.callCount(Operation.DEPROVISION, Outcome.NOT_FOUND)).isPositive();
     return new Result(provisioned.get(), cloud.inventorySize(), cloud.calls().size(), clock.tasksRun(),
-        clock.now());
+        clock.now(), cloud.callCount(Operation.PROVISION, "westeurope", Outcome.TRANSIENT),
+        cloud.calls().stream().filter(c -> c.code().equals("LostResponse")).count(),
+        cloud.callCount(Operation.DEPROVISION, Outcome.NOT_FOUND));
   }
 
   private static void attempt(VirtualClock clock, WorkerProvider provider, String worker, String region,
