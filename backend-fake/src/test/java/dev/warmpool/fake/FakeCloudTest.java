@@ -45,7 +45,7 @@ class FakeCloudTest {
 
     clock.advance(Duration.ofMinutes(1));
     assertThat(f).isCompleted();
-    ProvisionedWorker w = f.join();
+    ProvisionedWorker w = Requests.done(f);
     assertThat(w.resourceId()).isEqualTo("fake:westeurope/p1/w1");
     assertThat(w.attributes()).containsEntry("region", "westeurope").containsEntry("name", "w1-westeurope")
         .containsKey("ip");
@@ -100,7 +100,7 @@ class FakeCloudTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(second).isNotDone();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(second.join()).isEqualTo(first.join());
+    assertThat(Requests.done(second)).isEqualTo(Requests.done(first));
     assertThat(cloud.inventorySize()).isEqualTo(1);
   }
 

@@ -262,7 +262,7 @@ class FaultsTest {
     cloud(b -> b);
     CompletableFuture<ProvisionedWorker> f = provisionNow("w1", "westeurope");
     clock.advance(Duration.ofMinutes(5));
-    String id = f.join().resourceId();
+    String id = Requests.done(f).resourceId();
     assertThat(cloud.resource(id)).isPresent();
     assertThat(cloud.deleteExternally(id)).isTrue();
     assertThat(cloud.deleteExternally(id)).isFalse();

@@ -85,7 +85,7 @@ class ReplayTimingTest {
         .whenComplete((w, e) -> {
           if (e == null) {
             provisioned.incrementAndGet();
-            clock.schedule(Duration.ofMinutes(30), () -> delete(clock, provider, worker, region));
+            clock.schedule(Duration.ofMinutes(30), () -> delete(clock, provider, worker, region, 10));
             return;
           }
           Throwable cause = e instanceof CompletionException ? e.getCause() : e;
@@ -93,16 +93,17 @@ class ReplayTimingTest {
               : Duration.ofSeconds(30);
           String next = region.equals("westeurope") ? "northeurope" : "westeurope";
           // the failed attempt may have created the resource anyway (a lost response): delete it there
-          delete(clock, provider, worker, region);
+          delete(clock, provider, worker, region, 10);
           clock.schedule(wait, () -> attempt(clock, provider, worker, next, provisioned));
         });
   }
 
-  private static void delete(VirtualClock clock, WorkerProvider provider, String worker, String region) {
+  private static void delete(VirtualClock clock, WorkerProvider provider, String worker, String region,
+      int attemptsLeft) {
     provider.deprovision(deprovision("replay", worker, region, clock.now().plus(Duration.ofMinutes(10))))
         .whenComplete((v, e) -> {
-          if (e != null) {
-            clock.schedule(Duration.ofSeconds(30), () -> delete(clock, provider, worker, region));
+          if (e != null && attemptsLeft > 1) {
+            clock.schedule(Duration.ofSeconds(30), () -> delete(clock, provider, worker, region, attemptsLeft - 1));
           }
         });
   }

@@ -43,6 +43,14 @@ final class Requests {
     return clock.now().plus(Duration.ofDays(1));
   }
 
+  /** The value of a future that must have completed already; never blocks. */
+  static <T> T done(CompletableFuture<T> future) {
+    if (!future.isDone() || future.isCompletedExceptionally()) {
+      throw new AssertionError("expected a completed future, was " + future);
+    }
+    return future.join();
+  }
+
   /** The ProviderException a completed, failed future holds. */
   static ProviderException failure(CompletableFuture<?> future) {
     if (!future.isCompletedExceptionally()) {
