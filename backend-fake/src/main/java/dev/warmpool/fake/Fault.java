@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * by the first rejecting fault that fires (outage, throttling, token bucket, capacity, quota); the other kinds
  * change how a call that is accepted behaves (slower, never finishing, its answer lost, a delete that fails).
  *
+ * <p>A {@code list} visits every region, so a region's fault that affects {@link Operation#LIST} applies to every
+ * list; narrow it with {@link #operations} to spare lists.
+ *
  * <p>A fault is active from {@link #from} (included; the beginning of time when not set) until {@link #until}
  * (excluded; forever when not set). Where it has a rate, each matching call draws from the cloud's seeded random
  * generator, so one seed and one script give one call log. Values are checked when the cloud is built
@@ -398,6 +401,11 @@ public final class Fault {
     if (operations != null && (operations.isEmpty() || !kind.allowed.containsAll(operations))) {
       throw invalid(option + ".operations", name + " operations must be a non-empty subset of "
           + kind.allowed + ", was " + operations);
+    }
+    if (set.contains("failureRate")
+        && (kind == Kind.QUOTA || kind == Kind.TOKEN_BUCKET || kind == Kind.EXTERNAL_DELETION)) {
+      throw invalid(option + ".failureRate", name + " failureRate does not apply to " + kind.label
+          + " faults, which fire by their own rule");
     }
     requireOnly(option, name, "retryAfter", Kind.THROTTLING);
     requireOnly(option, name, "burst", Kind.TOKEN_BUCKET);

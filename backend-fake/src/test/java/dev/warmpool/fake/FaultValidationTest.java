@@ -57,6 +57,8 @@ class FaultValidationTest {
     assertInvalid(cloud().fault(Faults.capacityError("eastus").operations(Operation.LIST)),
         "faults[0].operations").hasMessageContaining("[PROVISION]");
     assertInvalid(cloud().fault(Faults.externalDeletion()), "faults[0].at");
+    assertInvalid(cloud().fault(Faults.quota(3).failureRate(0.5)), "faults[0].failureRate")
+        .hasMessageContaining("failureRate does not apply to quota faults");
   }
 
   @Test
