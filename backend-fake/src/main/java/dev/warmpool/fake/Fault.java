@@ -203,7 +203,7 @@ public final class Fault {
   /**
    * The share of matching calls the fault affects, between 0.0 and 1.0; 1.0 (every call) by default. For the
    * failing kinds it is a failure rate; for slow, hanging and lost-response faults it is the share of calls made
-   * slow, hanging or lost. Not used by quota, token bucket and external deletion faults.
+   * slow, hanging or lost. Quota, token bucket and external deletion faults refuse it: they fire by their own rule.
    *
    * @param failureRate between 0.0 and 1.0
    * @return a copy with the rate
