@@ -155,6 +155,29 @@ public final class VirtualClock implements PoolClock {
     }
   }
 
+  /**
+   * Runs tasks in time order until none is left, moving time to each one, but no further than {@code maxSpan} from
+   * now: tasks due later stay scheduled (a periodic task would otherwise run forever). Time stops at the last task
+   * run, not at the limit.
+   *
+   * @param maxSpan the most virtual time to let pass; zero or positive
+   * @return the new time
+   * @throws IllegalStateException if a task threw
+   */
+  public Instant runUntilIdle(Duration maxSpan) {
+    Objects.requireNonNull(maxSpan, "maxSpan cannot be null");
+    if (maxSpan.isNegative()) {
+      throw new IllegalArgumentException("maxSpan cannot be negative, was " + maxSpan);
+    }
+    synchronized (advancing) {
+      Instant limit = now.plus(maxSpan);
+      while (runNext(limit)) {
+        // each call runs one task
+      }
+      return now;
+    }
+  }
+
   /** @return how many tasks are scheduled and not yet run */
   public synchronized int pendingTasks() {
     return queue.size();

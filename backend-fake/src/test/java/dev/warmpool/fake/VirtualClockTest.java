@@ -89,4 +89,30 @@ class VirtualClockTest {
     assertThatThrownBy(() -> clock.schedule(Duration.ofSeconds(-1), () -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay cannot be negative");
   }
+
+  @Test
+  void runUntilIdleRunsEveryTaskAndStopsAtTheLastOne() {
+    List<String> ran = new ArrayList<>();
+    clock.schedule(Duration.ofMinutes(3), () -> {
+      ran.add("a");
+      clock.schedule(Duration.ofMinutes(4), () -> ran.add("b"));
+    });
+    assertThat(clock.runUntilIdle(Duration.ofHours(1))).isEqualTo(Instant.parse("2023-03-23T02:07:00Z"));
+    assertThat(ran).containsExactly("a", "b");
+    assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void runUntilIdleLeavesTasksBeyondItsSpanScheduled() {
+    List<Instant> ticks = new ArrayList<>();
+    Runnable[] tick = new Runnable[1];
+    tick[0] = () -> {
+      ticks.add(clock.now());
+      clock.schedule(Duration.ofMinutes(10), tick[0]);
+    };
+    clock.schedule(Duration.ZERO, tick[0]);
+    assertThat(clock.runUntilIdle(Duration.ofMinutes(25))).isEqualTo(Instant.parse("2023-03-23T02:20:00Z"));
+    assertThat(ticks).hasSize(3);
+    assertThat(clock.pendingTasks()).isEqualTo(1);
+  }
 }
