@@ -112,7 +112,9 @@ def latency(entries):
                 f"{pm['scorePercentiles']['50.0']:.4f} p99 {pm['scorePercentiles']['99.0']:.4f} p99.9 "
                 f"{pm['scorePercentiles']['99.9']:.4f}; per-fork p99 {fmt(p99, '{:.4f}')}")
         if method == OURS and unit == "us/op" and p99:
-            line += f"  target p99 < 1 us: {mark(statistics.median(p99) < 1.0)}"
+            med = statistics.median(p99)
+            line += (f"  target p99 < 1 us: median of per-fork p99 {med:.4f} {mark(med < 1.0)};"
+                     f" pooled p99 {mark(pm['scorePercentiles']['99.0'] < 1.0)}")
         print(line)
 
 
