@@ -63,6 +63,7 @@ public final class PoolEngine implements WorkerPool {
   private static final Duration DELETE_BACKOFF = Duration.ofSeconds(10);
   private static final Duration TIMEOUT_ALERT_QUIET = Duration.ofMinutes(10);
   private static final Duration LIST_MARGIN = Duration.ofMinutes(1);
+  private static final Duration MIN_PASS_GAP = Duration.ofMillis(100);
   private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
 
   final PoolClock clock;
@@ -400,10 +401,12 @@ public final class PoolEngine implements WorkerPool {
         default -> { }
       }
     }
-    if (!closing.get() && !now.isBefore(nextReconcileAt)) {
-      startReconcile();
+    if (!closing.get()) {
+      if (!now.isBefore(nextReconcileAt)) {
+        startReconcile();
+      }
+      next = min(next, nextReconcileAt);
     }
-    next = min(next, nextReconcileAt);
     if (closing.get()) {
       next = min(next, closePass(now));
     } else if (config.keepWarmPool() && !reconciledOnce) {
@@ -1027,6 +1030,11 @@ public final class PoolEngine implements WorkerPool {
   }
 
   private void arm(Instant at) {
+    Instant now = clock.now();
+    if (!at.isAfter(now)) {
+      // what is due now was handled by this pass; never spin on the same instant
+      at = now.plus(MIN_PASS_GAP);
+    }
     if (timer != null && timerAt != null && !at.isBefore(timerAt) && timerAt.isAfter(clock.now())) {
       return; // an earlier or equal wake-up is already set
     }

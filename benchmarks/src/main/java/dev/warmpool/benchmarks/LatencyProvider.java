@@ -1,0 +1,75 @@
+package dev.warmpool.benchmarks;
+
+import dev.warmpool.api.PoolClock;
+import dev.warmpool.spi.DeprovisionRequest;
+import dev.warmpool.spi.ProviderResource;
+import dev.warmpool.spi.ProvisionRequest;
+import dev.warmpool.spi.ProvisionedWorker;
+import dev.warmpool.spi.WorkerProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-memory provider whose provisions and deprovisions complete after a fixed latency on the pool's clock (a
+ * virtual clock in the benchmarks). It never fails.
+ *
+ * <p>Thread-safe.
+ */
+public final class LatencyProvider implements WorkerProvider {
+  private final PoolClock clock;
+  private final Duration provisionLatency;
+  private final Duration deprovisionLatency;
+  private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A provider on a clock.
+   *
+   * @param clock the clock the answers are scheduled on
+   * @param provisionLatency how long a provision takes
+   * @param deprovisionLatency how long a deprovision takes
+   */
+  public LatencyProvider(PoolClock clock, Duration provisionLatency, Duration deprovisionLatency) {
+    this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+    this.provisionLatency = Objects.requireNonNull(provisionLatency, "provisionLatency cannot be null");
+    this.deprovisionLatency = Objects.requireNonNull(deprovisionLatency, "deprovisionLatency cannot be null");
+  }
+
+  @Override
+  public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest request) {
+    CompletableFuture<ProvisionedWorker> f = new CompletableFuture<>();
+    clock.schedule(provisionLatency, () -> {
+      live.add(request.workerId());
+      f.complete(new ProvisionedWorker("mem/" + request.workerId(), Map.of()));
+    });
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> deprovision(DeprovisionRequest request) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    clock.schedule(deprovisionLatency, () -> {
+      live.remove(request.workerId());
+      f.complete(null);
+    });
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<List<ProviderResource>> list(String poolId) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /**
+   * How many workers exist right now.
+   *
+   * @return the number of provisioned and not yet deprovisioned workers
+   */
+  public int live() {
+    return live.size();
+  }
+}

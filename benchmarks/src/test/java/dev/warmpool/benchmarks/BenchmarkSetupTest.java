@@ -1,0 +1,95 @@
+package dev.warmpool.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.fake.VirtualClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs each benchmark's setup, a few operations and its teardown directly (not through JMH), so that a broken
+ * benchmark fails the build instead of a benchmark run. Measures nothing.
+ */
+class BenchmarkSetupTest {
+  @Test
+  void everyHotPathPoolLeasesAndTakesBackAnObject() throws Exception {
+    LeaseReleaseBenchmark b = new LeaseReleaseBenchmark();
+
+    LeaseReleaseBenchmark.WarmpoolState ours = new LeaseReleaseBenchmark.WarmpoolState();
+    ours.setUp();
+    assertThat(ours.pool.snapshot().total().idle()).isEqualTo(LeaseReleaseBenchmark.SIZE);
+    for (int i = 0; i < 1_000; i++) {
+      Lease lease = b.warmpool(ours);
+      assertThat(lease.isActive()).isFalse();
+    }
+    assertThat(ours.pool.snapshot().total().idle()).isEqualTo(LeaseReleaseBenchmark.SIZE);
+    assertThat(ours.clock.pendingTasks()).as("tasks the hot path left on the clock").isLessThanOrEqualTo(2);
+    ours.tearDown();
+
+    LeaseReleaseBenchmark.StormpotState stormpot = new LeaseReleaseBenchmark.StormpotState();
+    stormpot.setUp();
+    assertThat(b.stormpot(stormpot)).isNotNull();
+    stormpot.tearDown();
+
+    LeaseReleaseBenchmark.CommonsPool2State commons = new LeaseReleaseBenchmark.CommonsPool2State();
+    commons.setUp();
+    assertThat(b.commonsPool2(commons)).isNotNull();
+    assertThat(commons.pool.getNumIdle()).isEqualTo(LeaseReleaseBenchmark.SIZE);
+    commons.tearDown();
+
+    LeaseReleaseBenchmark.HikariState hikari = new LeaseReleaseBenchmark.HikariState();
+    hikari.setUp();
+    assertThat(b.hikariConcurrentBag(hikari)).isNotNull();
+    hikari.tearDown();
+  }
+
+  @Test
+  void theLargePoolHoldsTenThousandIdleWorkersAndLeasesFromItsFirstTemplate() {
+    ScaleLeaseBenchmark b = new ScaleLeaseBenchmark();
+    b.workers = 10_000;
+    b.setUp();
+    for (int i = 0; i < 100; i++) {
+      assertThat(b.leaseAndRelease().worker().template()).isEqualTo("t00");
+    }
+    b.tearDown();
+  }
+
+  @Test
+  void oneControlIntervalRunsExactlyOneControlPassAndChangesNothing() {
+    VirtualClock clock = new VirtualClock();
+    MemoryProvider provider = new MemoryProvider();
+    WorkerPool pool = EngineShapes.largePool(clock, provider, 5);
+    assertThat(provider.live()).isEqualTo(10_000);
+    clock.advance(EngineShapes.CONTROL_INTERVAL);
+    long before = clock.tasksRun();
+    clock.advance(EngineShapes.CONTROL_INTERVAL);
+    // the wake-up timer, then the serial runner's run with the pass
+    assertThat(clock.tasksRun() - before).isEqualTo(2);
+    assertThat(pool.snapshot().total().idle()).isEqualTo(10_000);
+    assertThat(provider.live()).isEqualTo(10_000);
+    pool.closeAsync();
+    clock.runDue();
+    assertThat(provider.live()).isZero();
+  }
+
+  @Test
+  void theControlPassBenchmarkKeepsEveryWorkerIdle() {
+    ControlPassBenchmark b = new ControlPassBenchmark();
+    b.workers = 10_000;
+    b.setUp();
+    for (int i = 0; i < 10; i++) {
+      b.onePass();
+    }
+    b.tearDown();
+  }
+
+  @Test
+  void aShortDayRunGrantsLeasesToManyTenantsAndLeavesNothingBehind() {
+    DayRun run = new DayRun(50, Duration.ofHours(2)).run();
+    assertThat(run.started()).isGreaterThan(50);
+    assertThat(run.granted()).isGreaterThan(run.started() / 2);
+    assertThat(run.live()).isZero();
+  }
+}
