@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-memory provider whose provisions and deprovisions complete after a fixed latency on the pool's clock (a
@@ -24,7 +22,7 @@ public final class LatencyProvider implements WorkerProvider {
   private final PoolClock clock;
   private final Duration provisionLatency;
   private final Duration deprovisionLatency;
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  private final Inventory live = new Inventory();
 
   /**
    * A provider on a clock.
@@ -43,7 +41,7 @@ public final class LatencyProvider implements WorkerProvider {
   public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest request) {
     CompletableFuture<ProvisionedWorker> f = new CompletableFuture<>();
     clock.schedule(provisionLatency, () -> {
-      live.add(request.workerId());
+      live.add(request);
       f.complete(new ProvisionedWorker("mem/" + request.workerId(), Map.of()));
     });
     return f;
@@ -61,7 +59,7 @@ public final class LatencyProvider implements WorkerProvider {
 
   @Override
   public CompletableFuture<List<ProviderResource>> list(String poolId) {
-    return CompletableFuture.completedFuture(List.of());
+    return CompletableFuture.completedFuture(live.list(poolId));
   }
 
   /**

@@ -7,9 +7,7 @@ import dev.warmpool.spi.ProvisionedWorker;
 import dev.warmpool.spi.WorkerProvider;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A zero-latency in-memory provider: every provision and deprovision completes before the call returns. It keeps
@@ -18,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class MemoryProvider implements WorkerProvider {
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  private final Inventory live = new Inventory();
 
   /** An empty provider. */
   public MemoryProvider() {}
 
   @Override
   public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest request) {
-    live.add(request.workerId());
+    live.add(request);
     return CompletableFuture.completedFuture(new ProvisionedWorker("mem/" + request.workerId(), Map.of()));
   }
 
@@ -37,7 +35,7 @@ public final class MemoryProvider implements WorkerProvider {
 
   @Override
   public CompletableFuture<List<ProviderResource>> list(String poolId) {
-    return CompletableFuture.completedFuture(List.of());
+    return CompletableFuture.completedFuture(live.list(poolId));
   }
 
   /**

@@ -36,11 +36,11 @@ class ConcurrencyStressTest {
 
   /** Answers at once; counts live resources. */
   static final class InstantProvider implements WorkerProvider {
-    final Set<String> live = ConcurrentHashMap.newKeySet();
+    final Map<String, ProvisionRequest> live = new ConcurrentHashMap<>();
 
     @Override
     public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest r) {
-      live.add(r.workerId());
+      live.put(r.workerId(), r);
       return CompletableFuture.completedFuture(new ProvisionedWorker("res/" + r.workerId(), Map.of()));
     }
 
@@ -52,7 +52,10 @@ class ConcurrencyStressTest {
 
     @Override
     public CompletableFuture<List<ProviderResource>> list(String poolId) {
-      return CompletableFuture.completedFuture(List.of());
+      return CompletableFuture.completedFuture(live.values().stream()
+          .map(r -> new ProviderResource("res/" + r.workerId(), r.placement().region(), r.tags(),
+              java.util.Optional.empty(), Map.of()))
+          .toList());
     }
   }
 
@@ -119,6 +122,6 @@ class ConcurrencyStressTest {
     assertThat(doubleGrants.get()).isZero();
     assertThat(grants.get()).isGreaterThan(THREADS * ROUNDS / 4);
     assertThat(timeouts.get()).as("requests that waited 5 s").isZero();
-    assertThat(provider.live).as("workers left after close").isEmpty();
+    assertThat(provider.live.keySet()).as("workers left after close").isEmpty();
   }
 }

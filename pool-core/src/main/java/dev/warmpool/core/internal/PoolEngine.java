@@ -1241,25 +1241,29 @@ public final class PoolEngine implements WorkerPool {
     return new Placement(providerName, region, "unknown", Integer.MAX_VALUE);
   }
 
-  /** A known worker vanished from the inventory: end its lease, forget it, let replenishment replace it. */
+  /**
+   * A known worker vanished from the inventory: end its lease and let replenishment replace it. The pool still sends
+   * a delete by id (a missing resource deletes as success): if the listing was wrong, the worker would otherwise
+   * outlive the pool's knowledge of it.
+   */
   private void lost(WorkerSlot slot, Instant now) {
     long w = slot.word();
     int state = WorkerSlot.state(w);
     LeaseImpl lease = slot.lease;
-    boolean gone = state == WorkerSlot.IDLE ? slot.transition(w, WorkerSlot.GONE)
-        : state == WorkerSlot.LEASED && slot.endLease(WorkerSlot.grants(w), WorkerSlot.GONE);
-    if (!gone) {
+    boolean taken = state == WorkerSlot.IDLE ? slot.transition(w, WorkerSlot.DELETING)
+        : state == WorkerSlot.LEASED && slot.endLease(WorkerSlot.grants(w), WorkerSlot.DELETING);
+    if (!taken) {
       return;
     }
     slot.lease = null;
     slot.shelf.remove(slot);
-    workers.remove(slot.id);
     Optional<String> leaseId = state == WorkerSlot.LEASED && lease != null ? Optional.of(lease.id()) : Optional.empty();
     log.warn("pool {}: worker {} in {} vanished from the provider's inventory{}", poolId, slot.id,
         slot.placement().key(), leaseId.map(id -> "; lease " + id + " ended").orElse(""));
     if (events.active()) {
       events.publish(new PoolEvent.WorkerLost(poolId, now, slot.id, slot.template.name(), slot.placement(), leaseId));
     }
+    startDelete(slot, "lost");
     runner.wake();
   }
 
