@@ -857,6 +857,14 @@ public final class PoolEngine implements WorkerPool {
       arm(slot.nextDeleteAt);
       return;
     }
+    if (!health.isClosed() && !closing.get()) {
+      // an unhealthy control plane fails deletes as it fails creates: wait until it is healthy again rather than
+      // retrying every delete through the outage (the pass starts them when the placement closes)
+      slot.nextDeleteAt = health.state() == dev.warmpool.api.PlacementState.OPEN && health.openUntil().isAfter(now)
+          ? health.openUntil() : now.plus(config.controlInterval());
+      arm(slot.nextDeleteAt);
+      return;
+    }
     slot.deleteInFlight = true;
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
     DeprovisionRequest request = new DeprovisionRequest(poolId, slot.id, resourceId, slot.placement(),
@@ -931,13 +939,17 @@ public final class PoolEngine implements WorkerPool {
         .handleIf((result, failure) -> failure != null && retryable(unwrap(failure), shelf, deadline))
         .withMaxAttempts(policy.maxAttempts())
         .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
-        .onFailedAttempt(e -> {
-          Throwable f = unwrap(e.getLastException());
-          t.lastFailure = f;
-          runner.execute(() -> onCallFailed(shelf, t.template.size(), f));
-        })
         .build();
-    return dev.failsafe.Failsafe.with(retry).with(retryScheduler).getStageAsync(() -> callProvider(call));
+    // every attempt's failure reaches the placement's health here, whether or not the policy retries it (Failsafe
+    // tells its own listeners only about failures it handles)
+    return dev.failsafe.Failsafe.with(retry).with(retryScheduler).getStageAsync(() -> callProvider(call)
+        .whenComplete((v, failure) -> {
+          if (failure != null) {
+            Throwable f = unwrap(failure);
+            t.lastFailure = f;
+            runner.execute(() -> onCallFailed(shelf, t.template.size(), f));
+          }
+        }));
   }
 
   private boolean retryable(Throwable failure, PlacementShelf shelf, Instant deadline) {

@@ -1,0 +1,147 @@
+package dev.warmpool.core;
+
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.FakeCloud;
+import dev.warmpool.fake.Fault;
+import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.VirtualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * A day on the fake cloud for scenario tests: three regions (westeurope preferred, northeurope, eastus), a job
+ * demand as a seeded Poisson process of tenants' lease requests, each job holding its worker a few minutes, and
+ * every event and outcome recorded.
+ */
+final class Scenario {
+  static final Instant DAY = Instant.parse("2023-03-23T00:00:00Z");
+
+  /** A tenant: its name, its share of the demand (weight) and the geographies it accepts (empty: any). */
+  record Tenant(String name, int weight, Set<String> geographies) {}
+
+  final VirtualClock clock = new VirtualClock(DAY);
+  final FakeCloud cloud;
+  final WorkerPool pool;
+  final List<PoolEvent> events = new CopyOnWriteArrayList<>();
+  final Map<String, int[]> byTenant = new LinkedHashMap<>(); // granted, failed
+  final List<Throwable> failures = new ArrayList<>();
+  final List<Lease> granted = new ArrayList<>();
+  Instant firstFailureAt;
+  private final Random random;
+  private final List<Tenant> tenants;
+  private final int totalWeight;
+  private final double perMinute;
+  private final Duration maxWait;
+
+  Scenario(long seed, List<Fault> faults, List<Tenant> tenants, double perMinute, Duration maxWait,
+      UnaryOperator<WorkerTemplate.Builder> template, UnaryOperator<WorkerPools.Builder> options) {
+    this.random = new Random(seed);
+    this.tenants = tenants;
+    this.totalWeight = tenants.stream().mapToInt(Tenant::weight).sum();
+    this.perMinute = perMinute;
+    this.maxWait = maxWait;
+    FakeCloud.Builder cb = FakeCloud.builder().seed(seed).clock(clock)
+        .region("westeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
+        .region("northeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
+        .region("eastus", "us", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)));
+    faults.forEach(cb::fault);
+    cloud = cb.build();
+    pool = options.apply(WorkerPools.builder()
+        .poolId("incident")
+        .clock(clock)
+        .seed(seed)
+        .template(template.apply(WorkerTemplate.builder("ubuntu-22").warmTarget(40).maxTotal(400).maxUses(1))
+            .build())
+        .placement(Placement.of("fake", "westeurope", "eu"))
+        .placement(Placement.of("fake", "northeurope", "eu").withPreference(1))
+        .placement(Placement.of("fake", "eastus", "us").withPreference(2))
+        .provider("fake", cloud.provider())
+        .listener(events::add))
+        .build();
+    tenants.forEach(t -> byTenant.put(t.name(), new int[2]));
+  }
+
+  /** Warms the pool up, then runs the demand from {@code from} to {@code until}, then lets the pool settle. */
+  Scenario run(Instant from, Instant until) {
+    clock.runUntil(from);
+    scheduleArrival(until);
+    clock.runUntil(until.plus(maxWait).plus(Duration.ofMinutes(30)));
+    return this;
+  }
+
+  private void scheduleArrival(Instant until) {
+    double minutes = -Math.log(1 - random.nextDouble()) / perMinute;
+    Duration gap = Duration.ofMillis((long) (minutes * 60_000));
+    if (clock.now().plus(gap).isAfter(until)) {
+      return;
+    }
+    clock.schedule(gap, () -> {
+      arrive();
+      scheduleArrival(until);
+    });
+  }
+
+  private void arrive() {
+    Tenant tenant = pickTenant();
+    LeaseRequest request = LeaseRequest.forTemplate("ubuntu-22").tenant(tenant.name())
+        .geographies(tenant.geographies()).maxWait(maxWait).build();
+    Duration hold = Duration.ofMinutes(3 + random.nextInt(8));
+    pool.lease(request).whenComplete((lease, failure) -> {
+      if (failure != null) {
+        failures.add(failure);
+        byTenant.get(tenant.name())[1]++;
+        if (firstFailureAt == null) {
+          firstFailureAt = clock.now();
+        }
+        return;
+      }
+      granted.add(lease);
+      byTenant.get(tenant.name())[0]++;
+      clock.schedule(hold, lease::close);
+    });
+  }
+
+  private Tenant pickTenant() {
+    int r = random.nextInt(totalWeight);
+    for (Tenant t : tenants) {
+      r -= t.weight();
+      if (r < 0) {
+        return t;
+      }
+    }
+    throw new AssertionError("unreachable");
+  }
+
+  <E extends PoolEvent> List<E> events(Class<E> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  <E extends PoolEvent> Instant first(Class<E> type) {
+    return events(type).stream().map(PoolEvent::at).findFirst().orElse(null);
+  }
+
+  static Instant at(String hhmm) {
+    return Instant.parse("2023-03-23T" + hhmm + ":00Z");
+  }
+
+  static List<Tenant> euTenants(int n) {
+    List<Tenant> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(new Tenant("tenant-" + i, 1, Set.of("eu")));
+    }
+    return list;
+  }
+}
