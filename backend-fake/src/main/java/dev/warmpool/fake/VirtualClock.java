@@ -33,6 +33,7 @@ public final class VirtualClock implements PoolClock {
   private volatile Instant now;
   private long sequence;
   private long tasksRun;
+  private int cancelled;
 
   /** A clock at {@link #DEFAULT_START}. */
   public VirtualClock() {
@@ -67,7 +68,13 @@ public final class VirtualClock implements PoolClock {
     }
     return () -> {
       synchronized (this) {
-        return queue.remove(t);
+        // lazy removal: removing from the middle of the heap is linear, and pools cancel many timers
+        if (t.done) {
+          return false;
+        }
+        t.done = true;
+        cancelled++;
+        return true;
       }
     };
   }
@@ -180,13 +187,23 @@ public final class VirtualClock implements PoolClock {
 
   /** @return how many tasks are scheduled and not yet run */
   public synchronized int pendingTasks() {
-    return queue.size();
+    return queue.size() - cancelled;
   }
 
   /** @return when the next task is due, or null when none is scheduled */
   public synchronized Instant nextDue() {
-    Task t = queue.peek();
+    Task t = peekLive();
     return t == null ? null : t.due;
+  }
+
+  /** The first task that was not cancelled; cancelled ones at the head are dropped. Holds the monitor. */
+  private Task peekLive() {
+    Task t;
+    while ((t = queue.peek()) != null && t.done) {
+      queue.poll();
+      cancelled--;
+    }
+    return t;
   }
 
   /** @return how many tasks this clock has run */
@@ -197,11 +214,12 @@ public final class VirtualClock implements PoolClock {
   private boolean runNext(Instant limit) {
     Task t;
     synchronized (this) {
-      t = queue.peek();
+      t = peekLive();
       if (t == null || t.due.isAfter(limit)) {
         return false;
       }
       queue.poll();
+      t.done = true;
       if (t.due.isAfter(now)) {
         now = t.due;
       }
@@ -220,7 +238,19 @@ public final class VirtualClock implements PoolClock {
     return "VirtualClock[" + now + ", " + pendingTasks() + " pending]";
   }
 
-  private record Task(Instant due, long seq, Runnable task) implements Comparable<Task> {
+  private static final class Task implements Comparable<Task> {
+    final Instant due;
+    final long seq;
+    final Runnable task;
+    /** Ran or cancelled; guarded by the clock's monitor. */
+    boolean done;
+
+    Task(Instant due, long seq, Runnable task) {
+      this.due = due;
+      this.seq = seq;
+      this.task = task;
+    }
+
     @Override
     public int compareTo(Task o) {
       int c = due.compareTo(o.due);

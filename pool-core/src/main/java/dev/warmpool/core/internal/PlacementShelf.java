@@ -1,17 +1,17 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.Placement;
-import java.util.Deque;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The idle workers of one template in one placement.
  *
- * <p>Design: fresh workers (never leased) sit in one lock-free deque that serves any tenant; returned workers sit in
- * a deque per tenant, because a used worker may only serve the tenant it served before (or anyone, when the template
- * shares workers, under the key {@code "*"}). A grant polls a deque and then claims the slot with one CAS; an entry
- * whose slot is no longer idle (the engine recycled it meanwhile) is simply dropped. So the deques are hints and the
+ * <p>Design: fresh workers (never leased) sit in one lock-free queue that serves any tenant; returned workers sit in
+ * a queue per tenant, because a used worker may only serve the tenant it served before (or anyone, when the template
+ * shares workers, under the key {@code "*"}). A grant polls a queue and then claims the slot with one CAS; an entry
+ * whose slot is no longer idle (the engine recycled it meanwhile) is simply dropped. So the queues are hints and the
  * slot's state word is the truth.
  */
 final class PlacementShelf {
@@ -19,8 +19,10 @@ final class PlacementShelf {
 
   final Placement placement;
   final PlacementHealth health;
-  private final Deque<WorkerSlot> fresh = new ConcurrentLinkedDeque<>();
-  private final ConcurrentHashMap<String, Deque<WorkerSlot>> used = new ConcurrentHashMap<>();
+  private final Queue<WorkerSlot> fresh = new ConcurrentLinkedQueue<>();
+  private final ConcurrentHashMap<String, Queue<WorkerSlot>> used = new ConcurrentHashMap<>();
+  /** The queue of a template that shares workers between tenants: looked up once, not per release. */
+  private final Queue<WorkerSlot> shared = new ConcurrentLinkedQueue<>();
   /** Engine-only: provisions in flight here for this template. */
   int inFlight;
   /** Engine-only: idle workers counted by the current control pass. */
@@ -32,11 +34,17 @@ final class PlacementShelf {
   }
 
   void offer(WorkerSlot slot, String tenantKey) {
+    queue(tenantKey, true).offer(slot);
+  }
+
+  private Queue<WorkerSlot> queue(String tenantKey, boolean create) {
     if (tenantKey == null) {
-      fresh.offerLast(slot);
-    } else {
-      used.computeIfAbsent(tenantKey, k -> new ConcurrentLinkedDeque<>()).offerLast(slot);
+      return fresh;
     }
+    if (tenantKey == SHARED) { // the constant itself, never a tenant's string
+      return shared;
+    }
+    return create ? used.computeIfAbsent(tenantKey, k -> new ConcurrentLinkedQueue<>()) : used.get(tenantKey);
   }
 
   /**
@@ -45,14 +53,14 @@ final class PlacementShelf {
    * @return the claimed slot with its token in {@code token[0]}, or null
    */
   WorkerSlot claim(String tenantKey, long[] token) {
-    Deque<WorkerSlot> mine = used.get(tenantKey);
+    Queue<WorkerSlot> mine = queue(tenantKey, false);
     WorkerSlot s = mine == null ? null : claimFrom(mine, token);
     return s != null ? s : claimFrom(fresh, token);
   }
 
-  private static WorkerSlot claimFrom(Deque<WorkerSlot> deque, long[] token) {
+  private static WorkerSlot claimFrom(Queue<WorkerSlot> queue, long[] token) {
     WorkerSlot s;
-    while ((s = deque.pollFirst()) != null) {
+    while ((s = queue.poll()) != null) {
       long t = s.tryGrant();
       if (t != 0) {
         token[0] = t;
@@ -67,25 +75,13 @@ final class PlacementShelf {
     if (!fresh.isEmpty()) {
       return true;
     }
-    Deque<WorkerSlot> mine = used.get(tenantKey);
+    Queue<WorkerSlot> mine = queue(tenantKey, false);
     return mine != null && !mine.isEmpty();
   }
 
-  boolean isEmpty() {
-    if (!fresh.isEmpty()) {
-      return false;
-    }
-    for (Deque<WorkerSlot> d : used.values()) {
-      if (!d.isEmpty()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   void remove(WorkerSlot slot) {
-    if (!fresh.remove(slot)) {
-      for (Deque<WorkerSlot> d : used.values()) {
+    if (!fresh.remove(slot) && !shared.remove(slot)) {
+      for (Queue<WorkerSlot> d : used.values()) {
         if (d.remove(slot)) {
           return;
         }

@@ -235,7 +235,7 @@ public final class PoolEngine implements WorkerPool {
       events.publish(new PoolEvent.LeaseGranted(poolId, now, lease.id(), slot.id, t.name(), slot.placement(),
           request.tenant(), waited));
     }
-    if (t.template.maxUses() == 1 || slot.shelf.isEmpty()) {
+    if (t.template.maxUses() == 1 || !slot.shelf.maybeHasIdle(tenantKey)) {
       // the stock went down for good: let the control pass replace it
       runner.wake();
     }
@@ -506,9 +506,6 @@ public final class PoolEngine implements WorkerPool {
     }
     for (int i = 0; i < order.size(); i++) {
       Waiter w = order.get(i);
-      if (t.shelvesEmpty()) {
-        return;
-      }
       if (w.future.isDone()) {
         t.remove(w);
         continue;

@@ -95,15 +95,6 @@ final class TemplateRuntime {
     return null;
   }
 
-  boolean shelvesEmpty() {
-    for (PlacementShelf s : shelves) {
-      if (!s.isEmpty()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   int waiting() {
     return waiting;
   }
