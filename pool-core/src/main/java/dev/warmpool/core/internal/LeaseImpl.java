@@ -57,7 +57,7 @@ final class LeaseImpl implements Lease {
 
   @Override
   public boolean isActive() {
-    return slot.word() == WorkerSlot.pack(token, WorkerSlot.LEASED);
+    return slot.isLeasedWith(token);
   }
 
   @Override

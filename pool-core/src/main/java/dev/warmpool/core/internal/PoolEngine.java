@@ -247,7 +247,13 @@ public final class PoolEngine implements WorkerPool {
     TemplateRuntime t = slot.template;
     Instant now = clock.now();
     boolean keep = !discard && mayKeep(slot, now);
-    if (!slot.endLease(lease.token, keep ? WorkerSlot.IDLE : WorkerSlot.DELETING)) {
+    if (keep && lease.isActive()) {
+      // written before the state turns idle, so the engine never sees an idle worker with last time's idle stamp
+      // (if the lease ended meanwhile, the worker is not idle and the stamp is rewritten at its next release)
+      slot.idleSince = now;
+    }
+    int ended = slot.endLeaseKeepingEntry(lease.token, keep ? WorkerSlot.IDLE : WorkerSlot.DELETING);
+    if (ended == 0) {
       return; // already released, discarded, expired or lost
     }
     slot.lease = null;
@@ -255,8 +261,10 @@ public final class PoolEngine implements WorkerPool {
       events.publish(new PoolEvent.LeaseReleased(poolId, now, lease.id(), slot.id, t.name(), lease.tenant, discard));
     }
     if (keep) {
-      slot.idleSince = now;
-      slot.shelf.offer(slot, t.template.shareAcrossTenants() ? PlacementShelf.SHARED : slot.tenant);
+      if (ended == 1) {
+        slot.shelf.offer(slot, t.template.shareAcrossTenants() ? PlacementShelf.SHARED : slot.tenant);
+      }
+      slot.shelf.hint(slot);
       if (t.waiting() > 0) {
         runner.wake();
       }

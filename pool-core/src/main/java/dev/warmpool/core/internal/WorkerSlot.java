@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * One worker the pool knows of, from the intent to create it until it is gone.
  *
- * <p>Design: the worker's state and its grant count live in one {@code long} word ({@code grants << 3 | state}).
+ * <p>Design: the worker's state and its grant count live in one {@code long} word ({@code grants << 4 | state}, with
+ * bit 3 marking a lease claimed through a thread's hint while the worker's queue entry stays where it is).
  * Every transition is a compare-and-swap from an exact word, so a grant, a release, an expiry and a recycle can race
  * and exactly one wins; a stale lease (whose grant count no longer matches) can change nothing. The grant count is
  * the lease's fencing token. Other fields are written by the thread that owns the current state (the grantor, the
@@ -22,6 +23,8 @@ final class WorkerSlot {
   static final int LEASED = 2;
   static final int DELETING = 3;
   static final int GONE = 4;
+  /** Leased through a thread-local hint: the worker's entry is still in its queue, so release must not add one. */
+  private static final long HINTED = 8;
 
   private static final VarHandle WORD;
 
@@ -45,12 +48,17 @@ final class WorkerSlot {
   volatile Worker worker;
   volatile Instant readyAt;
   volatile Instant idleSince;
-  /** The tenant the worker first served; null while fresh. */
-  volatile String tenant;
-  volatile int uses;
+  /**
+   * The tenant the worker first served; null while fresh. Written by the grant that claimed it (before the lease is
+   * handed over), stable once set: a plain field, published by the state word.
+   */
+  String tenant;
+  /** Leases served; written only by the holder of the current lease. */
+  int uses;
   /** Destroy instead of keeping when the current lease ends (draining). */
   volatile boolean retireOnRelease;
-  volatile LeaseImpl lease;
+  /** The current lease; the engine checks its token against the word, so a stale read is harmless. */
+  LeaseImpl lease;
   /** Engine-only: a deprovision call is in flight. */
   boolean deleteInFlight;
   /** Engine-only: when the next delete attempt may run, after a failure. */
@@ -77,11 +85,11 @@ final class WorkerSlot {
   }
 
   static long grants(long word) {
-    return word >>> 3;
+    return word >>> 4;
   }
 
   static long pack(long grants, int state) {
-    return grants << 3 | state;
+    return grants << 4 | state;
   }
 
   long word() {
@@ -107,12 +115,37 @@ final class WorkerSlot {
    * @return the new grant count (the fencing token), or 0 if the worker was not idle
    */
   long tryGrant() {
+    while (true) {
+      long w = word();
+      int state = state(w);
+      if (state == IDLE) {
+        long token = grants(w) + 1;
+        if (WORD.compareAndSet(this, w, pack(token, LEASED))) {
+          return token;
+        }
+      } else if (state == LEASED && (w & HINTED) != 0) {
+        // we took the queue entry of a worker leased through a hint: clear the mark so its release queues it again
+        if (WORD.compareAndSet(this, w, w & ~HINTED)) {
+          return 0;
+        }
+      } else {
+        return 0;
+      }
+    }
+  }
+
+  /**
+   * Claims an idle worker through a thread's hint, leaving its queue entry in place.
+   *
+   * @return the new grant count, or 0 if the worker was not idle
+   */
+  long tryGrantHinted() {
     long w = word();
     if (state(w) != IDLE) {
       return 0;
     }
     long token = grants(w) + 1;
-    return WORD.compareAndSet(this, w, pack(token, LEASED)) ? token : 0;
+    return WORD.compareAndSet(this, w, pack(token, LEASED) | HINTED) ? token : 0;
   }
 
   /** Moves an idle or provisioning worker to deleting; false if it was in another state. */
@@ -123,7 +156,31 @@ final class WorkerSlot {
 
   /** Ends the lease with this token, moving the worker to {@code to}; false if the lease already ended. */
   boolean endLease(long token, int to) {
-    return WORD.compareAndSet(this, pack(token, LEASED), pack(token, to));
+    return endLeaseKeepingEntry(token, to) != 0;
+  }
+
+  /**
+   * Ends the lease with this token.
+   *
+   * @return 0 if the lease had already ended; 1 if it ended and the worker has no queue entry; 2 if it ended and
+   *     the worker's queue entry is still in place (it was leased through a hint)
+   */
+  int endLeaseKeepingEntry(long token, int to) {
+    while (true) {
+      long w = word();
+      if (grants(w) != token || state(w) != LEASED) {
+        return 0;
+      }
+      if (WORD.compareAndSet(this, w, pack(token, to))) {
+        return (w & HINTED) != 0 ? 2 : 1;
+      }
+      // a queue poll cleared the hint mark meanwhile: look again
+    }
+  }
+
+  boolean isLeasedWith(long token) {
+    long w = word();
+    return grants(w) == token && state(w) == LEASED;
   }
 
   void ready(String resourceId, Map<String, String> attributes, Instant at) {
