@@ -118,13 +118,18 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
   }
 
   /**
-   * Checks a template's provider properties for this provider's worker kind, so a pool can reject a bad template
-   * when it is built rather than at its first provision.
+   * Checks a template's provider properties for this provider's worker kind, so a pool rejects a bad template when it
+   * is built rather than at its first provision. The pool calls it at build for every template placed with this
+   * provider; the properties of each kind are listed at {@link AzureProviderFactory#validateTemplate}.
    *
    * @param template the template
    * @throws InvalidConfigurationException naming the first bad property
+   *     ({@code template[<name>].providerProperties.<key>})
+   * @throws NullPointerException if template is null
    */
+  @Override
   public void validate(WorkerTemplate template) {
+    java.util.Objects.requireNonNull(template, "template cannot be null");
     TemplateProperties.check(settings.kind, template);
   }
 

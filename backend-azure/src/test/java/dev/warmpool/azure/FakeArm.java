@@ -77,14 +77,15 @@ final class FakeArm implements AutoCloseable {
     String ownerId;
     boolean deleteWithOwner;
 
-    Resource(String id, String name, String type, String resourceGroup, String location, ObjectNode body) {
+    Resource(String id, String name, String type, String resourceGroup, String location, ObjectNode body,
+        Instant createdTime) {
       this.id = id;
       this.name = name;
       this.type = type;
       this.resourceGroup = resourceGroup;
       this.location = location;
       this.body = body;
-      this.createdTime = Instant.now();
+      this.createdTime = createdTime;
     }
 
     Map<String, String> tags() {
@@ -127,6 +128,7 @@ final class FakeArm implements AutoCloseable {
   private String outcomeMessage = "";
   private int remainingWrites = 1199;
   private int remainingDeletes = 14999;
+  private java.util.function.Supplier<Instant> now = Instant::now;
 
   FakeArm() {
     server = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
@@ -138,6 +140,15 @@ final class FakeArm implements AutoCloseable {
   /** @return the Resource Manager endpoint, {@code https://127.0.0.1:<port>/} */
   String endpoint() {
     return "https://127.0.0.1:" + server.httpsPort() + "/";
+  }
+
+  /**
+   * Where resources' {@code createdTime} comes from: the wall clock by default; a pool-level test passes its virtual
+   * clock's {@code now}, so ages that the pool computes against its own clock make sense.
+   */
+  synchronized FakeArm timeSource(java.util.function.Supplier<Instant> source) {
+    this.now = source;
+    return this;
   }
 
   /** How many InProgress answers an operation gives before it ends (default 1). */
@@ -203,7 +214,7 @@ final class FakeArm implements AutoCloseable {
     body.put("id", id).put("name", name).put("type", type).put("location", location);
     tags.forEach(body.putObject("tags")::put);
     body.putObject("properties").put("provisioningState", state);
-    Resource r = new Resource(id, name, type, resourceGroup, location, body);
+    Resource r = new Resource(id, name, type, resourceGroup, location, body, now.get());
     resources.put(id.toLowerCase(Locale.ROOT), r);
     return r;
   }
@@ -340,7 +351,7 @@ final class FakeArm implements AutoCloseable {
     if (!body.has("tags")) {
       body.putObject("tags");
     }
-    Resource r = new Resource(id, name, type, rg, location, body);
+    Resource r = new Resource(id, name, type, rg, location, body, now.get());
     r.setState(type.equalsIgnoreCase("Microsoft.ContainerInstance/containerGroups") ? "Pending" : "Creating");
     resources.put(key, r);
     if (type.equalsIgnoreCase("Microsoft.Compute/virtualMachines")) {
@@ -396,7 +407,7 @@ final class FakeArm implements AutoCloseable {
         + name;
     body.put("id", id).put("name", name).put("type", type).put("location", vm.location);
     body.set("tags", tags.isObject() ? tags.deepCopy() : JSON.createObjectNode());
-    Resource r = new Resource(id, name, type, vm.resourceGroup, vm.location, body);
+    Resource r = new Resource(id, name, type, vm.resourceGroup, vm.location, body, now.get());
     r.ownerId = vm.id;
     r.deleteWithOwner = deleteOption.equalsIgnoreCase("Delete");
     resources.put(id.toLowerCase(Locale.ROOT), r);
