@@ -862,11 +862,11 @@ public final class PoolEngine implements WorkerPool {
       arm(slot.nextDeleteAt);
       return;
     }
-    if (!health.isClosed() && !closing.get()) {
-      // an unhealthy control plane fails deletes as it fails creates: wait until it is healthy again rather than
-      // retrying every delete through the outage (the pass starts them when the placement closes)
-      slot.nextDeleteAt = health.state() == dev.warmpool.api.PlacementState.OPEN && health.openUntil().isAfter(now)
-          ? health.openUntil() : now.plus(config.controlInterval());
+    if (health.state() == dev.warmpool.api.PlacementState.OPEN && health.openUntil().isAfter(now)
+        && !closing.get()) {
+      // an unhealthy control plane fails deletes as it fails creates: wait out the cooldown rather than retrying
+      // every delete through the outage; from half-open on they go again (and free room under max total for probes)
+      slot.nextDeleteAt = health.openUntil();
       arm(slot.nextDeleteAt);
       return;
     }
@@ -891,7 +891,6 @@ public final class PoolEngine implements WorkerPool {
     slot.deleteInFlight = false;
     Instant now = clock.now();
     if (failure == null || failure instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
-      onCallSucceeded(slot.shelf, now, false);
       if (slot.deleteFailures > 0) {
         alerts.clear("deletes-failing:" + slot.placement().key(), now);
       }
@@ -910,7 +909,11 @@ public final class PoolEngine implements WorkerPool {
       return;
     }
     slot.deleteFailures++;
-    onCallFailed(slot.shelf, slot.template.template.size(), failure);
+    if (failure instanceof ProviderException pe && pe.kind() == FailureKind.THROTTLED) {
+      // a throttle pauses every write to the placement; other delete failures say nothing about whether workers
+      // can be created there, so they raise the deletes-failing alert below but do not move the warm stock
+      onCallFailed(slot.shelf, slot.template.template.size(), failure);
+    }
     Duration backoff = DELETE_BACKOFF.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
     if (backoff.compareTo(DELETE_BACKOFF_MAX) > 0) {
       backoff = DELETE_BACKOFF_MAX;
