@@ -1188,10 +1188,14 @@ public final class PoolEngine implements WorkerPool {
     WorkerSlot slot = new WorkerSlot(workerId, t, home, now);
     workers.put(workerId, slot);
     t.tallyTotal++;
+    // counted as coming while its probe runs: otherwise the pass after this reconciliation sees neither an idle
+    // worker nor one in flight and provisions a replacement for every worker a warm restart is adopting
+    home.inFlight++;
     CompletableFuture<Boolean> healthy = provider instanceof dev.warmpool.spi.WorkerHealthProbe probe
         ? callProvider(() -> probe.isHealthy(r)) : CompletableFuture.completedFuture(true);
     healthy.whenComplete((ok, failure) -> runner.execute(() -> {
       Instant at = clock.now();
+      home.inFlight--;
       slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(at));
       slot.idleSince = at;
       if (failure == null && Boolean.TRUE.equals(ok) && !closing.get()) {
