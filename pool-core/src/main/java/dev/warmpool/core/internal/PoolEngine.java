@@ -1142,7 +1142,11 @@ public final class PoolEngine implements WorkerPool {
         continue;
       }
       Instant born = r.createdAt().orElseGet(() -> firstSeen.computeIfAbsent(r.resourceId(), k -> now));
-      if (born.plus(config.orphanGracePeriod()).isAfter(now)) {
+      // a warm restart takes the previous generation's workers in at once (the health probe decides whether they
+      // run): waiting out the grace period would provision a replacement for each worker younger than it
+      boolean warmRestart = config.keepWarmPool() && workerId != null
+          && !Long.toString(generation).equals(r.tags().get(WorkerTags.GENERATION));
+      if (!warmRestart && born.plus(config.orphanGracePeriod()).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
       }
       firstSeen.remove(r.resourceId());
