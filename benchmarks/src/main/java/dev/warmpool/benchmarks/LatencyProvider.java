@@ -6,11 +6,12 @@ import dev.warmpool.spi.ProviderResource;
 import dev.warmpool.spi.ProvisionRequest;
 import dev.warmpool.spi.ProvisionedWorker;
 import dev.warmpool.spi.WorkerProvider;
+import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,7 +25,8 @@ public final class LatencyProvider implements WorkerProvider {
   private final PoolClock clock;
   private final Duration provisionLatency;
   private final Duration deprovisionLatency;
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  // what a list returns: the engine's reconciliation marks a worker the listing does not show as lost, and forgets it
+  private final Map<String, ProviderResource> live = new ConcurrentHashMap<>();
 
   /**
    * A provider on a clock.
@@ -43,7 +45,8 @@ public final class LatencyProvider implements WorkerProvider {
   public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest request) {
     CompletableFuture<ProvisionedWorker> f = new CompletableFuture<>();
     clock.schedule(provisionLatency, () -> {
-      live.add(request.workerId());
+      live.put(request.workerId(), new ProviderResource("mem/" + request.workerId(),
+          request.placement().region(), request.tags(), Optional.of(clock.now()), Map.of()));
       f.complete(new ProvisionedWorker("mem/" + request.workerId(), Map.of()));
     });
     return f;
@@ -61,7 +64,8 @@ public final class LatencyProvider implements WorkerProvider {
 
   @Override
   public CompletableFuture<List<ProviderResource>> list(String poolId) {
-    return CompletableFuture.completedFuture(List.of());
+    return CompletableFuture.completedFuture(live.values().stream()
+        .filter(r -> poolId.equals(r.tags().get(WorkerTags.POOL))).toList());
   }
 
   /**
