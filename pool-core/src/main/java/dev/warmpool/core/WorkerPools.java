@@ -457,7 +457,11 @@ public final class WorkerPools {
 
     /**
      * How old an unknown resource tagged with this pool must be (from its creation time, or from when reconciliation
-     * first saw it when the provider does not say) before reconciliation adopts or deletes it.
+     * first saw it when the provider does not say) before reconciliation adopts or deletes it. Two exceptions: with
+     * {@link #keepWarmPool(boolean)}, a previous generation's workers are adopted at once; and a resource the
+     * provider lists with the attribute {@code state=deleting} is left to the delete under way for this long before
+     * it is deleted again. Keep it at most {@link #reconcileInterval(Duration)} for a restart to clear a crashed
+     * generation within one interval.
      *
      * @param grace zero or positive; 10 minutes by default
      * @return this builder

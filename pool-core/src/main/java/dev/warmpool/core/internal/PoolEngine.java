@@ -65,6 +65,9 @@ public final class PoolEngine implements WorkerPool {
   private static final Duration LIST_MARGIN = Duration.ofMinutes(1);
   private static final Duration MIN_PASS_GAP = Duration.ofMillis(100);
   private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
+  /** The resource attribute by which a provider may say where a resource is in its life (backend-fake does). */
+  private static final String STATE_ATTRIBUTE = "state";
+  private static final String DELETING_STATE = "deleting";
 
   final PoolClock clock;
   private final PoolConfig config;
@@ -94,6 +97,7 @@ public final class PoolEngine implements WorkerPool {
   private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
   private final java.util.Set<String> orphanDeletes = new java.util.HashSet<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
+  private final Map<String, Instant> deletingSince = new HashMap<>();
 
   /**
    * Starts an engine; the builder has validated the configuration.
@@ -1146,6 +1150,7 @@ public final class PoolEngine implements WorkerPool {
       List<dev.warmpool.spi.ProviderResource> resources, Instant listedAt) {
     Instant now = clock.now();
     java.util.Set<String> listed = new java.util.HashSet<>();
+    java.util.Set<String> deletingListed = new java.util.HashSet<>();
     int removed = 0;
     for (dev.warmpool.spi.ProviderResource r : resources) {
       if (!poolId.equals(r.tags().get(WorkerTags.POOL))) {
@@ -1161,8 +1166,21 @@ public final class PoolEngine implements WorkerPool {
       if (orphanDeletes.contains(r.resourceId())) {
         continue;
       }
+      if (DELETING_STATE.equals(r.attributes().get(STATE_ATTRIBUTE))) {
+        // someone's delete is under way (a crashed generation's, typically): a second one would overlap it; only a
+        // resource that stays "deleting" longer than the grace period is deleted again
+        Instant since = deletingSince.computeIfAbsent(providerName + "|" + r.resourceId(), k -> now);
+        if (since.plus(config.orphanGracePeriod()).isAfter(now)) {
+          deletingListed.add(providerName + "|" + r.resourceId());
+          continue;
+        }
+      }
       Instant born = r.createdAt().orElseGet(() -> firstSeen.computeIfAbsent(r.resourceId(), k -> now));
-      if (born.plus(config.orphanGracePeriod()).isAfter(now)) {
+      // a warm restart takes the previous generation's workers in at once (the health probe decides whether they
+      // run): waiting out the grace period would provision a replacement for each worker younger than it
+      boolean warmRestart = config.keepWarmPool() && workerId != null
+          && !Long.toString(generation).equals(r.tags().get(WorkerTags.GENERATION));
+      if (!warmRestart && born.plus(config.orphanGracePeriod()).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
       }
       firstSeen.remove(r.resourceId());
@@ -1171,6 +1189,8 @@ public final class PoolEngine implements WorkerPool {
         removed++;
       }
     }
+    // forget deletes that finished, so the map holds only what this provider still lists as deleting
+    deletingSince.keySet().removeIf(k -> k.startsWith(providerName + "|") && !deletingListed.contains(k));
     for (WorkerSlot slot : workers.values()) {
       if (!slot.placement().provider().equals(providerName) || listed.contains(slot.id)) {
         continue;
@@ -1208,10 +1228,14 @@ public final class PoolEngine implements WorkerPool {
     WorkerSlot slot = new WorkerSlot(workerId, t, home, now);
     workers.put(workerId, slot);
     t.tallyTotal++;
+    // counted as coming while its probe runs: otherwise the pass after this reconciliation sees neither an idle
+    // worker nor one in flight and provisions a replacement for every worker a warm restart is adopting
+    home.inFlight++;
     CompletableFuture<Boolean> healthy = provider instanceof dev.warmpool.spi.WorkerHealthProbe probe
         ? callProvider(() -> probe.isHealthy(r)) : CompletableFuture.completedFuture(true);
     healthy.whenComplete((ok, failure) -> runner.execute(() -> {
       Instant at = clock.now();
+      home.inFlight--;
       slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(at));
       slot.idleSince = at;
       if (failure == null && Boolean.TRUE.equals(ok) && !closing.get()) {
