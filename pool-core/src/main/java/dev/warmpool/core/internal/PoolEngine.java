@@ -68,6 +68,7 @@ public final class PoolEngine implements WorkerPool {
   /** The resource attribute by which a provider may say where a resource is in its life (backend-fake does). */
   private static final String STATE_ATTRIBUTE = "state";
   private static final String DELETING_STATE = "deleting";
+  private static final String CREATING_STATE = "creating";
 
   final PoolClock clock;
   private final PoolConfig config;
@@ -1180,6 +1181,10 @@ public final class PoolEngine implements WorkerPool {
       // run): waiting out the grace period would provision a replacement for each worker younger than it
       boolean warmRestart = config.keepWarmPool() && workerId != null
           && !Long.toString(generation).equals(r.tags().get(WorkerTags.GENERATION));
+      if (CREATING_STATE.equals(r.attributes().get(STATE_ATTRIBUTE)) && born.plus(config.orphanGracePeriod())
+          .isAfter(now)) {
+        continue; // still being created (by a crashed generation, say): a probe now would call it broken
+      }
       if (!warmRestart && born.plus(config.orphanGracePeriod()).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
       }
