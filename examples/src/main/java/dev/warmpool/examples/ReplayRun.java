@@ -82,6 +82,8 @@ public final class ReplayRun {
   private final Set<String> tenantsAffected = new TreeSet<>();
   private final TreeSet<Long> impactMinutes = new TreeSet<>();
   private final Set<String> alertKeys = new LinkedHashSet<>();
+  private final Set<String> openRegions = new LinkedHashSet<>();
+  private final List<Marker> forecasts = new ArrayList<>();
   private int jobs;
   private int granted;
   private int failed;
@@ -287,11 +289,17 @@ public final class ReplayRun {
         if (firstAlert == null) {
           firstAlert = at;
         }
-        mark(at, "alert " + a.alert().severity(), a.alert().message());
+        // a forecast alert repeats the forecast's sentence: say it once
+        boolean repeatsForecast = markers.stream().anyMatch(m -> m.detail().equals(a.alert().message()));
+        mark(at, "alert " + a.alert().severity().name().toLowerCase(java.util.Locale.ROOT),
+            repeatsForecast ? "(the forecast above)" : a.alert().message());
       }
     } else if (event instanceof PoolEvent.PlacementOpened o) {
-      mark(at, "placement opened", o.placement().region() + ": " + o.reason());
+      if (openRegions.add(o.placement().region())) {      // a failed probe opens it again: mark the first only
+        mark(at, "placement opened", o.placement().region() + ": " + o.reason());
+      }
     } else if (event instanceof PoolEvent.PlacementClosed c) {
+      openRegions.remove(c.placement().region());
       if (recovered == null && c.placement().region().equals(options.homeRegion())
           && !at.isBefore(options.outageFrom())) {
         recovered = at;
@@ -316,7 +324,8 @@ public final class ReplayRun {
     } else if (event instanceof PoolEvent.PoolRecovered) {
       mark(at, "recovered", "no longer degraded");
     } else if (event instanceof PoolEvent.DepletionForecast d && !at.isBefore(options.outageFrom())
-        && markers.stream().noneMatch(m -> m.label().equals("forecast")) && d.forecast().timeToEmpty().isPresent()) {
+        && d.forecast().timeToEmpty().isPresent()) {
+      forecasts.add(new Marker(at, "forecast", d.forecast().message()));
       mark(at, "forecast", d.forecast().message());
     }
   }
@@ -362,6 +371,15 @@ public final class ReplayRun {
     List<Marker> sorted = new ArrayList<>(markers);
     sorted.sort((a, b) -> a.at().compareTo(b.at()));
     return sorted;
+  }
+
+  /**
+   * Every depletion forecast with a time to empty published after the outage started.
+   *
+   * @return the forecasts, as markers
+   */
+  public List<Marker> forecasts() {
+    return List.copyOf(forecasts);
   }
 
   /**
