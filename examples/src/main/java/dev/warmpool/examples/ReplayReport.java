@@ -17,17 +17,17 @@ final class ReplayReport {
   private static final int WIDTH = 1000;
   private static final int LEFT = 50;
   private static final int RIGHT = 20;
-  private static final int IDLE_TOP = 30;
+  private static final int IDLE_TOP = 40;
   private static final int IDLE_HEIGHT = 200;
-  private static final int WAIT_TOP = 270;
+  private static final int WAIT_TOP = 280;
   private static final int WAIT_HEIGHT = 80;
-  private static final int HEIGHT = 390;
+  private static final int HEIGHT = 400;
 
   private ReplayReport() {}
 
   static String html(IncidentReplay.Result r) {
     StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
         .append("<title>Warmpool incident replay: 2023-03-23, West Europe</title>\n<style>\n")
         .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1040px;")
         .append("color:#222}\nh1{font-size:22px}h2{font-size:18px;margin-top:32px}\n")
@@ -107,7 +107,7 @@ final class ReplayReport {
           + "stroke=\"#555\" stroke-dasharray=\"3,3\" stroke-width=\"1\"><title>%s</title></line>%n", mx, IDLE_TOP,
           mx, WAIT_TOP + WAIT_HEIGHT, esc(label(markers.get(i)))));
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d"
-          + "</text>%n", mx, IDLE_TOP - 4 - 10 * (i % 2), i + 1));
+          + "</text>%n", mx, IDLE_TOP - 4 - 9 * (i % 3), i + 1));
     }
     b.append("</svg>\n<ol class=\"events\">\n");
     for (ReplayRun.Marker m : markers) {
