@@ -19,8 +19,8 @@ import java.util.function.Function;
  * region, no failover, no degraded mode) and Warmpool (three regions, defaults) face the same jobs on the same seed.
  *
  * <p>ARM answers 503 to every call in westeurope from 02:41 to 06:51; provisioning takes 3 to 20 minutes; 40 workers
- * are kept warm and each job gets a fresh one. The demand (0.33 leases a minute) is calibrated so that the naive pool
- * runs dry about 2h10m after its first failed provision, as the real one did. Each run takes about a second of wall
+ * are kept warm and each job gets a fresh one. The demand (0.30 leases a minute) is calibrated so that the naive pool
+ * runs dry about 2h10m after its first failed call to the cloud, as the real one did. Each run takes about a second of wall
  * time: everything runs on a {@link dev.warmpool.fake.VirtualClock}.
  *
  * <p>The program prints a timeline of each run and a side-by-side table, and writes an HTML report (inline SVG
@@ -100,7 +100,8 @@ public final class IncidentReplay {
         + HHMM.format(o.outageFrom()) + " to " + HHMM.format(o.outageUntil()) + " UTC; replayed "
         + HHMM.format(o.start()) + " to " + HHMM.format(o.end()) + " on a virtual clock, seed " + o.seed() + ".\n"
         + r.jobs().size() + " jobs from " + euOnly + " tenants (three in four EU-only), "
-        + o.leasesPerMinute() + " leases/min; warm target " + ReplayRun.WARM_TARGET
+        + String.format(java.util.Locale.ROOT, "%.2f", o.leasesPerMinute())
+        + " leases/min; warm target " + ReplayRun.WARM_TARGET
         + ", a fresh worker per job, provisioning 3-20 min, max wait " + ReplayRun.minutes(ReplayRun.MAX_WAIT) + ".\n"
         + "naive pool: " + o.homeRegion() + " only, failover(false), degradedMode(false).  Warmpool: "
         + o.regions() + " in that order, defaults.";
@@ -173,10 +174,10 @@ public final class IncidentReplay {
   }
 
   private static String since(ReplayRun run, Optional<Instant> at) {
-    if (at.isEmpty() || run.firstProvisioningFailure().isEmpty()) {
+    if (at.isEmpty() || run.firstFailure().isEmpty()) {
       return "never";
     }
-    Duration d = Duration.between(run.firstProvisioningFailure().get(), at.get());
+    Duration d = Duration.between(run.firstFailure().get(), at.get());
     return (d.isNegative() ? "-" : "") + ReplayRun.minutes(d.abs()) + " (" + HHMMSS.format(at.get()) + ")";
   }
 

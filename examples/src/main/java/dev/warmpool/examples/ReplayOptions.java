@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param seed the seed of job arrivals, tenants, hold times and the fake cloud's latencies; both runs use it
- * @param leasesPerMinute the mean rate of job arrivals (a Poisson process)
+ * @param leasesPerMinute the mean rate of job arrivals
  * @param tenants how many tenants send jobs; three in four accept only the EU
  * @param regions the regions in preference order, each with its geography
  * @param outageRegions the regions whose control plane fails
@@ -39,7 +39,7 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
 
       Options:
         --seed <n>                   seed of arrivals, tenants, hold times and latencies (default 2023)
-        --demand <leases/min>        mean job arrival rate, a Poisson process (default 0.33)
+        --demand <leases/min>        mean job arrival rate, gaps uniform in 0.5-1.5x the mean (default 0.30)
         --tenants <n>                tenants sending jobs; 3 in 4 accept only "eu" (default 32)
         --regions <r:geo,...>        regions in preference order (default westeurope:eu,northeurope:eu,eastus:us);
                                      the naive pool uses the first only
@@ -79,7 +79,7 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
   }
 
   /**
-   * The options of the replay of 2023-03-23: seed 2023, 0.33 leases per minute from 32 tenants, westeurope
+   * The options of the replay of 2023-03-23: seed 2023, 0.30 leases per minute from 32 tenants, westeurope
    * preferred, northeurope and eastus for failover, westeurope failing from 02:41 to 06:51, replayed from 23:00 the
    * day before to 08:30.
    *
@@ -88,7 +88,7 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
   public static ReplayOptions defaults() {
     List<Region> regions = List.of(new Region("westeurope", "eu"), new Region("northeurope", "eu"),
         new Region("eastus", "us"));
-    return new ReplayOptions(2023, 0.33, 32, regions, List.of("westeurope"), at("02:41"), at("06:51"),
+    return new ReplayOptions(2023, 0.30, 32, regions, List.of("westeurope"), at("02:41"), at("06:51"),
         Instant.parse("2023-03-22T23:00:00Z"), at("08:30"), Path.of("target", "warmpool-incident-report.html"));
   }
 

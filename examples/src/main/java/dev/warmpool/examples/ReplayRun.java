@@ -89,7 +89,7 @@ public final class ReplayRun {
   private int failed;
   private int euOnlyOutsideEu;
   private Duration longestWait = Duration.ZERO;
-  private Instant firstProvisioningFailure;
+  private Instant firstFailure;
   private Instant firstAlert;
   private Instant firstFailover;
   private Instant firstDegraded;
@@ -137,8 +137,10 @@ public final class ReplayRun {
   }
 
   /**
-   * Draws the jobs of a replay from its seed: arrivals as a Poisson process, tenants uniformly (three in four accept
-   * only the EU), hold times uniform between 2 and 8 minutes.
+   * Draws the jobs of a replay from its seed: arrivals at the mean rate, each gap uniform between half and one and a
+   * half times the mean gap (a Poisson process would let the seed decide when the naive pool runs dry: over two
+   * hours its count varies by a sixth either way), tenants uniformly (three in four accept only the EU), hold times
+   * uniform between 2 and 8 minutes.
    *
    * @param options the options
    * @return the jobs, in arrival order
@@ -149,7 +151,7 @@ public final class ReplayRun {
     Instant t = options.start();
     double meanGapSeconds = 60.0 / options.leasesPerMinute();
     while (true) {
-      t = t.plusMillis(Math.round(-Math.log(1 - random.nextDouble()) * meanGapSeconds * 1000));
+      t = t.plusMillis(Math.round((0.5 + random.nextDouble()) * meanGapSeconds * 1000));
       if (!t.isBefore(options.end())) {
         return jobs;
       }
@@ -280,9 +282,16 @@ public final class ReplayRun {
     if (event instanceof PoolEvent.WorkerProvisioned p) {
       provisionedByRegion.merge(p.placement().region(), 1, Integer::sum);
     } else if (event instanceof PoolEvent.ProvisioningFailed f) {
-      if (firstProvisioningFailure == null) {
-        firstProvisioningFailure = at;
-        mark(at, "first provisioning failure", f.placement().region() + ": " + f.kind() + " " + f.code());
+      if (firstFailure == null) {
+        firstFailure = at;
+        mark(at, "first failure", "a provision in " + f.placement().region() + " failed: " + f.kind() + " "
+            + f.code());
+      }
+    } else if (event instanceof PoolEvent.DeprovisioningFailed f) {
+      if (firstFailure == null) {         // with a fresh worker per job, a delete often meets the outage first
+        firstFailure = at;
+        mark(at, "first failure", "a delete in " + f.placement().region() + " failed: " + f.kind() + " "
+            + f.message());
       }
     } else if (event instanceof PoolEvent.AlertRaised a) {
       if (!at.isBefore(options.outageFrom()) && alertKeys.add(a.alert().key())) {
@@ -464,12 +473,12 @@ public final class ReplayRun {
   }
 
   /**
-   * The first {@code ProvisioningFailed}.
+   * The first failed call to the cloud: the first {@code ProvisioningFailed} or {@code DeprovisioningFailed}.
    *
    * @return when, if any
    */
-  public Optional<Instant> firstProvisioningFailure() {
-    return Optional.ofNullable(firstProvisioningFailure);
+  public Optional<Instant> firstFailure() {
+    return Optional.ofNullable(firstFailure);
   }
 
   /**

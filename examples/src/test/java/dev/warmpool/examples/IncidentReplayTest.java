@@ -34,9 +34,9 @@ class IncidentReplayTest {
   }
 
   @Test
-  void theNaivePoolRunsDryAbout2h10mAfterItsFirstFailedProvision() {
+  void theNaivePoolRunsDryAbout2h10mAfterItsFirstFailedCall() {
     ReplayRun naive = result.naive();
-    Instant firstFailure = naive.firstProvisioningFailure().orElseThrow();
+    Instant firstFailure = naive.firstFailure().orElseThrow();
     assertThat(firstFailure).isAfterOrEqualTo(result.options().outageFrom());
     Duration toEmpty = Duration.between(firstFailure, naive.poolEmpty().orElseThrow());
     assertThat(toEmpty).isBetween(Duration.ofMinutes(130 - 15), Duration.ofMinutes(130 + 15));
@@ -62,7 +62,7 @@ class IncidentReplayTest {
     assertThat(warmpool.jobs()).isEqualTo(result.jobs().size());
     assertThat(warmpool.failed()).isZero();
     assertThat(warmpool.granted()).isEqualTo(warmpool.jobs());
-    Instant firstFailure = warmpool.firstProvisioningFailure().orElseThrow();
+    Instant firstFailure = warmpool.firstFailure().orElseThrow();
     assertThat(Duration.between(firstFailure, warmpool.firstAlert().orElseThrow()))
         .isBetween(Duration.ZERO, Duration.ofSeconds(60));
     assertThat(Duration.between(firstFailure, warmpool.firstFailover().orElseThrow()))
