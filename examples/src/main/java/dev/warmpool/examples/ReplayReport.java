@@ -77,6 +77,8 @@ final class ReplayReport {
     axes(b, o, IDLE_TOP, IDLE_HEIGHT, maxIdle, "idle workers");
     axes(b, o, WAIT_TOP, WAIT_HEIGHT, maxWaiting, "waiting requests");
     List<ReplayRun.Sample> samples = run.samples();
+    b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"185\" height=\"%d\" fill=\"#fff\" "
+        + "fill-opacity=\"0.85\"/>%n", WIDTH - RIGHT - 196, IDLE_TOP + 2, 16 * o.regions().size() + 8));
     int c = 0;
     for (ReplayOptions.Region region : o.regions()) {
       String colour = COLOURS[c++ % COLOURS.length];
@@ -98,6 +100,8 @@ final class ReplayReport {
       waiting.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(o, s.at()),
           y(s.waiting(), maxWaiting, WAIT_TOP, WAIT_HEIGHT)));
     }
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#d62728\" "
+        + "text-anchor=\"end\">waiting for a worker</text>%n", WIDTH - RIGHT - 4, WAIT_TOP + 12));
     b.append("<polyline class=\"waiting\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" points=\"")
         .append(waiting.toString().trim()).append("\"/>\n");
     List<ReplayRun.Marker> markers = run.markers();
