@@ -52,6 +52,16 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
   /**
    * Checks the options.
    *
+   * @param seed the seed of job arrivals, tenants, hold times and the fake cloud's latencies
+   * @param leasesPerMinute the mean rate of job arrivals
+   * @param tenants how many tenants send jobs
+   * @param regions the regions in preference order
+   * @param outageRegions the regions whose control plane fails
+   * @param outageFrom when the outage starts
+   * @param outageUntil when the outage ends
+   * @param start when the replay starts
+   * @param end when the replay ends
+   * @param report where the HTML report goes
    * @throws IllegalArgumentException naming the option and its allowed values when one is out of range
    */
   public ReplayOptions {
@@ -210,6 +220,8 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
     /**
      * Checks the values.
      *
+     * @param name the region
+     * @param geography its geography
      * @throws NullPointerException if one is null
      */
     public Region {

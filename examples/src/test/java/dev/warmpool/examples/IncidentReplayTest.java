@@ -147,6 +147,19 @@ class IncidentReplayTest {
   }
 
   @Test
+  void whenBothEuRegionsFailWarmpoolGoesDegradedAndStillServesBetterThanTheNaivePool(@TempDir Path dir) {
+    ReplayOptions options = ReplayOptions.parse("--outage", "westeurope,northeurope", "--report",
+        dir.resolve("multi.html").toString());
+    IncidentReplay.Result multi = IncidentReplay.run(options, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8));
+
+    assertThat(multi.warmpool().firstDegraded()).isPresent();
+    assertThat(multi.warmpool().failed()).isLessThan(multi.naive().failed());
+    assertThat(multi.warmpool().euOnlyOutsideEu()).isZero();
+    assertThat(multi.warmpool().leftInCloud()).isZero();
+  }
+
+  @Test
   void aMultiRegionOutageIsParsedIntoBothRegions() {
     ReplayOptions o = ReplayOptions.parse("--outage", "westeurope,northeurope", "--outage-window", "02:41-05:00");
     assertThat(o.outageRegions()).containsExactly("westeurope", "northeurope");
