@@ -1,0 +1,168 @@
+package dev.warmpool.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IncidentReplayTest {
+  IncidentReplay.Result result;
+  String console;
+
+  @BeforeAll
+  void replayTheOutageOnce(@TempDir Path dir) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ReplayOptions options = ReplayOptions.parse("--report", dir.resolve("report.html").toString());
+    result = IncidentReplay.run(options, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    console = bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theNaivePoolRunsDryAbout2h10mAfterItsFirstFailedCall() {
+    ReplayRun naive = result.naive();
+    Instant firstFailure = naive.firstFailure().orElseThrow();
+    assertThat(firstFailure).isAfterOrEqualTo(result.options().outageFrom());
+    Duration toEmpty = Duration.between(firstFailure, naive.poolEmpty().orElseThrow());
+    assertThat(toEmpty).isBetween(Duration.ofMinutes(130 - 15), Duration.ofMinutes(130 + 15));
+  }
+
+  @Test
+  void theNaivePoolFailsLeasesFromEmptyUntilTheRecovery() {
+    ReplayRun naive = result.naive();
+    assertThat(naive.failed()).isPositive();
+    assertThat(naive.firstFailedLease().orElseThrow()).isAfterOrEqualTo(naive.poolEmpty().orElseThrow());
+    Instant recovery = result.options().outageUntil();
+    assertThat(naive.lastFailedLease().orElseThrow())
+        .isBetween(recovery.minus(Duration.ofMinutes(10)), recovery.plus(Duration.ofMinutes(30)));
+    // impact for most of the time between empty and recovery, not a blip
+    long emptyToRecovery = Duration.between(naive.poolEmpty().orElseThrow(), recovery).toMinutes();
+    assertThat(naive.impactMinutes()).isGreaterThan((int) (emptyToRecovery * 3 / 4));
+    assertThat(naive.firstFailover()).isEmpty();
+  }
+
+  @Test
+  void warmpoolFailsNoLeaseAlertsAtOnceAndFailsOverWithinFiveMinutes() {
+    ReplayRun warmpool = result.warmpool();
+    assertThat(warmpool.jobs()).isEqualTo(result.jobs().size());
+    assertThat(warmpool.failed()).isZero();
+    assertThat(warmpool.granted()).isEqualTo(warmpool.jobs());
+    Instant firstFailure = warmpool.firstFailure().orElseThrow();
+    assertThat(Duration.between(firstFailure, warmpool.firstAlert().orElseThrow()))
+        .isBetween(Duration.ZERO, Duration.ofSeconds(60));
+    assertThat(Duration.between(firstFailure, warmpool.firstFailover().orElseThrow()))
+        .isBetween(Duration.ZERO, Duration.ofMinutes(5));
+    assertThat(warmpool.poolEmpty()).isEmpty();
+    assertThat(warmpool.failback()).hasValueSatisfying(t -> assertThat(t).isAfter(result.options().outageUntil()));
+  }
+
+  @Test
+  void euOnlyTenantsAreNeverPlacedOutsideTheEu() {
+    assertThat(result.jobs()).anyMatch(ReplayRun.Job::euOnly).anyMatch(j -> !j.euOnly());
+    assertThat(result.warmpool().euOnlyOutsideEu()).isZero();
+    assertThat(result.naive().euOnlyOutsideEu()).isZero();
+  }
+
+  @Test
+  void bothPoolsLeaveNothingInTheirCloud() {
+    assertThat(result.naive().leftInCloud()).isZero();
+    assertThat(result.warmpool().leftInCloud()).isZero();
+  }
+
+  @Test
+  void bothRunsServeTheSameJobsFromTheSameSeed() {
+    assertThat(result.naive().jobs()).isEqualTo(result.warmpool().jobs()).isEqualTo(result.jobs().size());
+    assertThat(ReplayRun.jobs(result.options())).isEqualTo(result.jobs());
+    assertThat(ReplayRun.jobs(ReplayOptions.parse("--seed", "7"))).isNotEqualTo(result.jobs());
+  }
+
+  @Test
+  void theConsoleShowsBothTimelinesTheTableAndWhereTheReportIs() {
+    assertThat(console)
+        .contains("Timeline: naive pool (UTC)", "Timeline: Warmpool (UTC)")
+        .contains("failed or timed-out leases", "first failure to failover", "workers provisioned in northeurope")
+        .contains("HTML report").contains(result.report().toString());
+  }
+
+  @Test
+  void theReportHoldsAChartForEachRunWithEveryRegionAndTheWaitingRequests() throws Exception {
+    Path report = result.report();
+    assertThat(report).exists();
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    Document html = factory.newDocumentBuilder().parse(report.toFile());
+    NodeList svgs = html.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg");
+    assertThat(svgs.getLength()).isEqualTo(2);
+    for (int i = 0; i < 2; i++) {
+      Element svg = (Element) svgs.item(i);
+      ReplayRun run = i == 0 ? result.naive() : result.warmpool();
+      assertThat(svg.getAttribute("id")).isEqualTo(i == 0 ? "chart-naive" : "chart-warmpool");
+      NodeList lines = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
+      List<String> classes = new java.util.ArrayList<>();
+      for (int j = 0; j < lines.getLength(); j++) {
+        Element line = (Element) lines.item(j);
+        classes.add(line.getAttribute("class") + ":" + line.getAttribute("data-region"));
+        assertThat(line.getAttribute("points").split(" ")).hasSize(run.samples().size());
+      }
+      assertThat(classes).containsExactly("idle:westeurope", "idle:northeurope", "idle:eastus", "waiting:");
+      int events = 0;
+      for (int j = 0; j < svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "line").getLength(); j++) {
+        Element line = (Element) svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "line").item(j);
+        if (line.getAttribute("class").equals("event")) {
+          events++;
+        }
+      }
+      assertThat(events).isEqualTo(run.markers().size());
+    }
+    // self-contained: nothing fetched from anywhere
+    assertThat(Files.readString(report)).doesNotContain("<script", "src=", "href=", "@import", "url(")
+        .contains("<table id=\"comparison\">");
+  }
+
+  @Test
+  void helpListsEveryOptionAndABadOptionIsNamed() {
+    assertThat(ReplayOptions.HELP).contains("--seed", "--demand", "--tenants", "--regions", "--outage ",
+        "--outage-window", "--report", "--help");
+    assertThat(ReplayOptions.wantsHelp("--seed", "1", "--help")).isTrue();
+    assertThatThrownBy(() -> ReplayOptions.parse("--sed", "1")).hasMessageContaining("unknown option --sed");
+    assertThatThrownBy(() -> ReplayOptions.parse("--demand", "0")).hasMessageContaining("--demand must be between");
+    assertThatThrownBy(() -> ReplayOptions.parse("--outage", "westeurop")).hasMessageContaining("--outage must name");
+    assertThatThrownBy(() -> ReplayOptions.parse("--outage-window", "06:51-02:41"))
+        .hasMessageContaining("--outage-window must end after it starts");
+  }
+
+  @Test
+  void whenBothEuRegionsFailWarmpoolGoesDegradedAndStillServesBetterThanTheNaivePool(@TempDir Path dir) {
+    ReplayOptions options = ReplayOptions.parse("--outage", "westeurope,northeurope", "--report",
+        dir.resolve("multi.html").toString());
+    IncidentReplay.Result multi = IncidentReplay.run(options, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8));
+
+    assertThat(multi.warmpool().firstDegraded()).isPresent();
+    assertThat(multi.warmpool().failed()).isLessThan(multi.naive().failed());
+    assertThat(multi.warmpool().euOnlyOutsideEu()).isZero();
+    assertThat(multi.warmpool().leftInCloud()).isZero();
+  }
+
+  @Test
+  void aMultiRegionOutageIsParsedIntoBothRegions() {
+    ReplayOptions o = ReplayOptions.parse("--outage", "westeurope,northeurope", "--outage-window", "02:41-05:00");
+    assertThat(o.outageRegions()).containsExactly("westeurope", "northeurope");
+    assertThat(o.outageUntil()).isEqualTo(Instant.parse("2023-03-23T05:00:00Z"));
+  }
+}
