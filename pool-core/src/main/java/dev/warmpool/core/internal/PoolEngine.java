@@ -613,11 +613,17 @@ public final class PoolEngine implements WorkerPool {
   }
 
   /**
-   * Where a new worker goes: for the warm stock (request null), the first usable placement of the template's home
-   * geography; for a waiter, the first usable placement it allows. Without failover, only the home placement is
+   * Where a new worker goes: for the warm stock (request null), the template's active placement; for a waiter, the
+   * first usable placement it allows. Without failover, only the home placement is
    * used for what the home placement may serve.
    */
   private PlacementShelf choose(TemplateRuntime t, LeaseRequest request, Instant now) {
+    if (request == null) {
+      // the warm stock goes to the active placement only: spilling over when it is busy would leave stock in a
+      // failover placement that grants reach last
+      PlacementShelf a = t.active;
+      return a != null && usable(t, a, now) && a.inFlight < config.maxConcurrentProvisions() ? a : null;
+    }
     boolean homeAllowed = request == null || request.allows(t.home.placement);
     for (PlacementShelf s : t.shelves) {
       if (request == null ? !inHomeGeography(t, s) : !request.allows(s.placement)) {
