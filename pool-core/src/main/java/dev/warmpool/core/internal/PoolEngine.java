@@ -1158,6 +1158,7 @@ public final class PoolEngine implements WorkerPool {
     Instant now = clock.now();
     java.util.Set<String> listed = new java.util.HashSet<>();
     java.util.Set<String> deletingListed = new java.util.HashSet<>();
+    java.util.Set<String> seenListed = new java.util.HashSet<>();
     int removed = 0;
     for (dev.warmpool.spi.ProviderResource r : resources) {
       if (!poolId.equals(r.tags().get(WorkerTags.POOL))) {
@@ -1182,7 +1183,12 @@ public final class PoolEngine implements WorkerPool {
           continue;
         }
       }
-      Instant born = r.createdAt().orElseGet(() -> firstSeen.computeIfAbsent(r.resourceId(), k -> now));
+      // the age counts from the creation time, or from when reconciliation first saw it if that is earlier: a
+      // provider whose clock runs ahead of the pool's must not keep a stray alive
+      String seenKey = providerName + "|" + r.resourceId();
+      seenListed.add(seenKey);
+      Instant seen = firstSeen.computeIfAbsent(seenKey, k -> now);
+      Instant born = r.createdAt().filter(c -> c.isBefore(seen)).orElse(seen);
       // a warm restart takes the previous generation's workers in at once (the health probe decides whether they
       // run): waiting out the grace period would provision a replacement for each worker younger than it
       boolean warmRestart = config.keepWarmPool() && workerId != null
@@ -1194,7 +1200,7 @@ public final class PoolEngine implements WorkerPool {
       if (!warmRestart && born.plus(config.orphanGracePeriod()).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
       }
-      firstSeen.remove(r.resourceId());
+      firstSeen.remove(seenKey);
       if (!adopt(providerName, provider, r, workerId, now)) {
         removeOrphan(provider, providerName, r, workerId, "no owner");
         removed++;
@@ -1202,6 +1208,7 @@ public final class PoolEngine implements WorkerPool {
     }
     // forget deletes that finished, so the map holds only what this provider still lists as deleting
     deletingSince.keySet().removeIf(k -> k.startsWith(providerName + "|") && !deletingListed.contains(k));
+    firstSeen.keySet().removeIf(k -> k.startsWith(providerName + "|") && !seenListed.contains(k));
     for (WorkerSlot slot : workers.values()) {
       if (!slot.placement().provider().equals(providerName) || listed.contains(slot.id)) {
         continue;
