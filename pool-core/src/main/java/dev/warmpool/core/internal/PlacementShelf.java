@@ -23,8 +23,6 @@ final class PlacementShelf {
   private final ConcurrentHashMap<String, Queue<WorkerSlot>> used = new ConcurrentHashMap<>();
   /** The queue of a template that shares workers between tenants: looked up once, not per release. */
   private final Queue<WorkerSlot> shared = new ConcurrentLinkedQueue<>();
-  /** The worker each thread released last here: its next claim tries it first, with one CAS and no queue work. */
-  private final ThreadLocal<WorkerSlot> hint = new ThreadLocal<>();
   /** Engine-only: provisions in flight here for this template. */
   int inFlight;
   /** Engine-only: idle workers counted by the current control pass. */
@@ -39,12 +37,6 @@ final class PlacementShelf {
     queue(tenantKey, true).offer(slot);
   }
 
-  /** Remembers the worker the calling thread just released here, for its next claim. */
-  void hint(WorkerSlot slot) {
-    if (hint.get() != slot) {
-      hint.set(slot);
-    }
-  }
 
   private Queue<WorkerSlot> queue(String tenantKey, boolean create) {
     if (tenantKey == null) {
@@ -62,15 +54,6 @@ final class PlacementShelf {
    * @return the claimed slot with its token in {@code token[0]}, or null
    */
   WorkerSlot claim(String tenantKey, long[] token) {
-    WorkerSlot h = hint.get();
-    // a used worker only ever serves its tenant (or anyone, under the shared key): check before claiming
-    if (h != null && (tenantKey == SHARED || tenantKey.equals(h.tenant))) {
-      long t = h.tryGrantHinted();
-      if (t != 0) {
-        token[0] = t;
-        return h;
-      }
-    }
     Queue<WorkerSlot> mine = queue(tenantKey, false);
     WorkerSlot s = mine == null ? null : claimFrom(mine, token);
     return s != null ? s : claimFrom(fresh, token);

@@ -81,6 +81,8 @@ public final class PoolEngine implements WorkerPool {
   private final ClockScheduler retryScheduler;
   private final java.util.Random jitter;
   private final Alerts alerts;
+  /** The worker each thread released last: its next claim tries it first (one map entry per thread and pool). */
+  private final ThreadLocal<WorkerSlot> hint = new ThreadLocal<>();
   private final ConcurrentHashMap<String, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final SerialRunner runner;
   private final EventBus events;
@@ -224,7 +226,7 @@ public final class PoolEngine implements WorkerPool {
   /** Claims an idle worker and makes the lease, or returns null. Runs on any thread. */
   private LeaseImpl grant(TemplateRuntime t, LeaseRequest request, String tenantKey, Instant now, Duration waited) {
     long[] token = new long[1];
-    WorkerSlot slot = t.claim(request, tenantKey, token);
+    WorkerSlot slot = t.claim(request, tenantKey, token, hint);
     if (slot == null) {
       return null;
     }
@@ -269,7 +271,9 @@ public final class PoolEngine implements WorkerPool {
       if (ended == 1) {
         slot.shelf.offer(slot, t.template.shareAcrossTenants() ? PlacementShelf.SHARED : slot.tenant);
       }
-      slot.shelf.hint(slot);
+      if (hint.get() != slot) {
+        hint.set(slot);
+      }
       if (t.waiting() > 0) {
         runner.wake();
       }
