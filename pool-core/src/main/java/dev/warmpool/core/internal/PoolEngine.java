@@ -636,7 +636,12 @@ public final class PoolEngine implements WorkerPool {
     Forecaster f = t.forecaster;
     double demand = f.update(now);
     PlacementShelf target = t.active != null ? t.active : policy.failover() ? null : t.home;
-    double rate = successRate(target);
+    // Why: the health window mixes outcomes of different ages. At the onset of an outage its successes are
+    // provisions issued up to a latency (20 min) before the failures began, so the window's success rate (5 of 11 in
+    // the seed incident) promised a supply that never came and forecast 4h39m for a pool that ran dry in 2h13m. While
+    // the placement is in a failure burst (the provisioning-failures alert's threshold), new provisions are not
+    // counted on at all; in-flight ones still count at the window's rate below.
+    double rate = target != null && target.health.windowFailures() >= policy.failureBurst() ? 0 : successRate(target);
     int idle = 0;
     double coming = 0;
     for (PlacementShelf s : t.shelves) {
