@@ -12,8 +12,10 @@ import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,8 +64,16 @@ class SeedIncidentForecastTest {
     Instant dryAt;
     int granted;
     int failed;
+    /** Leases granted and not yet closed. */
+    int held;
+    /** Every request's outcome in order: when it was made, and which worker it got when, or how it failed. */
+    final List<String> outcomes = new ArrayList<>();
 
     SeedIncident(boolean failover) {
+      this(failover, b -> b);
+    }
+
+    SeedIncident(boolean failover, UnaryOperator<WorkerPools.Builder> customize) {
       WorkerPools.Builder b = WorkerPools.builder().poolId("seed").clock(clock)
           .template(WorkerTemplate.builder("ubuntu-22").size("Standard_D2s_v5").warmTarget(40).maxTotal(200)
               .maxUses(1).build())
@@ -71,13 +81,19 @@ class SeedIncidentForecastTest {
           .failover(failover).degradedMode(failover)
           .listener(events::add);
       cloud.placements().forEach(b::placement);
-      pool = b.build();
+      pool = customize.apply(b).build();
     }
 
     /** Runs demand until {@code end}: one request every 200 s, each lease held 4 minutes. */
     void run(Instant end) {
+      run(end, () -> { });
+    }
+
+    /** Runs demand until {@code end}, calling {@code step} after each arrival's time has passed. */
+    void run(Instant end, Runnable step) {
       while (clock.now().isBefore(end)) {
         clock.advance(Duration.ofSeconds(200));
+        step.run();
         boolean outage = clock.now().isAfter(OUTAGE_START);
         if (dryAt == null && outage
             && pool.snapshot().template("ubuntu-22").orElseThrow().total().idle() == 0) {
@@ -88,12 +104,18 @@ class SeedIncidentForecastTest {
             .whenComplete((lease, error) -> {
               if (error != null) {
                 failed++;
+                outcomes.add(requestedAt + " failed: " + error.getClass().getSimpleName());
                 if (dryAt == null && outage) {
                   dryAt = requestedAt;
                 }
               } else {
                 granted++;
-                clock.schedule(Duration.ofMinutes(4), lease::close);
+                held++;
+                outcomes.add(requestedAt + " granted " + lease.worker().id() + " at " + clock.now());
+                clock.schedule(Duration.ofMinutes(4), () -> {
+                  held--;
+                  lease.close();
+                });
               }
             });
       }
