@@ -137,4 +137,23 @@ class ObservabilityTest {
     assertThat(incident.events).anyMatch(e -> e instanceof PoolEvent.AlertRaised);
     incident.close();
   }
+
+  @Test
+  void aFallingForecastPublishesOneDepletionEventPerHorizonCrossed() throws Exception {
+    SeedIncident incident = new SeedIncident(false);
+    incident.run(OUTAGE_START.plus(Duration.ofHours(3)));
+
+    List<Duration> horizons = List.of(Duration.ofHours(6), Duration.ofHours(3), Duration.ofHours(1),
+        Duration.ofMinutes(30), Duration.ofMinutes(10));
+    List<Duration> crossed = incident.events.stream()
+        .filter(e -> e instanceof PoolEvent.DepletionForecast d && !d.at().isBefore(OUTAGE_START))
+        .map(e -> ((PoolEvent.DepletionForecast) e).forecast().timeToEmpty().orElseThrow())
+        .map(tte -> horizons.stream().filter(h -> tte.compareTo(h) < 0).reduce((a, b) -> b).orElseThrow())
+        .toList();
+    // the stock only falls during the outage: each event announces a shorter horizon than the one before, even
+    // though the demand estimate wobbles with each arrival
+    assertThat(crossed).as("smallest horizon below, per event").isNotEmpty().doesNotHaveDuplicates()
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    incident.close();
+  }
 }
