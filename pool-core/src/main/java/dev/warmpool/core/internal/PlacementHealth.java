@@ -24,8 +24,8 @@ import java.util.Optional;
  * window, the share of failures reaches {@code failureRate}. An open placement rests for a cooldown that doubles each
  * time it opens again soon after closing (up to a maximum), so an outage that comes and goes cannot make the pool
  * flap; it half-opens after the cooldown and closes again after {@code probesToClose} successful probes. Only
- * control-plane failures (TRANSIENT) count: a throttle pauses writes until its retry-after, a capacity error cools
- * only the (placement, size) pair, and INVALID is a configuration problem that moving elsewhere will not fix.
+ * control-plane failures (TRANSIENT) count: a throttle pauses writes until its retry-after, and a capacity error or
+ * an INVALID answer (a configuration problem) cools only the (placement, size) pair.
  * Failsafe's circuit breaker reads {@code System.nanoTime}; this one reads the pool's clock, so it replays
  * deterministically on virtual time.
  *
@@ -138,6 +138,9 @@ final class PlacementHealth {
         return Transition.NONE;
       }
       case INVALID -> {
+        // the request can never succeed as sent (a region the account cannot use, bad credentials for it): rest the
+        // pair like a capacity error rather than asking again at once; an alert tells a person
+        coolingSizes.put(size, now);
         return Transition.NONE;
       }
       default -> {
