@@ -99,6 +99,8 @@ public final class PoolEngine implements WorkerPool {
   private Instant nextReconcileAt;
   private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
   private final java.util.Set<String> orphanDeletes = new java.util.HashSet<>();
+  /** Engine-only: providers whose last listing failed, so a long outage logs one warning, not one per interval. */
+  private final java.util.Set<String> listFailing = new java.util.HashSet<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, Instant> deletingSince = new HashMap<>();
 
@@ -1009,10 +1011,16 @@ public final class PoolEngine implements WorkerPool {
   private void onCallFailed(PlacementShelf shelf, String size, Throwable failure) {
     Instant now = clock.now();
     boolean wasCooling = shelf.health.cooling(size);
+    boolean probing = shelf.health.state() == dev.warmpool.api.PlacementState.HALF_OPEN;
     PlacementHealth.Transition tr = shelf.health.onFailure(failure, now, size);
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = shelf.health.failureSummary();
-      log.warn("pool {}: placement {} opened: {}", poolId, shelf.placement.key(), reason);
+      if (probing) {
+        // a failed probe of a placement that is still down: one line per outage at WARN is enough
+        log.debug("pool {}: placement {} still failing, open again: {}", poolId, shelf.placement.key(), reason);
+      } else {
+        log.warn("pool {}: placement {} opened: {}", poolId, shelf.placement.key(), reason);
+      }
       alerts.raise("placement-open:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.WARNING, "placement "
           + shelf.placement.key() + " is unhealthy: " + reason, now);
       if (events.active()) {
@@ -1132,9 +1140,16 @@ public final class PoolEngine implements WorkerPool {
       callProvider(() -> e.getValue().list(poolId)).whenComplete((resources, failure) -> runner.execute(() -> {
         if (failure != null) {
           failures.add(unwrap(failure));
-          log.warn("pool {}: listing provider {} for reconciliation failed: {}", poolId, e.getKey(),
-              unwrap(failure).toString());
+          if (listFailing.add(e.getKey())) {
+            log.warn("pool {}: listing provider {} for reconciliation failed: {}", poolId, e.getKey(),
+                unwrap(failure).toString());
+          } else {
+            log.debug("pool {}: listing provider {} failed again: {}", poolId, e.getKey(), unwrap(failure).toString());
+          }
         } else {
+          if (listFailing.remove(e.getKey())) {
+            log.info("pool {}: listing provider {} works again", poolId, e.getKey());
+          }
           orphans[0] += reconcileProvider(e.getKey(), e.getValue(), resources, listedAt);
         }
         if (--remaining[0] == 0) {
