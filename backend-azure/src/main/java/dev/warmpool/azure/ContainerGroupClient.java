@@ -1,7 +1,6 @@
 package dev.warmpool.azure;
 
 import com.azure.core.http.rest.Response;
-import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.SyncPoller;
@@ -38,16 +37,11 @@ final class ContainerGroupClient implements KindClient {
 
   @Override
   public Optional<Found> get(String resourceGroup, String name) {
-    try {
+    return KindClient.foundOrEmpty(() -> {
       Response<ContainerGroupInner> r = groups.getByResourceGroupWithResponse(resourceGroup, name, Context.NONE);
       ContainerGroupInner g = r.getValue();
-      return Optional.of(new Found(g.id(), g.provisioningState(), g.tags() == null ? Map.of() : g.tags(), g));
-    } catch (ManagementException e) {
-      if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+      return new Found(g.id(), g.provisioningState(), g.tags() == null ? Map.of() : g.tags(), g);
+    });
   }
 
   @Override

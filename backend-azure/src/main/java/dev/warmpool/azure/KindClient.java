@@ -29,6 +29,23 @@ interface KindClient {
     return "Succeeded".equalsIgnoreCase(found.provisioningState());
   }
 
+  /**
+   * Runs one GET, turning ARM's 404 into empty.
+   *
+   * @param get the GET, returning what was found
+   * @return what was found, or empty if the resource does not exist
+   */
+  static Optional<Found> foundOrEmpty(java.util.function.Supplier<Found> get) {
+    try {
+      return Optional.of(get.get());
+    } catch (com.azure.core.management.exception.ManagementException e) {
+      if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** @return the resource's id, from a final result or a GET */
   String idOf(Object resource);
 

@@ -2,7 +2,6 @@ package dev.warmpool.azure;
 
 import com.azure.core.http.rest.Response;
 import com.azure.core.management.SubResource;
-import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.SyncPoller;
@@ -62,16 +61,11 @@ final class VirtualMachineClient implements KindClient {
 
   @Override
   public Optional<Found> get(String resourceGroup, String name) {
-    try {
+    return KindClient.foundOrEmpty(() -> {
       Response<VirtualMachineInner> r = vms.getByResourceGroupWithResponse(resourceGroup, name, null, Context.NONE);
       VirtualMachineInner vm = r.getValue();
-      return Optional.of(new Found(vm.id(), vm.provisioningState(), vm.tags() == null ? Map.of() : vm.tags(), vm));
-    } catch (ManagementException e) {
-      if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+      return new Found(vm.id(), vm.provisioningState(), vm.tags() == null ? Map.of() : vm.tags(), vm);
+    });
   }
 
   @Override

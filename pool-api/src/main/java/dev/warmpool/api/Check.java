@@ -80,6 +80,12 @@ final class Check {
     return Set.copyOf(set);
   }
 
+  /** The residency rule of templates and requests: empty sets allow everything. */
+  static boolean allows(Set<String> geographies, Set<String> regions, Placement placement) {
+    return (geographies.isEmpty() || geographies.contains(placement.geography()))
+        && (regions.isEmpty() || regions.contains(placement.region()));
+  }
+
   static InvalidConfigurationException invalid(String option, String message) {
     return new InvalidConfigurationException(option, message);
   }

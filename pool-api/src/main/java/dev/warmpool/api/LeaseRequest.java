@@ -124,8 +124,7 @@ public final class LeaseRequest {
    * @return true if both the geography and the region are allowed
    */
   public boolean allows(Placement placement) {
-    return (geographies.isEmpty() || geographies.contains(placement.geography()))
-        && (regions.isEmpty() || regions.contains(placement.region()));
+    return Check.allows(geographies, regions, placement);
   }
 
   /**

@@ -174,8 +174,7 @@ public final class WorkerTemplate {
    * @return true if both the geography and the region are allowed
    */
   public boolean allows(Placement placement) {
-    return (geographies.isEmpty() || geographies.contains(placement.geography()))
-        && (regions.isEmpty() || regions.contains(placement.region()));
+    return Check.allows(geographies, regions, placement);
   }
 
   @Override
