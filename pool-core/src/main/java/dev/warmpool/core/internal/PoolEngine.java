@@ -1,6 +1,10 @@
 package dev.warmpool.core.internal;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.warmpool.api.AlertSeverity;
 import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.Forecast;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseFailedException;
@@ -8,6 +12,7 @@ import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.LeaseTimeoutException;
 import dev.warmpool.api.NoEligiblePlacementException;
 import dev.warmpool.api.Placement;
+import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PlacementStatus;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolClosedException;
@@ -21,18 +26,26 @@ import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
+import dev.warmpool.spi.ProviderResource;
 import dev.warmpool.spi.ProvisionRequest;
 import dev.warmpool.spi.ProvisionedWorker;
+import dev.warmpool.spi.WorkerHealthProbe;
 import dev.warmpool.spi.WorkerProvider;
 import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +93,7 @@ public final class PoolEngine implements WorkerPool {
   private final List<PlacementHealth> placements = new ArrayList<>();
   private final HealthPolicy policy;
   private final ClockScheduler retryScheduler;
-  private final java.util.Random jitter;
+  private final Random jitter;
   private final Alerts alerts;
   /** The worker each thread released last: its next claim tries it first (one map entry per thread and pool). */
   private final ThreadLocal<WorkerSlot> hint = new ThreadLocal<>();
@@ -98,9 +112,9 @@ public final class PoolEngine implements WorkerPool {
   private boolean reconciledOnce;
   private Instant nextReconcileAt;
   private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
-  private final java.util.Set<String> orphanDeletes = new java.util.HashSet<>();
+  private final Set<String> orphanDeletes = new HashSet<>();
   /** Engine-only: providers whose last listing failed, so a long outage logs one warning, not one per interval. */
-  private final java.util.Set<String> listFailing = new java.util.HashSet<>();
+  private final Set<String> listFailing = new HashSet<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, Instant> deletingSince = new HashMap<>();
 
@@ -125,7 +139,7 @@ public final class PoolEngine implements WorkerPool {
     });
     this.policy = config.health();
     this.retryScheduler = new ClockScheduler(clock);
-    this.jitter = new java.util.Random(policy.seed());
+    this.jitter = new Random(policy.seed());
     for (Placement p : config.placements()) {
       placements.add(new PlacementHealth(p, config.providers().get(p.provider()), policy, clock));
     }
@@ -194,7 +208,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public Lease acquire(LeaseRequest request, Duration timeout) {
-    java.util.Objects.requireNonNull(timeout, "timeout cannot be null");
+    Objects.requireNonNull(timeout, "timeout cannot be null");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout cannot be negative, was " + timeout);
     }
@@ -300,7 +314,7 @@ public final class PoolEngine implements WorkerPool {
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {
-    java.util.Objects.requireNonNull(request, "request cannot be null");
+    Objects.requireNonNull(request, "request cannot be null");
     Optional<String> name = request.template();
     if (name.isPresent()) {
       TemplateRuntime t = templates.get(name.get());
@@ -335,7 +349,7 @@ public final class PoolEngine implements WorkerPool {
       if (w.future.completeExceptionally(e)) {
         runner.execute(() -> {
           t.lastTimeoutAt = clock.now();
-          alerts.raise("lease-timeouts:" + t.name(), dev.warmpool.api.AlertSeverity.CRITICAL, "template " + t.name()
+          alerts.raise("lease-timeouts:" + t.name(), AlertSeverity.CRITICAL, "template " + t.name()
               + ": lease requests time out (" + e.getMessage() + ")", clock.now());
         });
         if (events.active()) {
@@ -369,9 +383,9 @@ public final class PoolEngine implements WorkerPool {
     Instant now = clock.now();
     Instant next = now.plus(config.controlInterval());
     for (PlacementHealth h : placements) {
-      boolean wasOpen = h.state() == dev.warmpool.api.PlacementState.OPEN;
+      boolean wasOpen = h.state() == PlacementState.OPEN;
       next = min(next, h.tick(now));
-      if (wasOpen && h.state() == dev.warmpool.api.PlacementState.HALF_OPEN) {
+      if (wasOpen && h.state() == PlacementState.HALF_OPEN) {
         log.info("pool {}: placement {} half-open: probing", poolId, h.placement.key());
         if (events.active()) {
           events.publish(new PoolEvent.PlacementHalfOpened(poolId, now, h.placement));
@@ -519,7 +533,7 @@ public final class PoolEngine implements WorkerPool {
     boolean fair = t.degraded && policy.degradedMode();
     if (fair) {
       // fair shares: among equal priorities, the tenant holding the fewest workers goes first
-      order.sort(java.util.Comparator.comparingInt((Waiter w) -> -w.request.priority())
+      order.sort(Comparator.comparingInt((Waiter w) -> -w.request.priority())
           .thenComparingInt(w -> t.leasedByTenant.getOrDefault(w.request.tenant(), 0))
           .thenComparingLong(w -> w.seq));
     }
@@ -538,7 +552,7 @@ public final class PoolEngine implements WorkerPool {
         t.leasedByTenant.merge(w.request.tenant(), 1, Integer::sum);
         // re-sort the rest: this tenant now holds one more
         List<Waiter> rest = order.subList(i + 1, order.size());
-        rest.sort(java.util.Comparator.comparingInt((Waiter x) -> -x.request.priority())
+        rest.sort(Comparator.comparingInt((Waiter x) -> -x.request.priority())
             .thenComparingInt(x -> t.leasedByTenant.getOrDefault(x.request.tenant(), 0))
             .thenComparingLong(x -> x.seq));
       }
@@ -679,14 +693,14 @@ public final class PoolEngine implements WorkerPool {
     } else {
       msg.append(" holds");
     }
-    msg.append(String.format(java.util.Locale.ROOT, " at %.2f leases/min", demand));
+    msg.append(String.format(Locale.ROOT, " at %.2f leases/min", demand));
     for (PlacementShelf s : t.shelves) {
       if (inHomeGeography(t, s) && s.health.windowFailures() > 0) {
         msg.append("; ").append(s.placement.region()).append(" failing (").append(s.health.failureSummary())
             .append(')');
       }
     }
-    dev.warmpool.api.Forecast forecast = new dev.warmpool.api.Forecast(t.name(), geography, now, idle,
+    Forecast forecast = new Forecast(t.name(), geography, now, idle,
         (int) Math.round(coming), demand, demand * rate, tte, msg.toString());
     f.publish(forecast);
     int index = -1;
@@ -714,7 +728,7 @@ public final class PoolEngine implements WorkerPool {
       alerts.clear(key, now);
     } else {
       boolean soon = tte.get().compareTo(Duration.ofMinutes(30)) < 0;
-      alerts.raise(key, soon ? dev.warmpool.api.AlertSeverity.CRITICAL : dev.warmpool.api.AlertSeverity.WARNING,
+      alerts.raise(key, soon ? AlertSeverity.CRITICAL : AlertSeverity.WARNING,
           forecast.message(), now);
     }
   }
@@ -749,7 +763,7 @@ public final class PoolEngine implements WorkerPool {
       } else if (next != null && next != t.home) {
         Placement from = (prev == null ? t.home : prev).placement;
         log.warn("pool {}: template {} fails over from {} to {}", poolId, t.name(), from.key(), next.placement.key());
-        alerts.raise("failover:" + t.name(), dev.warmpool.api.AlertSeverity.WARNING, "template " + t.name()
+        alerts.raise("failover:" + t.name(), AlertSeverity.WARNING, "template " + t.name()
             + " failed over from " + from.key() + " to " + next.placement.key(), now);
         if (events.active()) {
           events.publish(new PoolEvent.FailoverStarted(poolId, now, t.name(), from, List.of(next.placement)));
@@ -766,7 +780,7 @@ public final class PoolEngine implements WorkerPool {
                     ? "cooling (capacity for " + t.template.size() + ")" : s.health.state().name().toLowerCase()))
                 .toList();
         log.warn("pool {}: template {} degraded: {}", poolId, t.name(), reason);
-        alerts.raise("degraded:" + t.name(), dev.warmpool.api.AlertSeverity.CRITICAL, "template " + t.name()
+        alerts.raise("degraded:" + t.name(), AlertSeverity.CRITICAL, "template " + t.name()
             + " degraded: " + reason, now);
         if (events.active()) {
           events.publish(new PoolEvent.PoolDegraded(poolId, now, t.name(), reason));
@@ -784,7 +798,7 @@ public final class PoolEngine implements WorkerPool {
   private void startProvision(TemplateRuntime t, PlacementShelf shelf, Instant now) {
     String id = idPrefix + Long.toString(workerSeq.incrementAndGet(), 36);
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now);
-    if (shelf.health.state() == dev.warmpool.api.PlacementState.HALF_OPEN) {
+    if (shelf.health.state() == PlacementState.HALF_OPEN) {
       slot.probe = true;
       shelf.health.probesInFlight++;
       clock.schedule(policy.probeAcceptance(), () -> runner.execute(() -> probeAccepted(slot)));
@@ -891,7 +905,7 @@ public final class PoolEngine implements WorkerPool {
       arm(slot.nextDeleteAt);
       return;
     }
-    if (health.state() == dev.warmpool.api.PlacementState.OPEN && health.openUntil().isAfter(now)
+    if (health.state() == PlacementState.OPEN && health.openUntil().isAfter(now)
         && !closing.get()) {
       // an unhealthy control plane fails deletes as it fails creates: wait out the cooldown rather than retrying
       // every delete through the outage; from half-open on they go again (and free room under max total for probes)
@@ -953,7 +967,7 @@ public final class PoolEngine implements WorkerPool {
     }
     slot.nextDeleteAt = now.plus(backoff);
     if (slot.deleteFailures >= 3) {
-      alerts.raise("deletes-failing:" + slot.placement().key(), dev.warmpool.api.AlertSeverity.WARNING, "deleting "
+      alerts.raise("deletes-failing:" + slot.placement().key(), AlertSeverity.WARNING, "deleting "
           + slot.id + " in " + slot.placement().key() + " failed " + slot.deleteFailures + " times; the pool keeps "
           + "trying (last: " + failure.getMessage() + ")", now);
     }
@@ -971,15 +985,15 @@ public final class PoolEngine implements WorkerPool {
    * closed, the pool is open and the deadline is ahead. Every failed attempt reaches the placement's health.
    */
   private <T> CompletableFuture<T> withRetries(PlacementShelf shelf, TemplateRuntime t, Instant deadline,
-      java.util.function.Supplier<CompletableFuture<T>> call) {
-    dev.failsafe.RetryPolicy<T> retry = dev.failsafe.RetryPolicy.<T>builder()
+      Supplier<CompletableFuture<T>> call) {
+    RetryPolicy<T> retry = RetryPolicy.<T>builder()
         .handleIf((result, failure) -> failure != null && retryable(unwrap(failure), shelf, deadline))
         .withMaxAttempts(policy.maxAttempts())
         .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
         .build();
     // every attempt's failure reaches the placement's health here, whether or not the policy retries it (Failsafe
     // tells its own listeners only about failures it handles)
-    return dev.failsafe.Failsafe.with(retry).with(retryScheduler).getStageAsync(() -> callProvider(call)
+    return Failsafe.with(retry).with(retryScheduler).getStageAsync(() -> callProvider(call)
         .whenComplete((v, failure) -> {
           if (failure != null) {
             Throwable f = unwrap(failure);
@@ -1011,7 +1025,7 @@ public final class PoolEngine implements WorkerPool {
   private void onCallFailed(PlacementShelf shelf, String size, Throwable failure) {
     Instant now = clock.now();
     boolean wasCooling = shelf.health.cooling(size);
-    boolean probing = shelf.health.state() == dev.warmpool.api.PlacementState.HALF_OPEN;
+    boolean probing = shelf.health.state() == PlacementState.HALF_OPEN;
     PlacementHealth.Transition tr = shelf.health.onFailure(failure, now, size);
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = shelf.health.failureSummary();
@@ -1021,7 +1035,7 @@ public final class PoolEngine implements WorkerPool {
       } else {
         log.warn("pool {}: placement {} opened: {}", poolId, shelf.placement.key(), reason);
       }
-      alerts.raise("placement-open:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.WARNING, "placement "
+      alerts.raise("placement-open:" + shelf.placement.key(), AlertSeverity.WARNING, "placement "
           + shelf.placement.key() + " is unhealthy: " + reason, now);
       if (events.active()) {
         events.publish(new PoolEvent.PlacementOpened(poolId, now, shelf.placement, reason));
@@ -1030,12 +1044,12 @@ public final class PoolEngine implements WorkerPool {
     }
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     if (kind == FailureKind.INVALID) {
-      alerts.raise("invalid:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.CRITICAL, "placement "
+      alerts.raise("invalid:" + shelf.placement.key(), AlertSeverity.CRITICAL, "placement "
           + shelf.placement.key() + " refuses requests as invalid; check the template's provider properties, the "
           + "provider settings and its credentials or role assignments: " + failure.getMessage(), now);
     }
     if (shelf.health.windowFailures() >= policy.failureBurst()) {
-      alerts.raise("provisioning-failures:" + shelf.placement.key(), dev.warmpool.api.AlertSeverity.WARNING,
+      alerts.raise("provisioning-failures:" + shelf.placement.key(), AlertSeverity.WARNING,
           "placement " + shelf.placement.key() + " is failing: " + shelf.health.failureSummary(), now);
     }
     if (tr != PlacementHealth.Transition.OPENED && !wasCooling && shelf.health.cooling(size)) {
@@ -1068,7 +1082,7 @@ public final class PoolEngine implements WorkerPool {
   }
 
   /** Calls the provider, turning a synchronous throw or a null future into a failed future. */
-  private static <T> CompletableFuture<T> callProvider(java.util.function.Supplier<CompletableFuture<T>> call) {
+  private static <T> CompletableFuture<T> callProvider(Supplier<CompletableFuture<T>> call) {
     try {
       CompletableFuture<T> f = call.get();
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
@@ -1164,7 +1178,7 @@ public final class PoolEngine implements WorkerPool {
     reconciledOnce = true;
     Instant now = clock.now();
     if (orphans > 0) {
-      alerts.raise("orphans", dev.warmpool.api.AlertSeverity.WARNING, orphans + " tagged resources of pool " + poolId
+      alerts.raise("orphans", AlertSeverity.WARNING, orphans + " tagged resources of pool " + poolId
           + " had no owner and were deleted by reconciliation", now);
     } else if (failures.isEmpty()) {
       alerts.clear("orphans", now);
@@ -1185,13 +1199,13 @@ public final class PoolEngine implements WorkerPool {
 
   /** Reconciles one provider's inventory; returns how many orphans it deletes. */
   private int reconcileProvider(String providerName, WorkerProvider provider,
-      List<dev.warmpool.spi.ProviderResource> resources, Instant listedAt) {
+      List<ProviderResource> resources, Instant listedAt) {
     Instant now = clock.now();
-    java.util.Set<String> listed = new java.util.HashSet<>();
-    java.util.Set<String> deletingListed = new java.util.HashSet<>();
-    java.util.Set<String> seenListed = new java.util.HashSet<>();
+    Set<String> listed = new HashSet<>();
+    Set<String> deletingListed = new HashSet<>();
+    Set<String> seenListed = new HashSet<>();
     int removed = 0;
-    for (dev.warmpool.spi.ProviderResource r : resources) {
+    for (ProviderResource r : resources) {
       if (!poolId.equals(r.tags().get(WorkerTags.POOL))) {
         continue; // not ours: a provider should not list it, and we never touch it
       }
@@ -1254,7 +1268,7 @@ public final class PoolEngine implements WorkerPool {
   }
 
   /** Takes in a tagged resource the pool can use; false if it should be deleted instead. */
-  private boolean adopt(String providerName, WorkerProvider provider, dev.warmpool.spi.ProviderResource r,
+  private boolean adopt(String providerName, WorkerProvider provider, ProviderResource r,
       String workerId, Instant now) {
     TemplateRuntime t = templates.get(r.tags().get(WorkerTags.TEMPLATE));
     if (t == null || workerId == null || closing.get()) {
@@ -1280,7 +1294,7 @@ public final class PoolEngine implements WorkerPool {
     // counted as coming while its probe runs: otherwise the pass after this reconciliation sees neither an idle
     // worker nor one in flight and provisions a replacement for every worker a warm restart is adopting
     home.inFlight++;
-    CompletableFuture<Boolean> healthy = provider instanceof dev.warmpool.spi.WorkerHealthProbe probe
+    CompletableFuture<Boolean> healthy = provider instanceof WorkerHealthProbe probe
         ? callProvider(() -> probe.isHealthy(r)) : CompletableFuture.completedFuture(true);
     healthy.whenComplete((ok, failure) -> runner.execute(() -> {
       Instant at = clock.now();
@@ -1303,7 +1317,7 @@ public final class PoolEngine implements WorkerPool {
     return true;
   }
 
-  private void removeOrphan(WorkerProvider provider, String providerName, dev.warmpool.spi.ProviderResource r,
+  private void removeOrphan(WorkerProvider provider, String providerName, ProviderResource r,
       String workerId, String reason) {
     Placement where = placementOf(providerName, r.region());
     orphanDeletes.add(r.resourceId());
@@ -1495,12 +1509,12 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public void addListener(PoolListener listener) {
-    events.add(java.util.Objects.requireNonNull(listener, "listener cannot be null"));
+    events.add(Objects.requireNonNull(listener, "listener cannot be null"));
   }
 
   @Override
   public void removeListener(PoolListener listener) {
-    events.remove(java.util.Objects.requireNonNull(listener, "listener cannot be null"));
+    events.remove(Objects.requireNonNull(listener, "listener cannot be null"));
   }
 
   @Override
