@@ -74,12 +74,6 @@ final class Check {
     return Set.copyOf(set);
   }
 
-  static Set<String> names(Set<String> set, String option) {
-    notNull(set, option);
-    set.forEach(s -> name(s, option + " element"));
-    return Set.copyOf(set);
-  }
-
   /** The residency rule of templates and requests: empty sets allow everything. */
   static boolean allows(Set<String> geographies, Set<String> regions, Placement placement) {
     return (geographies.isEmpty() || geographies.contains(placement.geography()))

@@ -51,20 +51,18 @@ final class PlacementShelf {
   /**
    * Claims an idle worker for a tenant: a worker it used before first, then a fresh one.
    *
-   * @return the claimed slot with its token in {@code token[0]}, or null
+   * @return the claimed slot (its grant count is the lease's token), or null
    */
-  WorkerSlot claim(String tenantKey, long[] token) {
+  WorkerSlot claim(String tenantKey) {
     Queue<WorkerSlot> mine = queue(tenantKey, false);
-    WorkerSlot s = mine == null ? null : claimFrom(mine, token);
-    return s != null ? s : claimFrom(fresh, token);
+    WorkerSlot s = mine == null ? null : claimFrom(mine);
+    return s != null ? s : claimFrom(fresh);
   }
 
-  private static WorkerSlot claimFrom(Queue<WorkerSlot> queue, long[] token) {
+  private static WorkerSlot claimFrom(Queue<WorkerSlot> queue) {
     WorkerSlot s;
     while ((s = queue.poll()) != null) {
-      long t = s.tryGrant();
-      if (t != 0) {
-        token[0] = t;
+      if (s.tryGrant() != 0) {
         return s;
       }
       // not idle any more: recycled by the engine; drop the stale entry

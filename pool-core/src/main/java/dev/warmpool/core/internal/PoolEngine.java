@@ -7,7 +7,6 @@ import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.Forecast;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Lease;
-import dev.warmpool.api.LeaseFailedException;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.LeaseTimeoutException;
 import dev.warmpool.api.NoEligiblePlacementException;
@@ -241,8 +240,7 @@ public final class PoolEngine implements WorkerPool {
 
   /** Claims an idle worker and makes the lease, or returns null. Runs on any thread. */
   private LeaseImpl grant(TemplateRuntime t, LeaseRequest request, String tenantKey, Instant now, Duration waited) {
-    long[] token = new long[1];
-    WorkerSlot slot = t.claim(request, tenantKey, token, hint);
+    WorkerSlot slot = t.claim(request, tenantKey, hint);
     if (slot == null) {
       return null;
     }
@@ -252,7 +250,8 @@ public final class PoolEngine implements WorkerPool {
       slot.tenant = request.tenant();
     }
     Instant expires = request.leaseDuration().map(now::plus).orElse(null);
-    LeaseImpl lease = new LeaseImpl(this, slot, token[0], request.tenant(), now, expires);
+    // the slot is leased to us and only a grant changes its grant count, so the count read now is our token
+    LeaseImpl lease = new LeaseImpl(this, slot, WorkerSlot.grants(slot.word()), request.tenant(), now, expires);
     slot.lease = lease;
     if (events.active()) {
       events.publish(new PoolEvent.LeaseGranted(poolId, now, lease.id(), slot.id, t.name(), slot.placement(),

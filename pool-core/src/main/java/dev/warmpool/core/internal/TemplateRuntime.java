@@ -84,14 +84,12 @@ final class TemplateRuntime {
    * Claims an idle worker for a request: the worker this thread released last, if it fits, with one CAS and no queue
    * work; otherwise from the queues in grant order. Null if none.
    */
-  WorkerSlot claim(LeaseRequest request, String tenantKey, long[] token, ThreadLocal<WorkerSlot> hint) {
+  WorkerSlot claim(LeaseRequest request, String tenantKey, ThreadLocal<WorkerSlot> hint) {
     WorkerSlot h = hint.get();
     // a used worker only ever serves its tenant (or anyone, under the shared key): check before claiming
     if (h != null && h.template == this && (tenantKey == PlacementShelf.SHARED || tenantKey.equals(h.tenant))
         && request.allows(h.placement())) {
-      long t = h.tryGrantHinted();
-      if (t != 0) {
-        token[0] = t;
+      if (h.tryGrantHinted() != 0) {
         return h;
       }
     }
@@ -99,7 +97,7 @@ final class TemplateRuntime {
     for (int i = 0, n = all.size(); i < n; i++) {
       PlacementShelf s = all.get(i);
       if (request.allows(s.placement)) {
-        WorkerSlot slot = s.claim(tenantKey, token);
+        WorkerSlot slot = s.claim(tenantKey);
         if (slot != null) {
           return slot;
         }
