@@ -71,6 +71,12 @@ class ResilienceScenarioTest {
     assertThat(protectedRun.events(PoolEvent.WorkerDeprovisioned.class).stream()
         .filter(e -> e.at().isAfter(at("02:45")) && e.at().isBefore(at("06:51")))
         .map(PoolEvent.WorkerDeprovisioned::reason)).doesNotContain("max-age", "max-idle-time");
+    // returned workers serve their tenant again past maxUses (3) while nothing can be provisioned
+    java.util.Map<String, Long> leasesPerWorker = protectedRun.events(PoolEvent.LeaseGranted.class).stream()
+        .filter(e -> e.at().isAfter(at("02:45")) && e.at().isBefore(at("06:51")))
+        .collect(java.util.stream.Collectors.groupingBy(PoolEvent.LeaseGranted::workerId,
+            java.util.stream.Collectors.counting()));
+    assertThat(leasesPerWorker.values()).anyMatch(n -> n > 3);
   }
 
   private static Scenario twoRegionOutage(java.util.function.UnaryOperator<WorkerPools.Builder> options,
