@@ -545,6 +545,13 @@ public final class FakeCloud {
       }
       Duration latency = deprovisionLatency.sample(random);
       if (failing) {
+        // as on ARM, a delete that will fail still shows the resource as deleting until it does
+        res.failingDeletes++;
+        clock.schedule(latency, () -> {
+          synchronized (lock) {
+            res.failingDeletes--;
+          }
+        });
         fail(latency, f, e, ProviderException.transientFailure("InternalServerError",
             "the delete of " + res.id + " failed"));
         return f;
@@ -839,6 +846,8 @@ public final class FakeCloud {
     final Instant createdAt;
     final String address;
     ResourceState state = ResourceState.CREATING;
+    /** Deletes under way that will fail; the resource lists as deleting meanwhile. Guarded by the cloud's lock. */
+    int failingDeletes;
     Instant readyAt;
     Instant goneAt;
     PoolClock.Scheduled creation;
@@ -871,7 +880,7 @@ public final class FakeCloud {
 
     ProviderResource listed() {
       Map<String, String> attributes = new LinkedHashMap<>(attributes());
-      attributes.put("state", state.attribute());
+      attributes.put("state", failingDeletes > 0 ? ResourceState.DELETING.attribute() : state.attribute());
       return new ProviderResource(id, region, tags, Optional.of(createdAt), attributes);
     }
 
