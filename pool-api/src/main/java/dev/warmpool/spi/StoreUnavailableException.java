@@ -1,0 +1,21 @@
+package dev.warmpool.spi;
+
+import dev.warmpool.api.WarmpoolException;
+
+/**
+ * A {@link PoolStore} could not be reached or did not answer in time (the database is down, a connection broke, a
+ * statement timed out). The operation did not happen, or the store rolled it back; the caller may retry it later.
+ */
+public class StoreUnavailableException extends WarmpoolException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed
+   * @param cause the driver's exception, or null
+   */
+  public StoreUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
