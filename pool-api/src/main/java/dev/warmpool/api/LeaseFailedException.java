@@ -9,7 +9,7 @@ import java.util.Objects;
  * were waiting, and the last provisioning failure as the cause.
  */
 public abstract sealed class LeaseFailedException extends WarmpoolException
-    permits LeaseTimeoutException, NoEligiblePlacementException, PoolClosedException {
+    permits LeaseTimeoutException, NoEligiblePlacementException, PoolClosedException, StoreUnavailableLeaseException {
   private static final long serialVersionUID = 1L;
 
   /** The pool. */
@@ -26,7 +26,12 @@ public abstract sealed class LeaseFailedException extends WarmpoolException
 
   LeaseFailedException(String what, String poolId, String template, String tenant, Duration waited,
       WorkerCounts counts, int waiting, Throwable lastFailure) {
-    super(message(what, poolId, template, tenant, waited, counts, waiting, lastFailure), lastFailure);
+    this(what, poolId, template, tenant, waited, counts, waiting, lastFailure, "last provisioning failure");
+  }
+
+  LeaseFailedException(String what, String poolId, String template, String tenant, Duration waited,
+      WorkerCounts counts, int waiting, Throwable cause, String causeLabel) {
+    super(message(what, poolId, template, tenant, waited, counts, waiting, cause, causeLabel), cause);
     this.poolId = Objects.requireNonNull(poolId, "poolId cannot be null");
     this.template = Objects.requireNonNull(template, "template cannot be null");
     this.tenant = Objects.requireNonNull(tenant, "tenant cannot be null");
@@ -36,11 +41,11 @@ public abstract sealed class LeaseFailedException extends WarmpoolException
   }
 
   private static String message(String what, String poolId, String template, String tenant, Duration waited,
-      WorkerCounts counts, int waiting, Throwable lastFailure) {
+      WorkerCounts counts, int waiting, Throwable lastFailure, String causeLabel) {
     Objects.requireNonNull(waited, "waited cannot be null");
     return "pool " + poolId + ": " + what + " (template " + template + ", tenant " + tenant + ", waited "
         + format(waited) + "; " + counts + ", waiting=" + waiting + ")"
-        + (lastFailure == null ? "" : "; last provisioning failure: " + lastFailure.getMessage());
+        + (lastFailure == null ? "" : "; " + causeLabel + ": " + lastFailure.getMessage());
   }
 
   static String format(Duration d) {

@@ -275,4 +275,26 @@ public sealed interface PoolEvent {
    */
   record WorkerLost(String poolId, Instant at, String workerId, String template, Placement placement,
       Optional<String> leaseId) implements PoolEvent {}
+
+  /**
+   * A node of a shared pool became its leader: from now on it replenishes, recycles and reconciles the pool.
+   *
+   * @param poolId the pool
+   * @param at when, on the node's clock
+   * @param node the new leader
+   * @param epoch the leadership's fencing epoch
+   */
+  record LeadershipAcquired(String poolId, Instant at, String node, long epoch) implements PoolEvent {}
+
+  /**
+   * A node of a shared pool stopped leading it: it closed, another node took over, or its store refused a write with
+   * a stale epoch.
+   *
+   * @param poolId the pool
+   * @param at when, on the node's clock
+   * @param node the node that led
+   * @param epoch the epoch it led with
+   * @param reason why it stopped
+   */
+  record LeadershipLost(String poolId, Instant at, String node, long epoch, String reason) implements PoolEvent {}
 }

@@ -130,4 +130,14 @@ public record StoredWorker(String id, String template, String placement, State s
     return new StoredWorker(id, template, placement, State.DELETING, generation, grants, epoch, resourceId, attributes,
         tenant, node, leaseId, grantedAt, deadline, createdAt, readyAt, idleSince, why);
   }
+
+  /**
+   * This row as a store writes it: the same with the generation plus one.
+   *
+   * @return the next generation of the row
+   */
+  public StoredWorker nextGeneration() {
+    return new StoredWorker(id, template, placement, state, generation + 1, grants, epoch, resourceId, attributes,
+        tenant, holder, leaseId, grantedAt, deadline, createdAt, readyAt, idleSince, reason);
+  }
 }

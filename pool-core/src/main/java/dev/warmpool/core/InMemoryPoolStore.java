@@ -109,9 +109,7 @@ public final class InMemoryPoolStore implements PoolStore {
 
   /** Writes a row with the next generation. */
   private static StoredWorker put(Pool p, StoredWorker w) {
-    StoredWorker next = new StoredWorker(w.id(), w.template(), w.placement(), w.state(), w.generation() + 1,
-        w.grants(), w.epoch(), w.resourceId(), w.attributes(), w.tenant(), w.holder(), w.leaseId(), w.grantedAt(),
-        w.deadline(), w.createdAt(), w.readyAt(), w.idleSince(), w.reason());
+    StoredWorker next = w.nextGeneration();
     p.workers.put(next.id(), next);
     return next;
   }

@@ -9,7 +9,9 @@ import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.internal.HealthPolicy;
 import dev.warmpool.core.internal.PoolConfig;
 import dev.warmpool.core.internal.PoolEngine;
+import dev.warmpool.core.internal.SharedPoolEngine;
 import dev.warmpool.core.internal.SystemClock;
+import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.ProviderContext;
 import dev.warmpool.spi.ProviderFactories;
 import dev.warmpool.spi.ProviderFactory;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +65,7 @@ public final class WorkerPools {
    */
   public static final class Builder {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
 
     private String poolId;
     private final List<WorkerTemplate> templates = new ArrayList<>();
@@ -82,6 +86,10 @@ public final class WorkerPools {
     private Duration reconcileInterval = Duration.ofMinutes(5);
     private Duration orphanGracePeriod = Duration.ofMinutes(10);
     private boolean keepWarmPool;
+    private PoolStore store;
+    private String nodeId;
+    private Duration leadershipTimeout = Duration.ofSeconds(15);
+    private Duration storePollInterval = Duration.ofSeconds(1);
     private final HealthPolicy d = HealthPolicy.DEFAULTS;
     private boolean failover = d.failover();
     private boolean degradedMode = d.degradedMode();
@@ -487,6 +495,64 @@ public final class WorkerPools {
     }
 
     /**
+     * Shares the pool with other nodes through a store: every node (an orchestrator replica, typically) builds a pool
+     * with the same id, templates, placements and providers over the same store, with its own
+     * {@link #nodeId(String) node id}. Any node grants and releases leases, each in one store call that takes an idle
+     * worker atomically, so no worker is ever granted to two nodes; one node at a time leads and provisions,
+     * recycles, expires leases, deletes and reconciles. Without a store (the default) the pool keeps its state in its
+     * own memory, for one JVM, on the lock-free fast path.
+     *
+     * <p>The pool does not close the store. If the store cannot be reached, new grants fail with
+     * {@link dev.warmpool.api.StoreUnavailableLeaseException}, leases already granted keep working, releases are kept
+     * in memory until the store answers, and the pool recovers by itself.
+     *
+     * @param store the shared store, e.g. {@code JdbcPoolStore} from store-jdbc, or an {@link InMemoryPoolStore}
+     * @return this builder
+     */
+    public Builder store(PoolStore store) {
+      this.store = Objects.requireNonNull(store, "store cannot be null");
+      return this;
+    }
+
+    /**
+     * This node's id among the nodes that share the pool's {@link #store(PoolStore) store}: it names the holder of
+     * the leases granted here and the leader. Must be unique among live nodes; a stable id (the host name, a pod
+     * name) makes the store's tables easy to read. Defaults to a random id.
+     *
+     * @param nodeId 1 to 63 letters, digits, '.', '_', ':' or '-'
+     * @return this builder
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId cannot be null");
+      return this;
+    }
+
+    /**
+     * How soon after the leader of a shared pool stops renewing its leadership (it crashed, paused or lost the
+     * store) another node takes over. The leader renews every third of it; a smaller value fails over faster and
+     * writes to the store more often. Nodes' clocks must agree to well within it.
+     *
+     * @param timeout at least 3 seconds; 15 seconds by default
+     * @return this builder
+     */
+    public Builder leadershipTimeout(Duration timeout) {
+      this.leadershipTimeout = Objects.requireNonNull(timeout, "leadershipTimeout cannot be null");
+      return this;
+    }
+
+    /**
+     * How often lease requests waiting on a node of a shared pool look in the store for workers that became idle on
+     * other nodes or were provisioned by the leader (a release on the same node serves them at once).
+     *
+     * @param interval positive; 1 second by default
+     * @return this builder
+     */
+    public Builder storePollInterval(Duration interval) {
+      this.storePollInterval = Objects.requireNonNull(interval, "storePollInterval cannot be null");
+      return this;
+    }
+
+    /**
      * Where to look for providers registered by name. Defaults to the thread's context class loader.
      *
      * @param loader the class loader
@@ -601,6 +667,20 @@ public final class WorkerPools {
             + Integer.MAX_VALUE + ", was " + eventQueueCapacity);
       }
 
+      if (store == null && (nodeId != null)) {
+        throw new InvalidConfigurationException("nodeId", "nodeId names a node of a shared pool; set store(...) too,"
+            + " or leave nodeId unset");
+      }
+      if (nodeId != null && !NODE.matcher(nodeId).matches()) {
+        throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
+            + " '-', was \"" + nodeId + "\"");
+      }
+      if (leadershipTimeout.compareTo(Duration.ofSeconds(3)) < 0) {
+        throw new InvalidConfigurationException("leadershipTimeout", "leadershipTimeout must be at least 3 seconds,"
+            + " was " + leadershipTimeout);
+      }
+      positive(storePollInterval, "storePollInterval");
+
       SystemClock owned = clock == null ? new SystemClock(poolId) : null;
       PoolClock c = clock != null ? clock : owned;
       Map<String, WorkerProvider> providers = new LinkedHashMap<>(providerInstances);
@@ -636,13 +716,30 @@ public final class WorkerPools {
       }
       List<Placement> ordered = new ArrayList<>(placements);
       ordered.sort(Comparator.comparingInt(Placement::preference).thenComparing(Placement::key));
-      return new PoolEngine(new PoolConfig(poolId, List.copyOf(templates), List.copyOf(ordered), Map.copyOf(providers),
+      PoolConfig config = new PoolConfig(poolId, List.copyOf(templates), List.copyOf(ordered), Map.copyOf(providers),
           c, owned, events, eventQueueCapacity, List.copyOf(listeners), controlInterval, maxConcurrentProvisions,
           closeGracePeriod, deleteTimeout, new HealthPolicy(failover, degradedMode, failureWindow, minCalls,
           failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
           throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed, demandSmoothing,
           forecastHorizons.stream().sorted(Comparator.reverseOrder()).toList(), failureBurst), reconcileInterval,
-          orphanGracePeriod, keepWarmPool));
+          orphanGracePeriod, keepWarmPool);
+      if (store == null) {
+        return new PoolEngine(config);
+      }
+      try {
+        return new SharedPoolEngine(config, store, nodeId != null ? nodeId : "node-" + UUID.randomUUID()
+            .toString().substring(0, 8), leadershipTimeout, storePollInterval);
+      } catch (RuntimeException e) {
+        for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {
+          if (!providerInstances.containsKey(p.getKey())) {
+            p.getValue().close();
+          }
+        }
+        if (owned != null) {
+          owned.close();
+        }
+        throw e;
+      }
     }
 
     private static ExecutorService daemonExecutor(String poolId) {

@@ -313,32 +313,7 @@ public final class PoolEngine implements WorkerPool {
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {
-    Objects.requireNonNull(request, "request cannot be null");
-    Optional<String> name = request.template();
-    if (name.isPresent()) {
-      TemplateRuntime t = templates.get(name.get());
-      if (t == null) {
-        throw new InvalidConfigurationException("template", "pool " + poolId + " has no template \"" + name.get()
-            + "\"; templates: " + templates.keySet());
-      }
-      return t;
-    }
-    TemplateRuntime found = null;
-    for (TemplateRuntime t : templates.values()) {
-      if (t.template.labels().entrySet().containsAll(request.labelSelector().entrySet())) {
-        if (found != null) {
-          throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
-              + " select several templates of pool " + poolId + ": " + found.name() + ", " + t.name()
-              + "; add a label that tells them apart");
-        }
-        found = t;
-      }
-    }
-    if (found == null) {
-      throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
-          + " select no template of pool " + poolId + "; templates: " + templates.keySet());
-    }
-    return found;
+    return TemplateResolver.resolve(poolId, templates, t -> t.template, request);
   }
 
   private void expireWaiter(TemplateRuntime t, Waiter w) {

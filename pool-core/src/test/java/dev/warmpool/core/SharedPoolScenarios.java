@@ -1,0 +1,368 @@
+package dev.warmpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.StoreUnavailableLeaseException;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.FakeCloud;
+import dev.warmpool.fake.FakeResource;
+import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.ResourceState;
+import dev.warmpool.fake.VirtualClock;
+import dev.warmpool.spi.PoolStore;
+import dev.warmpool.spi.StoredWorker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 11's acceptance, through the public API: several nodes share one pool through one store, on one fake cloud
+ * and one virtual clock. Each node has its own clock view (that can pause or crash), its own connection to the store
+ * (that can go down) and its own provider (that counts its writes). Subclasses choose the store: in memory here, a
+ * real PostgreSQL in store-jdbc.
+ */
+public abstract class SharedPoolScenarios {
+  protected static final String POOL = "shared";
+  protected static final String TEMPLATE = "linux";
+
+  protected final VirtualClock clock = new VirtualClock();
+  protected final FakeCloud cloud = FakeCloud.builder().seed(11).clock(clock)
+      .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(2)))
+      .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(3)))
+      .build();
+  protected final List<Node> nodes = new ArrayList<>();
+
+  /** @return the store all nodes share; the same instance on every call within a test */
+  protected abstract PoolStore sharedStore();
+
+  /** Makes the store unreachable for every node (a database that stopped). */
+  protected void storeDown() {
+    nodes.forEach(n -> n.store.down(true));
+  }
+
+  /** Makes the store reachable again. */
+  protected void storeUp() {
+    nodes.forEach(n -> n.store.down(false));
+  }
+
+  /** @return how long the lease/release/crash storm runs */
+  protected Duration stormLength() {
+    return Duration.ofHours(2);
+  }
+
+  /** One orchestrator node. */
+  protected final class Node {
+    final String name;
+    final PausableClock nodeClock = new PausableClock(clock);
+    final OutageStore store = new OutageStore(sharedStore());
+    final CountingProvider provider = new CountingProvider(cloud.provider());
+    final List<PoolEvent> events = new CopyOnWriteArrayList<>();
+    final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    final WorkerPool pool;
+
+    Node(String name, WorkerTemplate template, Duration leadershipTimeout) {
+      this.name = name;
+      WorkerPools.Builder b = WorkerPools.builder().poolId(POOL).clock(nodeClock).store(store).nodeId(name)
+          .template(template)
+          .provider("fake", provider)
+          .listener(events::add)
+          .eventExecutor(Runnable::run)
+          .controlInterval(Duration.ofSeconds(5))
+          .leadershipTimeout(leadershipTimeout)
+          .reconcileInterval(Duration.ofMinutes(5))
+          .orphanGracePeriod(Duration.ofMinutes(5))
+          .closeGracePeriod(Duration.ofSeconds(30));
+      cloud.placements().forEach(b::placement);
+      this.pool = b.build();
+    }
+
+    boolean leads() {
+      return leader().filter(name::equals).isPresent();
+    }
+
+    Optional<String> leader() {
+      return sharedStore().leadership(POOL).filter(l -> l.expiresAt().isAfter(clock.now())).map(l -> l.node());
+    }
+  }
+
+  protected Node node(String name, WorkerTemplate template) {
+    return node(name, template, Duration.ofSeconds(15));
+  }
+
+  protected Node node(String name, WorkerTemplate template, Duration leadershipTimeout) {
+    Node n = new Node(name, template, leadershipTimeout);
+    nodes.add(n);
+    return n;
+  }
+
+  protected static WorkerTemplate template(int warm, int max, int maxUses) {
+    return WorkerTemplate.builder(TEMPLATE).warmTarget(warm).maxTotal(max).maxUses(maxUses).build();
+  }
+
+  @AfterEach
+  void closeNodes() {
+    storeUp();
+    for (Node n : nodes) {
+      n.nodeClock.resume();
+    }
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (Node n : nodes) {
+      closing.add(n.pool.closeAsync());
+    }
+    clock.runUntilIdle(Duration.ofHours(2));
+  }
+
+  /** The workers the store holds that are not on their way out, by id. */
+  protected Set<String> storedWorkers() {
+    return sharedStore().workers(POOL).stream()
+        .filter(w -> w.state() != StoredWorker.State.DELETING && w.state() != StoredWorker.State.RETIRED)
+        .map(StoredWorker::id).collect(Collectors.toSet());
+  }
+
+  /** The workers the cloud runs for the pool, by id. */
+  protected Set<String> cloudWorkers() {
+    return cloud.resources(POOL).stream().filter(r -> r.state() == ResourceState.RUNNING)
+        .map(FakeResource::workerId).collect(Collectors.toSet());
+  }
+
+  protected Node leaderNode() {
+    String leader = nodes.get(0).leader().orElseThrow(() -> new AssertionError("no node leads"));
+    return nodes.stream().filter(n -> n.name.equals(leader)).findFirst().orElseThrow();
+  }
+
+  @Test
+  public void threeNodesKeepOneWarmPoolNotThree() {
+    for (String n : List.of("a", "b", "c")) {
+      node(n, template(4, 20, 1));
+    }
+    clock.advance(Duration.ofMinutes(10));
+
+    assertThat(cloudWorkers()).as("one pool's warm target, not one per node").hasSize(4);
+    assertThat(storedWorkers()).isEqualTo(cloudWorkers());
+    assertThat(nodes.stream().filter(Node::leads)).as("exactly one leader").hasSize(1);
+
+    // every node grants from the same stock; no worker twice
+    List<Lease> leases = new ArrayList<>();
+    for (Node n : nodes) {
+      leases.add(n.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow());
+    }
+    assertThat(leases.stream().map(l -> l.worker().id()).distinct()).hasSize(3);
+    assertThat(nodes.get(2).pool.snapshot().total().leased()).isEqualTo(3);
+    leases.forEach(Lease::close);
+
+    // the leader replaces the used workers (maxUses 1) for the whole pool
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(cloudWorkers()).hasSize(4).isEqualTo(storedWorkers());
+  }
+
+  @ParameterizedTest(name = "leadership timeout {0} s")
+  @ValueSource(ints = {6, 15})
+  public void killingTheLeaderMovesLeadershipWithinTheTimeout(int seconds) {
+    Duration timeout = Duration.ofSeconds(seconds);
+    for (String n : List.of("a", "b", "c")) {
+      node(n, template(3, 10, 1), timeout);
+    }
+    clock.advance(Duration.ofMinutes(5));
+    Node old = leaderNode();
+    Instant killedAt = clock.now();
+    old.nodeClock.kill();
+
+    Instant takenAt = null;
+    while (takenAt == null && clock.now().isBefore(killedAt.plus(timeout.multipliedBy(3)))) {
+      clock.advance(Duration.ofMillis(250));
+      Optional<String> leader = old.leader();
+      if (leader.isPresent() && !leader.get().equals(old.name)) {
+        takenAt = clock.now();
+      }
+    }
+    assertThat(takenAt).as("another node took over").isNotNull();
+    assertThat(Duration.between(killedAt, takenAt)).as("leader loss detected within the timeout")
+        .isLessThanOrEqualTo(timeout);
+
+    // the new leader serves the pool: it replaces what the dead node's leases and provisions left behind
+    Node now = leaderNode();
+    assertThat(now).isNotSameAs(old);
+    Lease l = now.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow();
+    l.close();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(cloudWorkers()).hasSize(3).isEqualTo(storedWorkers());
+  }
+
+  @Test
+  public void aPausedLeaderIsFencedAfterATakeOver() {
+    Node a = node("a", template(4, 20, 1));
+    clock.advance(Duration.ofSeconds(1));
+    node("b", template(4, 20, 1));
+    node("c", template(4, 20, 1));
+    clock.advance(Duration.ofMinutes(5));
+    Node old = leaderNode();
+    assertThat(old).isSameAs(a);
+    // give the leader work in flight: three leases used up, three provisions started (2 minutes in this cloud)
+    for (int i = 0; i < 3; i++) {
+      nodes.get(1).pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow().close();
+    }
+    clock.advance(Duration.ofSeconds(10));
+    old.nodeClock.pause(); // a stop-the-world pause: its provisions complete while it sleeps
+
+    clock.advance(Duration.ofMinutes(3));
+    Node next = leaderNode();
+    assertThat(next).isNotSameAs(old);
+    int writesBefore = old.provider.writes();
+    old.nodeClock.resume();
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(old.provider.writes()).as("a stale leader makes no provider call after it wakes").isEqualTo(
+        writesBefore);
+    assertThat(old.store.staleRefusals.get()).as("its late writes were refused by epoch").isPositive();
+    assertThat(old.events).anySatisfy(e -> assertThat(e).isInstanceOf(PoolEvent.LeadershipLost.class));
+    assertThat(old.leader()).contains(next.name);
+
+    // whatever the stale leader's calls created is found and cleared; the pool is whole again
+    clock.advance(Duration.ofMinutes(20));
+    assertThat(cloudWorkers()).hasSize(4).isEqualTo(storedWorkers());
+  }
+
+  @Test
+  public void leasesKeepWorkingWhileTheStoreIsDownNewGrantsFailFastAndThePoolRecovers() {
+    Node a = node("a", template(4, 20, 3));
+    node("b", template(4, 20, 3));
+    clock.advance(Duration.ofMinutes(10));
+    Lease kept = a.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow();
+    Lease released = a.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow();
+    int provisionsBefore = nodes.stream().mapToInt(n -> n.provider.provisions.get()).sum();
+
+    storeDown();
+    CompletableFuture<Lease> refused = nodes.get(1).pool.lease(LeaseRequest.of(TEMPLATE));
+    assertThat(refused).as("fails at once, without waiting").isCompletedExceptionally();
+    assertThatThrownBy(refused::join).hasCauseInstanceOf(StoreUnavailableLeaseException.class)
+        .cause().hasMessageContaining("store is unavailable");
+    assertThat(kept.isActive()).isTrue();
+    released.close(); // kept in memory until the store answers
+    assertThat(released.isActive()).isFalse();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(nodes.stream().mapToInt(n -> n.provider.provisions.get()).sum())
+        .as("nobody provisions without the store").isEqualTo(provisionsBefore);
+
+    storeUp();
+    clock.advance(Duration.ofSeconds(20));
+    // the release written late: the worker is idle again; grants resume on every node
+    assertThat(sharedStore().workers(POOL)).filteredOn(w -> w.id().equals(released.worker().id()))
+        .singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(StoredWorker.State.IDLE));
+    for (Node n : nodes) {
+      n.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow().close();
+    }
+    kept.close();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(cloudWorkers()).isEqualTo(storedWorkers());
+    assertThat(storedWorkers()).hasSizeGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  public void aLeaseReleaseCrashStormNeverGrantsAWorkerTwiceAndLosesNone() {
+    WorkerTemplate t = WorkerTemplate.builder(TEMPLATE).warmTarget(6).maxTotal(16).maxUses(3).build();
+    for (String n : List.of("a", "b", "c")) {
+      node(n, t);
+    }
+    Random random = new Random(42);
+    Map<String, Lease> holder = new HashMap<>(); // worker id -> the lease that holds it, until it ends
+    Map<String, Long> lastToken = new HashMap<>();
+    List<Lease> open = new ArrayList<>();
+    Instant start = clock.now();
+    Instant end = start.plus(stormLength());
+    Instant crashAt = start.plus(stormLength().dividedBy(3));
+    Instant joinAt = start.plus(stormLength().dividedBy(2));
+    Node crashed = null;
+    int grants = 0;
+    while (clock.now().isBefore(end)) {
+      if (crashed == null && !clock.now().isBefore(crashAt)) {
+        crashed = leaderNode(); // the worst node to lose: it leads and holds leases
+        crashed.nodeClock.kill();
+        Node dead = crashed;
+        open.removeIf(l -> leaseOf(dead, l)); // its holders are gone with it; their leases keep their deadlines
+      }
+      if (nodes.size() == 3 && !clock.now().isBefore(joinAt)) {
+        node("d", t);
+      }
+      for (Node n : nodes) {
+        if (n == crashed) {
+          continue;
+        }
+        int action = random.nextInt(10);
+        if (action < 5) {
+          LeaseRequest.Builder r = LeaseRequest.forTemplate(TEMPLATE).tenant("t" + random.nextInt(3));
+          if (random.nextBoolean()) {
+            r.leaseDuration(Duration.ofMinutes(1 + random.nextInt(10)));
+          }
+          Optional<Lease> l = n.pool.tryLease(r.build());
+          if (l.isPresent()) {
+            Lease lease = l.get();
+            String w = lease.worker().id();
+            Lease before = holder.get(w);
+            assertThat(before == null || !held(before)).as("worker %s granted while %s holds it", w, before)
+                .isTrue();
+            assertThat(lease.fencingToken()).as("tokens of %s grow", w).isGreaterThan(lastToken.getOrDefault(w, 0L));
+            lastToken.put(w, lease.fencingToken());
+            holder.put(w, lease);
+            open.add(lease);
+            n.leases.add(lease);
+            grants++;
+          }
+        } else if (!open.isEmpty()) {
+          Lease l = open.remove(random.nextInt(open.size()));
+          if (action < 8) {
+            l.close();
+          } else if (action < 9) {
+            l.discard();
+          } else if (l.isActive()) {
+            try {
+              l.renew(Duration.ofMinutes(5));
+              open.add(l);
+            } catch (IllegalStateException e) {
+              // expired at the store meanwhile: the leader reclaims it
+            }
+          }
+        }
+      }
+      clock.advance(Duration.ofSeconds(5));
+    }
+    assertThat(grants).as("the storm granted leases").isGreaterThan(100);
+    open.forEach(Lease::close);
+    // past every deadline, the orphan grace and a reconciliation: nothing lost, nothing leaked
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(storedWorkers()).isEqualTo(cloudWorkers()).hasSizeGreaterThanOrEqualTo(6);
+    Node dead = crashed;
+    assertThat(sharedStore().workers(POOL)).as("the crashed node holds nothing any more")
+        .noneMatch(w -> dead.name.equals(w.holder()));
+  }
+
+  private static boolean leaseOf(Node n, Lease l) {
+    return n.leases.contains(l);
+  }
+
+  /**
+   * Whether a lease may still be in use by its holder: not ended by it and not past its deadline (a crashed node's
+   * leases stay held until then: the node cannot say it is done).
+   */
+  private static boolean held(Lease l) {
+    return l.isActive();
+  }
+}
