@@ -155,4 +155,26 @@ class ConfigurationTest {
     assertThatThrownBy(() -> WorkerPools.builder().template(null)).hasMessage("template cannot be null");
     assertThatThrownBy(() -> WorkerPools.builder().controlInterval(null)).hasMessage("controlInterval cannot be null");
   }
+
+  @Test
+  void sharedPoolOptionsAreChecked() {
+    assertInvalid(b -> b.nodeId("n1"), "nodeId", "nodeId names a node of a shared pool; set store(...) too");
+    assertInvalid(b -> b.store(new InMemoryPoolStore()).nodeId("bad node"), "nodeId",
+        "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or '-', was \"bad node\"");
+    assertInvalid(b -> b.store(new InMemoryPoolStore()).leadershipTimeout(Duration.ofSeconds(2)),
+        "leadershipTimeout", "leadershipTimeout must be at least 3 seconds, was PT2S");
+    assertInvalid(b -> b.store(new InMemoryPoolStore()).storePollInterval(Duration.ZERO), "storePollInterval",
+        "storePollInterval must be positive, was PT0S");
+    assertThatThrownBy(() -> valid().store(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("store cannot be null");
+  }
+
+  @Test
+  void aStoreThatCannotBeOpenedFailsTheBuildAndClosesWhatTheBuildCreated() {
+    OutageStore down = new OutageStore(new InMemoryPoolStore());
+    down.down(true);
+    assertThatThrownBy(() -> valid().store(down).build())
+        .isInstanceOf(dev.warmpool.spi.StoreUnavailableException.class)
+        .hasMessageContaining("store is down");
+  }
 }
