@@ -39,7 +39,6 @@ import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,6 +55,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -104,6 +104,8 @@ public final class SharedPoolEngine implements WorkerPool {
 
   // lease path: any thread
   private final Map<String, PriorityQueue<SharedWaiter>> waiters = new HashMap<>();
+  /** How many requests wait, over all templates: read without the lock on the lease and release paths. */
+  private final AtomicInteger waiterCount = new AtomicInteger();
   private final Set<SharedLease> live = ConcurrentHashMap.newKeySet();
   private final Queue<SharedLease> unwrittenReleases = new ConcurrentLinkedQueue<>();
   private final AtomicLong leaseSeq = new AtomicLong();
@@ -186,12 +188,7 @@ public final class SharedPoolEngine implements WorkerPool {
     if (down != null) {
       return CompletableFuture.failedFuture(unavailable(t, request, Duration.ZERO, down));
     }
-    boolean queueEmpty;
-    synchronized (waiters) {
-      PriorityQueue<SharedWaiter> q = waiters.get(t.name());
-      queueEmpty = q == null || q.isEmpty();
-    }
-    if (queueEmpty) {
+    if (waiterCount.get() == 0 || noneWaitFor(t)) {
       try {
         SharedLease l = grant(t, request, eligible, now, Duration.ZERO);
         if (l != null) {
@@ -208,6 +205,7 @@ public final class SharedPoolEngine implements WorkerPool {
     SharedWaiter w = new SharedWaiter(request, t, eligible, waiterSeq.incrementAndGet(), now);
     synchronized (waiters) {
       waiters.computeIfAbsent(t.name(), k -> new PriorityQueue<>()).add(w);
+      waiterCount.incrementAndGet();
     }
     w.timeout = clock.schedule(request.maxWait(), () -> {
       if (removeWaiter(w)) {
@@ -337,7 +335,9 @@ public final class SharedPoolEngine implements WorkerPool {
           + " answers", poolId, lease.id());
     }
     if (lease.keep) {
-      runner.execute(this::serveWaiters);
+      if (waiterCount.get() > 0) {
+        runner.execute(this::serveWaiters);
+      }
     } else {
       runner.wake();
     }
@@ -376,7 +376,18 @@ public final class SharedPoolEngine implements WorkerPool {
   private boolean removeWaiter(SharedWaiter w) {
     synchronized (waiters) {
       PriorityQueue<SharedWaiter> q = waiters.get(w.template.name());
-      return q != null && q.remove(w);
+      if (q != null && q.remove(w)) {
+        waiterCount.decrementAndGet();
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private boolean noneWaitFor(WorkerTemplate t) {
+    synchronized (waiters) {
+      PriorityQueue<SharedWaiter> q = waiters.get(t.name());
+      return q == null || q.isEmpty();
     }
   }
 
@@ -428,9 +439,7 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private int waitingCount() {
-    synchronized (waiters) {
-      return waiters.values().stream().mapToInt(Collection::size).sum();
-    }
+    return waiterCount.get();
   }
 
   private Map<String, Integer> waitingByTemplate() {
@@ -970,6 +979,7 @@ public final class SharedPoolEngine implements WorkerPool {
     synchronized (waiters) {
       waiters.values().forEach(dropped::addAll);
       waiters.clear();
+      waiterCount.addAndGet(-dropped.size());
     }
     for (SharedWaiter w : dropped) {
       w.future.completeExceptionally(closedException(w.template, w.request));
