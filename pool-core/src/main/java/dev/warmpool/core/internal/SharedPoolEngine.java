@@ -118,6 +118,8 @@ public final class SharedPoolEngine implements WorkerPool {
 
   // runner only
   private volatile long epoch;
+  /** When this node's leadership ends unless renewed, as the store last granted it. */
+  private Instant leaderUntil = Instant.MIN;
   private long workerSeq;
   private final Map<String, StoredWorker> provisioning = new HashMap<>();
   private final Set<String> deleting = new HashSet<>();
@@ -522,6 +524,7 @@ public final class SharedPoolEngine implements WorkerPool {
     // two thirds, and the next pass of another node (at most a third later) takes over
     Leadership l = store.lead(poolId, node, now, leadershipTimeout.multipliedBy(2).dividedBy(3));
     if (l.node().equals(node)) {
+      leaderUntil = l.expiresAt();
       if (l.epoch() != epoch) {
         if (epoch > 0) {
           stepDown(now, "the leadership expired before it was renewed");
@@ -672,7 +675,19 @@ public final class SharedPoolEngine implements WorkerPool {
     return null;
   }
 
+  /**
+   * Whether this node may still act as leader: it leads and its leadership has not run out on its own clock (a pass
+   * that ran long, or a pause between the renewal and now). The store's epoch check on the write before each provider
+   * call is the fence; this keeps a node that knows it is late from even trying.
+   */
+  private boolean mayAct() {
+    return epoch > 0 && clock.now().isBefore(leaderUntil);
+  }
+
   private void startProvision(WorkerTemplate t, Placement p, Instant now) {
+    if (!mayAct()) {
+      return;
+    }
     String id = "w" + Long.toString(epoch, 36) + "-" + Long.toString(++workerSeq, 36);
     StoredWorker row = StoredWorker.provisioning(id, t.name(), p.key(), node, epoch, now);
     if (!store.insert(poolId, epoch, row)) {
@@ -779,6 +794,9 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private void startDelete(StoredWorker w, String reason, Instant now) {
+    if (!mayAct()) {
+      return;
+    }
     StoredWorker mine = w.deleting(node, epoch, reason);
     if (!store.replace(poolId, epoch, mine)) {
       return; // the row changed meanwhile (a grant, a release): look again next pass
