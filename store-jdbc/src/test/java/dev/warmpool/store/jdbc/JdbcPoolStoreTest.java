@@ -15,6 +15,6 @@ class JdbcPoolStoreTest extends PoolStoreContract {
 
   @Override
   protected int concurrencyRounds() {
-    return 60;
+    return 200;
   }
 }

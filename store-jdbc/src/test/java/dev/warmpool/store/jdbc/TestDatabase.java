@@ -151,7 +151,8 @@ public final class TestDatabase {
   }
 
   /**
-   * Stops the server (fast shutdown: open connections are ended) and returns once it is down.
+   * Stops the server (fast shutdown: open connections are ended) and returns once it is down. Does nothing if it is
+   * down.
    *
    * @throws org.opentest4j.TestAbortedException if the server is not this fixture's
    */
@@ -161,7 +162,8 @@ public final class TestDatabase {
   }
 
   /**
-   * Starts the server again on the same port and data directory and returns once it accepts connections.
+   * Starts the server again on the same port and data directory and returns once it accepts connections. Does nothing
+   * if it runs.
    *
    * @throws org.opentest4j.TestAbortedException if the server is not this fixture's
    */
@@ -222,6 +224,9 @@ public final class TestDatabase {
     }
 
     void start() {
+      if (running) {
+        return;
+      }
       String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
           + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=60";
       run(List.of(bin("pg_ctl"), "-D", data.toString(), "-l", base.resolve("server.log").toString(), "-o", options,
@@ -230,6 +235,9 @@ public final class TestDatabase {
     }
 
     void stop() {
+      if (!running) {
+        return;
+      }
       run(List.of(bin("pg_ctl"), "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"));
       running = false;
     }
