@@ -56,8 +56,8 @@ import org.tukaani.xz.XZInputStream;
  * mid-scenario. Connections in the pool break on a stop; HikariCP replaces them when the server is back.
  *
  * <p><b>Cleanup.</b> A shutdown hook stops the server ({@code -m immediate}) and deletes its data directory when the
- * JVM exits. A JVM killed with SIGKILL leaves a server behind in {@code java.io.tmpdir/warmpool-pg-*}; it stops by
- * itself only when killed.
+ * JVM exits. A JVM killed with SIGKILL runs no hook: its server keeps running from
+ * {@code java.io.tmpdir/warmpool-pg-*} until stopped ({@code pg_ctl -D <dir>/data stop}, or a kill).
  *
  * <p><b>Your own server.</b> With the environment variable {@code WARMPOOL_TEST_JDBC_URL} set (for example
  * {@code jdbc:postgresql://127.0.0.1:5432/warmpool_test}), and optionally {@code WARMPOOL_TEST_JDBC_USER} and
