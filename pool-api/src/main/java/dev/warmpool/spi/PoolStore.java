@@ -19,7 +19,9 @@ import java.util.Optional;
  * another node took over.
  *
  * <p>Times are written as the nodes' pool clocks read them; nodes that share a store must have clocks that agree to
- * well within the leadership time (NTP does this).
+ * well within the leadership time (NTP does this). A store may keep times to the microsecond only (a database does):
+ * an {@code Instant} read back may have lost its nanoseconds, so callers compare times, never expect them equal to
+ * the nanosecond.
  *
  * <p>Every method is short and blocking, safe to call from any thread, and throws {@link StoreUnavailableException}
  * when the store cannot be reached; what failed did not happen. One store may hold many pools: every method names its

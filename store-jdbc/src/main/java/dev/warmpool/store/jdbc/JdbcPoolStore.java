@@ -1,0 +1,797 @@
+package dev.warmpool.store.jdbc;
+
+import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.WarmpoolException;
+import dev.warmpool.spi.GrantQuery;
+import dev.warmpool.spi.Leadership;
+import dev.warmpool.spi.PoolStore;
+import dev.warmpool.spi.StaleLeaderException;
+import dev.warmpool.spi.StoreUnavailableException;
+import dev.warmpool.spi.StoredCooldown;
+import dev.warmpool.spi.StoredNode;
+import dev.warmpool.spi.StoredWorker;
+import dev.warmpool.spi.StoredWorker.State;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A {@link PoolStore} on PostgreSQL (14 or later), through plain JDBC: the nodes of a shared pool keep its workers,
+ * leadership, nodes and cooldowns in four tables.
+ *
+ * <p>Build one with {@link #builder()} over a {@link DataSource} (a pooled one, such as HikariCP's, with a short
+ * connection timeout: the store takes a connection for every call). The store creates or migrates its tables the
+ * first time it is used (or on {@link #open(String)}), in one transaction under a PostgreSQL advisory lock, so nodes
+ * that start at once are safe; it refuses a database whose tables a newer version of this module created.
+ *
+ * <p>Design: every call is one short transaction, and most are one statement. A grant is one {@code UPDATE} of the
+ * row that a sub-select picks in the order {@link GrantQuery} defines and locks with {@code FOR UPDATE SKIP LOCKED},
+ * so two nodes never take one worker and never wait for each other. A leader's write first takes a share lock on the
+ * pool's leadership row and compares the epoch in the same transaction; {@link #lead} changes that row under an
+ * exclusive lock (one upsert), so a write racing a take-over either commits before it or sees the new epoch. Times
+ * are kept as microseconds since the epoch ({@code bigint}): no time zone is involved, and an {@link Instant} comes
+ * back as it went in, truncated to microseconds.
+ *
+ * <p>Thread-safe: calls from any thread take their own connection. Failures: a connection that cannot be had or
+ * breaks, a server that shuts down, is out of resources or does not answer within the {@code statementTimeout} gives
+ * {@link StoreUnavailableException}, whose message names the pool and the operation; any other database error gives
+ * a {@link WarmpoolException} carrying the SQL state. Strings must not contain the NUL character (PostgreSQL's text
+ * refuses it).
+ */
+public final class JdbcPoolStore implements PoolStore {
+
+  /** The schema version this code writes; a database with a higher one is refused. */
+  static final int SCHEMA_VERSION = 1;
+
+  private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+  private static final Executor DIRECT = Runnable::run;
+
+  private static final String COLUMNS = "id, template, placement, state, generation, grants, epoch, resource_id, "
+      + "attributes, tenant, holder, lease_id, granted_at, deadline, created_at, ready_at, idle_since, reason";
+
+  private final DataSource dataSource;
+  private final String tablePrefix;
+  private final String schema;
+  private final Duration statementTimeout;
+  private final int queryTimeoutSeconds;
+  private final int networkTimeoutMillis;
+  private final String workers;
+  private final String leadership;
+  private final String nodes;
+  private final String cooldowns;
+  private final String versions;
+  private final long lockKey;
+
+  /** Set once the tables are known to be at {@link #SCHEMA_VERSION}; never reset. */
+  private volatile boolean migrated;
+
+  private JdbcPoolStore(Builder b) {
+    this.dataSource = b.dataSource;
+    this.tablePrefix = b.tablePrefix;
+    this.schema = b.schema;
+    this.statementTimeout = b.statementTimeout;
+    long seconds = (statementTimeout.toMillis() + 999) / 1000;
+    this.queryTimeoutSeconds = (int) Math.max(1, seconds);
+    // the server cancels a statement after queryTimeoutSeconds; the socket gives up a little later, for a server that
+    // no longer answers at all
+    this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, queryTimeoutSeconds * 1000L + 1000L);
+    this.workers = table("workers");
+    this.leadership = table("leadership");
+    this.nodes = table("nodes");
+    this.cooldowns = table("cooldowns");
+    this.versions = table("schema_version");
+    this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
+  }
+
+  /**
+   * Starts building a store.
+   *
+   * @return a builder with the defaults: table prefix {@code warmpool_}, the connection's default schema, a
+   *     statement timeout of 5 seconds
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures a {@link JdbcPoolStore}. Not thread-safe; {@link #build()} copies the configuration, so a built store
+   * never changes.
+   */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String tablePrefix = "warmpool_";
+    private String schema;
+    private Duration statementTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /**
+     * The database to keep the pool's state in. Required. A pooled data source is recommended (the store takes a
+     * connection per call), with a connection timeout of a few seconds: while the database is down, every call waits
+     * that long for a connection before it fails.
+     *
+     * @param dataSource the data source
+     * @return this builder
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
+      return this;
+    }
+
+    /**
+     * What the store's table names start with, so that several stores (or other applications) share one schema.
+     * Default {@code warmpool_}.
+     *
+     * @param tablePrefix a lower-case SQL name of at most 31 characters: {@code [a-z_][a-z0-9_]{0,30}}
+     * @return this builder
+     * @throws NullPointerException if {@code tablePrefix} is null
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      this.tablePrefix = Objects.requireNonNull(tablePrefix, "tablePrefix cannot be null");
+      return this;
+    }
+
+    /**
+     * The schema that holds the tables (created if missing). Default: none, the connection's {@code search_path}
+     * decides.
+     *
+     * @param schema a lower-case SQL name: {@code [a-z_][a-z0-9_]{0,62}}
+     * @return this builder
+     * @throws NullPointerException if {@code schema} is null
+     */
+    public Builder schema(String schema) {
+      this.schema = Objects.requireNonNull(schema, "schema cannot be null");
+      return this;
+    }
+
+    /**
+     * How long one statement may run before the store gives up and throws {@link StoreUnavailableException}, so that
+     * a hung database fails calls fast. The server cancels it after this time rounded up to whole seconds; a server
+     * that does not answer at all is given up one second later. Default 5 seconds.
+     *
+     * @param statementTimeout between 1 millisecond and 1 hour
+     * @return this builder
+     * @throws NullPointerException if {@code statementTimeout} is null
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      this.statementTimeout = Objects.requireNonNull(statementTimeout, "statementTimeout cannot be null");
+      return this;
+    }
+
+    /**
+     * Builds the store. It touches the database only when first used.
+     *
+     * @return the store
+     * @throws InvalidConfigurationException if the data source is missing, the table prefix or schema is not a
+     *     lower-case SQL name of the allowed form, or the statement timeout is out of range
+     */
+    public JdbcPoolStore build() {
+      if (dataSource == null) {
+        throw new InvalidConfigurationException("dataSource", "dataSource is required: the PostgreSQL database "
+            + "that keeps the pool's state");
+      }
+      if (!PREFIX.matcher(tablePrefix).matches()) {
+        throw new InvalidConfigurationException("tablePrefix", "tablePrefix must match [a-z_][a-z0-9_]{0,30} "
+            + "(a lower-case letter or _, then at most 30 lower-case letters, digits or _), was \"" + tablePrefix
+            + "\"");
+      }
+      if (schema != null && !SCHEMA.matcher(schema).matches()) {
+        throw new InvalidConfigurationException("schema", "schema must match [a-z_][a-z0-9_]{0,62} (a lower-case "
+            + "SQL name), was \"" + schema + "\"");
+      }
+      if (statementTimeout.compareTo(Duration.ofMillis(1)) < 0 || statementTimeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new InvalidConfigurationException("statementTimeout", "statementTimeout must be between PT0.001S and "
+            + MAX_TIMEOUT + ", was " + statementTimeout);
+      }
+      return new JdbcPoolStore(this);
+    }
+  }
+
+  private String table(String name) {
+    String t = "\"" + tablePrefix + name + "\"";
+    return schema == null ? t : "\"" + schema + "\"." + t;
+  }
+
+  /** A 64-bit FNV-1a hash: the advisory lock key of this schema and prefix. */
+  private static long fnv64(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  // ------------------------------------------------------------------------------------------------ schema
+
+  @Override
+  public void open(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    ensureSchema(poolId);
+  }
+
+  private void ensureSchema(String poolId) {
+    if (migrated) {
+      return;
+    }
+    synchronized (this) {
+      if (!migrated) {
+        run("open", poolId, false, this::migrate);
+        migrated = true;
+      }
+    }
+  }
+
+  /** The statements of every schema version, in order: index 0 takes an empty schema to version 1. */
+  private List<List<String>> migrations() {
+    String idleIndex = "\"" + tablePrefix + "workers_idle\"";
+    return List.of(List.of(
+        "CREATE TABLE " + workers + " ("
+            + "pool_id text NOT NULL, id text NOT NULL, template text NOT NULL, placement text NOT NULL,"
+            + " state text NOT NULL CHECK (state IN ('PROVISIONING', 'IDLE', 'LEASED', 'RETIRED', 'DELETING')),"
+            + " generation bigint NOT NULL, grants bigint NOT NULL, epoch bigint NOT NULL,"
+            + " resource_id text NOT NULL, attributes text[] NOT NULL, tenant text, holder text, lease_id text,"
+            + " granted_at bigint, deadline bigint, created_at bigint NOT NULL, ready_at bigint, idle_since bigint,"
+            + " reason text, PRIMARY KEY (pool_id, id))",
+        "CREATE INDEX " + idleIndex + " ON " + workers + " (pool_id, template, placement) WHERE state = 'IDLE'",
+        "CREATE TABLE " + leadership + " ("
+            + "pool_id text PRIMARY KEY, node text NOT NULL, epoch bigint NOT NULL, expires_at bigint NOT NULL)",
+        "CREATE TABLE " + nodes + " ("
+            + "pool_id text NOT NULL, node text NOT NULL, last_seen bigint NOT NULL, waiting text[] NOT NULL,"
+            + " PRIMARY KEY (pool_id, node))",
+        "CREATE TABLE " + cooldowns + " ("
+            + "pool_id text NOT NULL, cooldown_key text NOT NULL, kind text NOT NULL, until_at bigint NOT NULL,"
+            + " reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))"));
+  }
+
+  private Void migrate(Connection c) throws SQLException {
+    try (PreparedStatement lock = prepare(c, "SELECT pg_advisory_xact_lock(?)")) {
+      // serializes nodes that open at once (the lock is released with the transaction)
+      lock.setLong(1, lockKey);
+      lock.execute();
+    }
+    try (Statement s = c.createStatement()) {
+      if (schema != null) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+      }
+      s.execute("CREATE TABLE IF NOT EXISTS " + versions
+          + " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      int current;
+      try (ResultSet rs = s.executeQuery("SELECT COALESCE(max(version), 0) FROM " + versions)) {
+        rs.next();
+        current = rs.getInt(1);
+      }
+      if (current > SCHEMA_VERSION) {
+        throw new WarmpoolException("store tables " + versions + " are at schema version " + current
+            + ", newer than this store-jdbc knows (" + SCHEMA_VERSION + "): upgrade store-jdbc on this node, or use "
+            + "another tablePrefix");
+      }
+      List<List<String>> steps = migrations();
+      for (int v = current + 1; v <= SCHEMA_VERSION; v++) {
+        for (String sql : steps.get(v - 1)) {
+          s.execute(sql);
+        }
+        s.execute("INSERT INTO " + versions + " (version) VALUES (" + v + ")");
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------------------------ workers
+
+  @Override
+  public List<StoredWorker> workers(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("workers", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT " + COLUMNS + " FROM " + workers
+          + " WHERE pool_id = ? ORDER BY id")) {
+        ps.setString(1, poolId);
+        return readWorkers(ps);
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredWorker> grant(String poolId, GrantQuery query) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(query, "query cannot be null");
+    String sql = "UPDATE " + workers + " AS w SET state = 'LEASED', generation = w.generation + 1,"
+        + " grants = w.grants + 1, tenant = ?, holder = ?, lease_id = ?, granted_at = ?, deadline = ?, reason = NULL"
+        + " WHERE w.pool_id = ? AND w.id = ("
+        + "SELECT c.id FROM " + workers + " AS c"
+        + " WHERE c.pool_id = ? AND c.state = 'IDLE' AND c.template = ? AND c.placement = ANY (?)"
+        + " AND (c.tenant IS NULL OR c.tenant = ?)"
+        + " ORDER BY array_position(?, c.placement), c.tenant IS NULL, c.idle_since NULLS FIRST"
+        + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        + " RETURNING " + COLUMNS;
+    return call("grant", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        Array placements = c.createArrayOf("text", query.placements().toArray());
+        ps.setString(1, query.tenantKey());
+        ps.setString(2, query.node());
+        ps.setString(3, query.leaseId());
+        setTime(ps, 4, query.now());
+        setTime(ps, 5, query.deadline());
+        ps.setString(6, poolId);
+        ps.setString(7, poolId);
+        ps.setString(8, query.template());
+        ps.setArray(9, placements);
+        ps.setString(10, query.tenantKey());
+        ps.setArray(11, placements);
+        return readWorker(ps);
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredWorker> release(String poolId, String workerId, long token, boolean keep, Instant now,
+      String reason) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(workerId, "workerId cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    String sql = "UPDATE " + workers + " SET state = ?, generation = generation + 1, holder = NULL, lease_id = NULL,"
+        + " granted_at = NULL, deadline = NULL, idle_since = COALESCE(?, idle_since), reason = ?"
+        + " WHERE pool_id = ? AND id = ? AND state = 'LEASED' AND grants = ? RETURNING " + COLUMNS;
+    return call("release", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, (keep ? State.IDLE : State.RETIRED).name());
+        setTime(ps, 2, keep ? now : null);
+        ps.setString(3, keep ? null : reason);
+        ps.setString(4, poolId);
+        ps.setString(5, workerId);
+        ps.setLong(6, token);
+        return readWorker(ps);
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredWorker> renew(String poolId, String workerId, long token, Instant deadline) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(workerId, "workerId cannot be null");
+    Objects.requireNonNull(deadline, "deadline cannot be null");
+    String sql = "UPDATE " + workers + " SET deadline = ?, generation = generation + 1"
+        + " WHERE pool_id = ? AND id = ? AND state = 'LEASED' AND grants = ? RETURNING " + COLUMNS;
+    return call("renew", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        setTime(ps, 1, deadline);
+        ps.setString(2, poolId);
+        ps.setString(3, workerId);
+        ps.setLong(4, token);
+        return readWorker(ps);
+      }
+    });
+  }
+
+  @Override
+  public boolean insert(String poolId, long epoch, StoredWorker worker) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(worker, "worker cannot be null");
+    String sql = "INSERT INTO " + workers + " (pool_id, " + COLUMNS + ")"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pool_id, id) DO NOTHING";
+    return call("insert", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setString(2, worker.id());
+        bindRow(c, ps, 3, worker, worker.generation());
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean replace(String poolId, long epoch, StoredWorker worker) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(worker, "worker cannot be null");
+    String sql = "UPDATE " + workers + " SET template = ?, placement = ?, state = ?, generation = ?, grants = ?,"
+        + " epoch = ?, resource_id = ?, attributes = ?, tenant = ?, holder = ?, lease_id = ?, granted_at = ?,"
+        + " deadline = ?, created_at = ?, ready_at = ?, idle_since = ?, reason = ?"
+        + " WHERE pool_id = ? AND id = ? AND generation = ?";
+    return call("replace", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      try (PreparedStatement ps = prepare(c, sql)) {
+        int i = bindRow(c, ps, 1, worker, worker.generation() + 1);
+        ps.setString(i++, poolId);
+        ps.setString(i++, worker.id());
+        ps.setLong(i, worker.generation());
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean delete(String poolId, long epoch, String workerId, long generation) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(workerId, "workerId cannot be null");
+    String sql = "DELETE FROM " + workers + " WHERE pool_id = ? AND id = ? AND generation = ?";
+    return call("delete", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setString(2, workerId);
+        ps.setLong(3, generation);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /**
+   * Checks a leader's epoch inside the write's transaction. The share lock on the leadership row holds until commit,
+   * and {@link #lead} needs an exclusive one to change the epoch: a take-over waits for this write, or this write
+   * sees the take-over's epoch.
+   */
+  private void fence(Connection c, String poolId, long epoch) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT epoch FROM " + leadership + " WHERE pool_id = ? FOR SHARE")) {
+      ps.setString(1, poolId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getLong(1) != epoch) {
+          throw new StaleLeaderException(poolId, epoch);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ leadership
+
+  @Override
+  public Leadership lead(String poolId, String node, Instant now, Duration duration) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(node, "node cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    Objects.requireNonNull(duration, "duration cannot be null");
+    // one upsert: the row lock it takes makes racing nodes go one after the other, and each sees the row the one
+    // before it wrote, so exactly one takes an expired leadership (and its epoch grows by one)
+    String sql = "INSERT INTO " + leadership + " AS l (pool_id, node, epoch, expires_at) VALUES (?, ?, 1, ?)"
+        + " ON CONFLICT (pool_id) DO UPDATE SET"
+        + " node = CASE WHEN l.expires_at <= ? THEN EXCLUDED.node ELSE l.node END,"
+        + " epoch = CASE WHEN l.expires_at <= ? THEN l.epoch + 1 ELSE l.epoch END,"
+        + " expires_at = CASE WHEN l.expires_at <= ? OR l.node = EXCLUDED.node THEN EXCLUDED.expires_at"
+        + " ELSE l.expires_at END"
+        + " RETURNING node, epoch, expires_at";
+    return call("lead", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        long nowMicros = micros(now);
+        ps.setString(1, poolId);
+        ps.setString(2, node);
+        ps.setLong(3, micros(now.plus(duration)));
+        ps.setLong(4, nowMicros);
+        ps.setLong(5, nowMicros);
+        ps.setLong(6, nowMicros);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new Leadership(rs.getString(1), rs.getLong(2), instant(rs.getLong(3)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public Optional<Leadership> leadership(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("leadership", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT node, epoch, expires_at FROM " + leadership
+          + " WHERE pool_id = ?")) {
+        ps.setString(1, poolId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? Optional.of(new Leadership(rs.getString(1), rs.getLong(2), instant(rs.getLong(3))))
+              : Optional.<Leadership>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void resign(String poolId, String node, long epoch, Instant now) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(node, "node cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    String sql = "UPDATE " + leadership + " SET expires_at = ?"
+        + " WHERE pool_id = ? AND node = ? AND epoch = ? AND expires_at > ?";
+    call("resign", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setLong(1, micros(now));
+        ps.setString(2, poolId);
+        ps.setString(3, node);
+        ps.setLong(4, epoch);
+        ps.setLong(5, micros(now));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ nodes
+
+  @Override
+  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(node, "node cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    Objects.requireNonNull(waiting, "waiting cannot be null");
+    StoredNode row = new StoredNode(node, now, waiting);
+    String sql = "INSERT INTO " + nodes + " (pool_id, node, last_seen, waiting) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (pool_id, node) DO UPDATE SET last_seen = EXCLUDED.last_seen, waiting = EXCLUDED.waiting";
+    call("heartbeat", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        List<String> pairs = new ArrayList<>();
+        row.waiting().forEach((template, count) -> {
+          pairs.add(template);
+          pairs.add(Integer.toString(count));
+        });
+        ps.setString(1, poolId);
+        ps.setString(2, row.node());
+        ps.setLong(3, micros(row.lastSeen()));
+        ps.setArray(4, c.createArrayOf("text", pairs.toArray()));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public void leave(String poolId, String node) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(node, "node cannot be null");
+    call("leave", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "DELETE FROM " + nodes + " WHERE pool_id = ? AND node = ?")) {
+        ps.setString(1, poolId);
+        ps.setString(2, node);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public List<StoredNode> nodes(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("nodes", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT node, last_seen, waiting FROM " + nodes
+          + " WHERE pool_id = ? ORDER BY node")) {
+        ps.setString(1, poolId);
+        List<StoredNode> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Map<String, Integer> waiting = new LinkedHashMap<>();
+            pairs(rs.getArray(3)).forEach((template, count) -> waiting.put(template, Integer.valueOf(count)));
+            out.add(new StoredNode(rs.getString(1), instant(rs.getLong(2)), waiting));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ cooldowns
+
+  @Override
+  public void putCooldown(String poolId, long epoch, StoredCooldown cooldown) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(cooldown, "cooldown cannot be null");
+    String sql = "INSERT INTO " + cooldowns + " (pool_id, cooldown_key, kind, until_at, reason) VALUES (?, ?, ?, ?, ?)"
+        + " ON CONFLICT (pool_id, cooldown_key) DO UPDATE SET kind = EXCLUDED.kind, until_at = EXCLUDED.until_at,"
+        + " reason = EXCLUDED.reason";
+    call("putCooldown", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setString(2, cooldown.key());
+        ps.setString(3, cooldown.kind());
+        ps.setLong(4, micros(cooldown.until()));
+        ps.setString(5, cooldown.reason());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public List<StoredCooldown> cooldowns(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("cooldowns", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT cooldown_key, kind, until_at, reason FROM " + cooldowns
+          + " WHERE pool_id = ? ORDER BY cooldown_key")) {
+        ps.setString(1, poolId);
+        List<StoredCooldown> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredCooldown(rs.getString(1), rs.getString(2), instant(rs.getLong(3)), rs.getString(4)));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
+  }
+
+  /** Does nothing: the data source belongs to the caller, who closes it. */
+  @Override
+  public void close() {
+    // nothing of our own to release
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcPoolStore[" + (schema == null ? "" : schema + ".") + tablePrefix + "*]";
+  }
+
+  // ------------------------------------------------------------------------------------------------ plumbing
+
+  /** One call's work on a connection. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T call(String operation, String poolId, boolean autoCommit, Work<T> work) {
+    ensureSchema(poolId);
+    return run(operation, poolId, autoCommit, work);
+  }
+
+  /**
+   * Runs one call on its own connection: one statement in auto-commit, or several in one transaction that is rolled
+   * back if anything fails (a {@link StaleLeaderException} included). The connection goes back to the pool whatever
+   * happens.
+   */
+  private <T> T run(String operation, String poolId, boolean autoCommit, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+      if (autoCommit) {
+        c.setAutoCommit(true);
+        return work.run(c);
+      }
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure(operation, poolId, e);
+    }
+  }
+
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    ps.setQueryTimeout(queryTimeoutSeconds);
+    return ps;
+  }
+
+  private RuntimeException failure(String operation, String poolId, SQLException e) {
+    String message = "pool " + poolId + ": store " + operation + " failed (" + this + "): " + e.getMessage()
+        + " [SQL state " + e.getSQLState() + "]";
+    return unavailable(e) ? new StoreUnavailableException(message, e) : new WarmpoolException(message, e);
+  }
+
+  /**
+   * Whether a failure means that the database cannot be reached or did not answer: a connection exception (class
+   * 08), a server shutting down, crashed or starting (57P01, 57P02, 57P03), out of resources (class 53), a cancelled
+   * statement (57014, the statement timeout), or an I/O error under the driver.
+   */
+  static boolean unavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException || t instanceof SQLTimeoutException
+          || t instanceof java.io.IOException) {
+        return true;
+      }
+      if (t instanceof SQLException) {
+        String state = ((SQLException) t).getSQLState();
+        if (state != null && (state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
+            || state.equals("57P02") || state.equals("57P03") || state.equals("57014"))) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** Binds a worker's columns from template on, with the given generation; returns the next parameter index. */
+  private static int bindRow(Connection c, PreparedStatement ps, int first, StoredWorker w, long generation)
+      throws SQLException {
+    int i = first;
+    ps.setString(i++, w.template());
+    ps.setString(i++, w.placement());
+    ps.setString(i++, w.state().name());
+    ps.setLong(i++, generation);
+    ps.setLong(i++, w.grants());
+    ps.setLong(i++, w.epoch());
+    ps.setString(i++, w.resourceId());
+    List<String> pairs = new ArrayList<>();
+    w.attributes().forEach((key, value) -> {
+      pairs.add(key);
+      pairs.add(value);
+    });
+    ps.setArray(i++, c.createArrayOf("text", pairs.toArray()));
+    ps.setString(i++, w.tenant());
+    ps.setString(i++, w.holder());
+    ps.setString(i++, w.leaseId());
+    setTime(ps, i++, w.grantedAt());
+    setTime(ps, i++, w.deadline());
+    setTime(ps, i++, w.createdAt());
+    setTime(ps, i++, w.readyAt());
+    setTime(ps, i++, w.idleSince());
+    ps.setString(i++, w.reason());
+    return i;
+  }
+
+  private static Optional<StoredWorker> readWorker(PreparedStatement ps) throws SQLException {
+    List<StoredWorker> rows = readWorkers(ps);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  private static List<StoredWorker> readWorkers(PreparedStatement ps) throws SQLException {
+    List<StoredWorker> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new StoredWorker(rs.getString(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)),
+            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8), pairs(rs.getArray(9)), rs.getString(10),
+            rs.getString(11), rs.getString(12), time(rs, 13), time(rs, 14), time(rs, 15), time(rs, 16),
+            time(rs, 17), rs.getString(18)));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** A text array of alternating keys and values as a map. */
+  private static Map<String, String> pairs(Array array) throws SQLException {
+    Object[] items = (Object[]) array.getArray();
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < items.length; i += 2) {
+      map.put((String) items[i], (String) items[i + 1]);
+    }
+    array.free();
+    return map;
+  }
+
+  private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, micros(t));
+    }
+  }
+
+  private static Instant time(ResultSet rs, int index) throws SQLException {
+    long micros = rs.getLong(index);
+    return rs.wasNull() ? null : instant(micros);
+  }
+
+  /** An instant as whole microseconds since the epoch (truncating nanoseconds). */
+  static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+  }
+
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+}
