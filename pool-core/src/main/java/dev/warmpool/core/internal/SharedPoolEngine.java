@@ -469,8 +469,9 @@ public final class SharedPoolEngine implements WorkerPool {
   private void pass() {
     Instant now = clock.now();
     try {
+      // the first call that fails ends the pass: while the store is down a pass costs one failed call, not five
       flushReleases(now);
-      heartbeat();
+      store.heartbeat(poolId, node, now, waitingByTemplate());
       lead(now);
       List<StoredWorker> workers = store.workers(poolId);
       List<StoredCooldown> cooldowns = store.cooldowns(poolId);
