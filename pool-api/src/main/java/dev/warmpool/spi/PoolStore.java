@@ -24,7 +24,10 @@ import java.util.Optional;
  * the nanosecond.
  *
  * <p>Every method is short and blocking, safe to call from any thread, and throws {@link StoreUnavailableException}
- * when the store cannot be reached; what failed did not happen. One store may hold many pools: every method names its
+ * when the store cannot be reached. What failed did not happen, with one exception a database cannot rule out: a
+ * connection that broke while a write committed leaves its outcome unknown. The pool copes with both outcomes (a
+ * grant whose answer was lost leaves a lease its node does not know, which the node retires). All arguments are
+ * non-null except {@code reason} and {@link GrantQuery#deadline()}. One store may hold many pools: every method names its
  * pool.
  */
 public interface PoolStore extends AutoCloseable {

@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param epoch the leadership epoch of the last leader write, or 0 if no leader wrote the row
  * @param resourceId the provider's id of the resource; empty until the provider answered
  * @param attributes how to reach the worker, as the provider reported it
- * @param tenant the tenant key the worker is bound to once used ({@code "*"} if it serves any tenant), or null
- *     while it is fresh
+ * @param tenant the tenant key the worker is bound to once used, or null while it is fresh. A grant matches the key
+ *     exactly; a template shared across tenants grants every request under the one key {@code "*"}, which is how
+ *     its workers serve every tenant
  * @param holder the node that holds the lease (LEASED) or that runs the provider call (PROVISIONING, DELETING), or
  *     null
  * @param leaseId the id of the lease while LEASED, or null

@@ -78,6 +78,7 @@ public final class InMemoryPoolStore implements PoolStore {
   @Override
   public synchronized Optional<StoredWorker> release(String poolId, String workerId, long token, boolean keep,
       Instant now, String reason) {
+    Objects.requireNonNull(now, "now cannot be null");
     Pool p = pool(poolId);
     StoredWorker w = current(p, workerId, token);
     if (w == null) {
@@ -135,8 +136,9 @@ public final class InMemoryPoolStore implements PoolStore {
 
   @Override
   public synchronized boolean delete(String poolId, long epoch, String workerId, long generation) {
+    Objects.requireNonNull(workerId, "workerId cannot be null");
     Pool p = fenced(poolId, epoch);
-    StoredWorker was = p.workers.get(Objects.requireNonNull(workerId, "workerId cannot be null"));
+    StoredWorker was = p.workers.get(workerId);
     if (was == null || was.generation() != generation) {
       return false;
     }
@@ -174,6 +176,8 @@ public final class InMemoryPoolStore implements PoolStore {
 
   @Override
   public synchronized void resign(String poolId, String node, long epoch, Instant now) {
+    Objects.requireNonNull(node, "node cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
     Pool p = pool(poolId);
     Leadership l = p.leadership;
     if (l != null && l.node().equals(node) && l.epoch() == epoch && l.expiresAt().isAfter(now)) {
@@ -183,11 +187,15 @@ public final class InMemoryPoolStore implements PoolStore {
 
   @Override
   public synchronized void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting) {
+    Objects.requireNonNull(node, "node cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    Objects.requireNonNull(waiting, "waiting cannot be null");
     pool(poolId).nodes.put(node, new StoredNode(node, now, waiting));
   }
 
   @Override
   public synchronized void leave(String poolId, String node) {
+    Objects.requireNonNull(node, "node cannot be null");
     pool(poolId).nodes.remove(node);
   }
 

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -352,6 +354,77 @@ public abstract class SharedPoolScenarios {
     Node dead = crashed;
     assertThat(sharedStore().workers(POOL)).as("the crashed node holds nothing any more")
         .noneMatch(w -> dead.name.equals(w.holder()));
+  }
+
+  @Test
+  public void concurrentGrantsOnEveryNodeNeverShareAWorker() throws Exception {
+    WorkerTemplate t = WorkerTemplate.builder(TEMPLATE).warmTarget(8).maxTotal(8).maxUses(Integer.MAX_VALUE).build();
+    for (String n : List.of("a", "b", "c")) {
+      node(n, t);
+    }
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(storedWorkers()).hasSize(8);
+    Map<String, AtomicBoolean> inUse = new ConcurrentHashMap<>();
+    AtomicInteger grants = new AtomicInteger();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Random random = new Random(i);
+      threads.add(new Thread(() -> {
+        try {
+          for (int op = 0; op < concurrentOperations(); op++) {
+            Node n = nodes.get(random.nextInt(nodes.size()));
+            Optional<Lease> l = n.pool.tryLease(LeaseRequest.of(TEMPLATE));
+            if (l.isPresent()) {
+              AtomicBoolean flag = inUse.computeIfAbsent(l.get().worker().id(), k -> new AtomicBoolean());
+              if (!flag.compareAndSet(false, true)) {
+                throw new AssertionError("worker " + l.get().worker().id() + " granted twice at once");
+              }
+              grants.incrementAndGet();
+              flag.set(false);
+              l.get().close();
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread th : threads) {
+      th.join(Duration.ofSeconds(50).toMillis());
+    }
+    assertThat(failures).isEmpty();
+    assertThat(grants.get()).as("grants made").isGreaterThan(concurrentOperations());
+    assertThat(sharedStore().workers(POOL)).hasSize(8)
+        .allSatisfy(w -> assertThat(w.state()).isEqualTo(StoredWorker.State.IDLE));
+    assertThat(sharedStore().workers(POOL).stream().mapToLong(StoredWorker::grants).sum())
+        .as("every grant counted once").isEqualTo(grants.get());
+  }
+
+  @Test
+  public void aNodeThatComesBackUnderItsIdEndsTheLeasesItsEarlierRunHeld() {
+    Node first = node("a", template(3, 10, 1));
+    node("b", template(3, 10, 1));
+    clock.advance(Duration.ofMinutes(5));
+    Lease orphaned = first.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow(); // no deadline
+    String worker = orphaned.worker().id();
+    first.nodeClock.kill();
+    nodes.remove(first);
+    node("a", template(3, 10, 1)); // the same node id, a new process: its heartbeat keeps the node alive
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(sharedStore().workers(POOL)).as("held until the orphan grace period ends")
+        .anySatisfy(w -> assertThat(w.id()).isEqualTo(worker));
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(sharedStore().workers(POOL)).as("retired and deleted, never granted again")
+        .noneSatisfy(w -> assertThat(w.id()).isEqualTo(worker));
+    assertThat(cloudWorkers()).hasSize(3).isEqualTo(storedWorkers());
+  }
+
+  /** @return lease-release operations per thread in the concurrent test */
+  protected int concurrentOperations() {
+    return 2_000;
   }
 
   private static boolean leaseOf(Node n, Lease l) {

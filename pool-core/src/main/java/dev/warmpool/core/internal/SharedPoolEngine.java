@@ -106,9 +106,12 @@ public final class SharedPoolEngine implements WorkerPool {
   private final Map<String, PriorityQueue<SharedWaiter>> waiters = new HashMap<>();
   /** How many requests wait, over all templates: read without the lock on the lease and release paths. */
   private final AtomicInteger waiterCount = new AtomicInteger();
-  private final Set<SharedLease> live = ConcurrentHashMap.newKeySet();
+  /** This node's leases that its holders have not ended, by lease id. */
+  private final Map<String, SharedLease> live = new ConcurrentHashMap<>();
   private final Queue<SharedLease> unwrittenReleases = new ConcurrentLinkedQueue<>();
   private final AtomicLong leaseSeq = new AtomicLong();
+  /** Makes this run's lease ids differ from an earlier run's of the same node id. */
+  private final String leasePrefix;
   private final AtomicLong waiterSeq = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -152,6 +155,7 @@ public final class SharedPoolEngine implements WorkerPool {
     this.clock = config.clock();
     this.poolId = config.poolId();
     this.tick = min(config.controlInterval(), leadershipTimeout.dividedBy(3));
+    this.leasePrefix = node + "." + Long.toString(clock.now().toEpochMilli(), 36) + ".";
     config.templates().forEach(t -> templates.put(t.name(), t));
     config.placements().forEach(p -> placements.put(p.key(), p));
     this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
@@ -294,7 +298,7 @@ public final class SharedPoolEngine implements WorkerPool {
       Duration waited) {
     String tenantKey = t.shareAcrossTenants() ? "*" : request.tenant();
     Instant deadline = request.leaseDuration().map(now::plus).orElse(null);
-    String leaseId = node + "." + Long.toString(leaseSeq.incrementAndGet(), 36);
+    String leaseId = leasePrefix + Long.toString(leaseSeq.incrementAndGet(), 36);
     Optional<StoredWorker> got = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId,
         now, deadline));
     if (got.isEmpty()) {
@@ -304,7 +308,7 @@ public final class SharedPoolEngine implements WorkerPool {
     Placement p = placements.get(w.placement());
     SharedLease lease = new SharedLease(this, w, new Worker(w.id(), w.template(), p, w.resourceId(), w.attributes()),
         request.tenant(), now, deadline);
-    live.add(lease);
+    live.put(lease.id(), lease);
     if (closing.get()) {
       // close is draining this node's leases: end this one at once rather than leave it behind
       release(lease, false);
@@ -320,7 +324,7 @@ public final class SharedPoolEngine implements WorkerPool {
     if (!lease.end()) {
       return;
     }
-    live.remove(lease);
+    live.remove(lease.id());
     Instant now = clock.now();
     lease.keep = !discard && mayKeep(lease, now);
     lease.reason = discard ? "discarded" : lease.keep ? null : "released";
@@ -365,7 +369,7 @@ public final class SharedPoolEngine implements WorkerPool {
     }
     if (store.renew(poolId, lease.worker().id(), lease.token, next).isEmpty()) {
       lease.end();
-      live.remove(lease);
+      live.remove(lease.id());
       throw new IllegalStateException("lease " + lease.id() + " is no longer active (expired and reclaimed)");
     }
     return next;
@@ -481,6 +485,7 @@ public final class SharedPoolEngine implements WorkerPool {
         storeFailure = null;
         log.info("pool {}: node {} reaches the store again", poolId, node);
       }
+      retireUnknownLeases(now, workers);
       if (epoch > 0) {
         leaderPass(now, workers, cooldowns);
       }
@@ -540,6 +545,26 @@ public final class SharedPoolEngine implements WorkerPool {
       }
     } else if (epoch > 0) {
       stepDown(now, "node " + l.node() + " took over with epoch " + l.epoch());
+    }
+  }
+
+  /**
+   * Ends the leases the store says this node holds but no holder here knows: an earlier run's of this node id (it
+   * crashed and came back), or a grant whose answer was lost when the connection broke as it committed. Leases with
+   * a deadline end there (the leader reclaims them); one without ends after the orphan grace period, as a gone
+   * node's would. The worker retires: its last holder may still be using it.
+   */
+  private void retireUnknownLeases(Instant now, List<StoredWorker> workers) {
+    Set<String> unwritten = new HashSet<>();
+    unwrittenReleases.forEach(l -> unwritten.add(l.id()));
+    for (StoredWorker w : workers) {
+      if (w.state() == State.LEASED && node.equals(w.holder()) && w.deadline() == null && w.grantedAt() != null
+          && !live.containsKey(w.leaseId()) && !unwritten.contains(w.leaseId())
+          && !now.isBefore(w.grantedAt().plus(config.orphanGracePeriod()))) {
+        log.warn("pool {}: node {} holds lease {} on worker {} in the store but not in memory; retiring it", poolId,
+            node, w.leaseId(), w.id());
+        store.release(poolId, w.id(), w.grants(), false, now, "lease unknown to its node");
+      }
     }
   }
 
@@ -1015,7 +1040,7 @@ public final class SharedPoolEngine implements WorkerPool {
       if (now.isBefore(closeDeadline)) {
         return; // holders have until the grace period ends
       }
-      for (SharedLease l : List.copyOf(live)) {
+      for (SharedLease l : List.copyOf(live.values())) {
         release(l, true);
       }
     }

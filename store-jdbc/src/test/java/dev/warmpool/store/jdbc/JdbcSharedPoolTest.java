@@ -39,6 +39,11 @@ class JdbcSharedPoolTest extends SharedPoolScenarios {
   }
 
   @Override
+  protected int concurrentOperations() {
+    return 300;
+  }
+
+  @Override
   protected Duration stormLength() {
     return Duration.ofHours(1);
   }
