@@ -7,7 +7,8 @@ For the lease hot path (LeaseReleaseBenchmark, throughput) it prints, per thread
 per-fork ratios ours/Stormpot, ours/commons-pool2 and ours/HikariCP-ConcurrentBag (fork i of ours over fork i of the
 peer), their median, and ours at 8 threads over ours at 2 threads. For sample mode it prints p50/p99/p99.9 per fork
 from the histograms. It also summarises ScaleLeaseBenchmark (10,000 over 64 workers), ControlPassBenchmark (per
-managed worker), DayRunBenchmark (wall time) and EngineFootprint's JSON. Each target of issue 10 is marked met or
+managed worker), DayRunBenchmark (wall time), StoreGrantBenchmark (grants per second per store, with ratios to the in-memory
+pool) and EngineFootprint's JSON. Each target of issue 10 is marked met or
 MISSED. Standard library only.
 """
 import json
@@ -162,6 +163,29 @@ def day(entries):
               f" every shot {fmt(f, '{:.0f}')} median {med:.0f}  target < 10 s: {mark(ok)}")
 
 
+def store(entries):
+    """StoreGrantBenchmark: grants per second per store and thread count, and per-fork ratios to the in-memory pool."""
+    runs = {}
+    for e in entries:
+        cls, _ = split(e)
+        if cls == "StoreGrantBenchmark" and e["mode"] == "thrpt":
+            runs[(e["threads"], e["params"]["store"])] = fork_means(e)
+    if not runs:
+        return
+    print("== Grants per second (grant + release per op) by store; per-fork means, median, per-fork ratio to memory")
+    for threads in sorted({t for t, _ in runs}):
+        base = runs.get((threads, "memory"))
+        for name in ("memory", "memory-store", "jdbc"):
+            f = runs.get((threads, name))
+            if f is None:
+                continue
+            line = f"-- {threads:>2} thread(s) {name:<12} {fmt(f, '{:.0f}')} median {statistics.median(f):.0f}"
+            if base is not None and name != "memory":
+                ratios = [a / b for a, b in zip(f, base)]
+                line += f"  vs memory {fmt(ratios, '{:.5f}')} median {statistics.median(ratios):.5f}"
+            print(line)
+
+
 def footprint(items):
     for d in items:
         b = d["heapBytesPerWorkerMedian"]
@@ -182,6 +206,7 @@ def main(paths):
     scale(entries)
     control(entries)
     day(entries)
+    store(entries)
     footprint(footprints)
     return 0
 

@@ -3,6 +3,10 @@
 #
 #   benchmarks/run-benchmarks.sh quick [results-dir]   # about 3 minutes: 3 forks, short iterations, no HikariCP
 #   benchmarks/run-benchmarks.sh full  [results-dir]   # about 25 minutes: 3 forks, 5 x 2 s iterations, all peers
+#   benchmarks/run-benchmarks.sh store [results-dir]   # about 4 minutes: grants/s through each store at 1, 4, 16 threads
+#
+# The store benchmark's jdbc case starts PostgreSQL 17 from Maven artifacts in each fork (store-jdbc's TestDatabase),
+# or uses the server named by WARMPOOL_TEST_JDBC_URL.
 #
 # Results go to benchmarks/target/results/<mode> unless a directory is given. The uber-jar is built first if it is
 # missing (./mvnw -B -pl benchmarks -am package -DskipTests). Set JAVA to run on another JVM.
@@ -32,8 +36,16 @@ case $mode in
     single=(-f 3 -wi 1 -i 3)
     rounds=7
     ;;
+  store)
+    for t in 1 4 16; do
+      "$java" -jar "$jar" StoreGrantBenchmark -t "$t" -f 3 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$out/store-t$t.json" \
+        | tee "$out/store-t$t.txt" | grep -E '^(Benchmark|StoreGrantBenchmark\.)' || true
+    done
+    python3 "$here/ratios.py" "$out"/store-t*.json
+    exit 0
+    ;;
   *)
-    echo "usage: $0 quick|full [results-dir]" >&2
+    echo "usage: $0 quick|full|store [results-dir]" >&2
     exit 2
     ;;
 esac

@@ -90,7 +90,7 @@ public final class TestDatabase {
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(12);
+    config.setMaximumPoolSize(20); // the store benchmark runs 16 client threads
     config.setMinimumIdle(0);
     config.setConnectionTimeout(1_000);
     config.setValidationTimeout(500);
