@@ -92,4 +92,25 @@ class BenchmarkSetupTest {
     assertThat(run.granted()).isGreaterThan(run.started() / 2);
     assertThat(run.live()).isZero();
   }
+
+  @Test
+  void everyStoreGrantsAndTakesBackAWorkerAndTheQueueOfClockTasksStaysFlat() {
+    StoreGrantBenchmark b = new StoreGrantBenchmark();
+    for (String store : new String[] {"memory", "memory-store", "jdbc"}) {
+      StoreGrantBenchmark.Pool p = new StoreGrantBenchmark.Pool();
+      p.store = store;
+      p.setUp();
+      assertThat(p.pool.snapshot().total().idle()).as(store).isEqualTo(StoreGrantBenchmark.SIZE);
+      int before = p.clock.pendingTasks();
+      long last = 0;
+      for (int i = 0; i < 200; i++) {
+        last = b.grantAndRelease(p);
+      }
+      assertThat(last).as(store + ": a fencing token").isPositive();
+      assertThat(p.clock.pendingTasks()).as(store + ": tasks the lease path left on the clock")
+          .isLessThanOrEqualTo(before + 2);
+      assertThat(p.pool.snapshot().total().idle()).as(store).isEqualTo(StoreGrantBenchmark.SIZE);
+      p.tearDown();
+    }
+  }
 }
