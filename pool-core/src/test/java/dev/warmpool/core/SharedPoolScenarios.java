@@ -11,6 +11,8 @@ import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeResource;
+import dev.warmpool.fake.Fault;
+import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.ResourceState;
 import dev.warmpool.fake.VirtualClock;
@@ -47,11 +49,18 @@ public abstract class SharedPoolScenarios {
   protected static final String TEMPLATE = "linux";
 
   protected final VirtualClock clock = new VirtualClock();
-  protected final FakeCloud cloud = FakeCloud.builder().seed(11).clock(clock)
-      .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(2)))
-      .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(3)))
-      .build();
+  /** The cloud every node's provider serves; a test may replace it (with faults) before it starts any node. */
+  protected FakeCloud cloud = cloud();
+
   protected final List<Node> nodes = new ArrayList<>();
+
+  protected FakeCloud cloud(Fault... faults) {
+    return FakeCloud.builder().seed(11).clock(clock)
+        .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(2)))
+        .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(3)))
+        .faults(faults)
+        .build();
+  }
 
   /** @return the store all nodes share; the same instance on every call within a test */
   protected abstract PoolStore sharedStore();
@@ -419,6 +428,27 @@ public abstract class SharedPoolScenarios {
     clock.advance(Duration.ofMinutes(5));
     assertThat(sharedStore().workers(POOL)).as("retired and deleted, never granted again")
         .noneSatisfy(w -> assertThat(w.id()).isEqualTo(worker));
+    assertThat(cloudWorkers()).hasSize(3).isEqualTo(storedWorkers());
+  }
+
+  @Test
+  public void failingDeletesAreRetriedWithBackoffNotEveryPass() {
+    Instant t0 = clock.now();
+    cloud = cloud(Faults.failingDeletes().from(t0.plus(Duration.ofMinutes(5))).until(t0.plus(Duration.ofMinutes(35))));
+    node("a", template(3, 10, 1));
+    node("b", template(3, 10, 1));
+    clock.advance(Duration.ofMinutes(6));
+    for (int i = 0; i < 3; i++) {
+      nodes.get(1).pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow().close(); // maxUses 1: each is deleted
+    }
+    int before = nodes.stream().mapToInt(n -> n.provider.deprovisions.get()).sum();
+    clock.advance(Duration.ofMinutes(29));
+    int attempts = nodes.stream().mapToInt(n -> n.provider.deprovisions.get()).sum() - before;
+    // every 5 s would be about 350 attempts per worker; 10 s doubling to 5 min is about 10
+    assertThat(attempts).as("delete attempts for 3 workers in 29 minutes of failing deletes").isBetween(3, 45);
+
+    clock.advance(Duration.ofMinutes(10)); // the backoff has reached 5 minutes: the next attempt succeeds
+    assertThat(sharedStore().workers(POOL)).as("deleted once the fault cleared").hasSize(3);
     assertThat(cloudWorkers()).hasSize(3).isEqualTo(storedWorkers());
   }
 

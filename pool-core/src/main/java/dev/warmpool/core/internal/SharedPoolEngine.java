@@ -88,6 +88,8 @@ public final class SharedPoolEngine implements WorkerPool {
   private static final String THROTTLED = "THROTTLED";
   private static final String STATE_ATTRIBUTE = "state";
   private static final Duration LIST_MARGIN = Duration.ofMinutes(1);
+  private static final Duration DELETE_BACKOFF_FIRST = Duration.ofSeconds(10);
+  private static final Duration DELETE_BACKOFF_MAX = Duration.ofMinutes(5);
 
   private final PoolConfig config;
   private final PoolStore store;
@@ -126,6 +128,9 @@ public final class SharedPoolEngine implements WorkerPool {
   private long workerSeq;
   private final Map<String, StoredWorker> provisioning = new HashMap<>();
   private final Set<String> deleting = new HashSet<>();
+  /** Failed deletes per worker, and when the next attempt may start: 10 s doubling to 5 min, or the retry-after. */
+  private final Map<String, Integer> deleteFailures = new HashMap<>();
+  private final Map<String, Instant> deleteRetryAt = new HashMap<>();
   private final Map<String, Integer> failureRuns = new HashMap<>();
   private final Map<String, Duration> openCooldowns = new HashMap<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
@@ -282,7 +287,7 @@ public final class SharedPoolEngine implements WorkerPool {
     }
   }
 
-  /** The placements of the template the request allows, most preferred first, open ones last. */
+  /** The placements of the template the request allows, most preferred first. */
   private List<String> eligible(WorkerTemplate t, LeaseRequest request) {
     List<String> keys = new ArrayList<>();
     for (Placement p : placements.values()) {
@@ -580,6 +585,8 @@ public final class SharedPoolEngine implements WorkerPool {
     // calls in flight finish on their own; their store writes name the old epoch and are refused
     provisioning.clear();
     deleting.clear();
+    deleteFailures.clear();
+    deleteRetryAt.clear();
   }
 
   private void leaderPass(Instant now, List<StoredWorker> workers, List<StoredCooldown> cooldowns) {
@@ -620,7 +627,8 @@ public final class SharedPoolEngine implements WorkerPool {
         }
         case RETIRED -> startDelete(w, w.reason() == null ? "released" : w.reason(), now);
         case DELETING -> {
-          if (!deleting.contains(w.id())) {
+          Instant retryAt = deleteRetryAt.get(w.id());
+          if (!deleting.contains(w.id()) && (retryAt == null || !now.isBefore(retryAt))) {
             startDelete(w, w.reason() == null ? "deleting" : w.reason(), now); // a previous leader's delete
           }
         }
@@ -847,6 +855,8 @@ public final class SharedPoolEngine implements WorkerPool {
     Placement p = placements.get(row.placement());
     try {
       if (failure == null || failure instanceof ProviderException pe && pe.kind() == FailureKind.NOT_FOUND) {
+        deleteFailures.remove(row.id());
+        deleteRetryAt.remove(row.id());
         if (store.delete(poolId, epoch, row.id(), row.generation()) && events.active()) {
           events.publish(new PoolEvent.WorkerDeprovisioned(poolId, now, row.id(), row.template(), p,
               String.valueOf(row.reason())));
@@ -855,8 +865,21 @@ public final class SharedPoolEngine implements WorkerPool {
         return;
       }
       FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
-      log.warn("pool {}: deleting worker {} failed ({}); the next pass tries again: {}", poolId, row.id(), kind,
-          failure.getMessage());
+      int failures = deleteFailures.merge(row.id(), 1, Integer::sum);
+      Duration backoff = min(DELETE_BACKOFF_FIRST.multipliedBy(1L << Math.min(failures - 1, 10)), DELETE_BACKOFF_MAX);
+      if (failure instanceof ProviderException pe && pe.retryAfter().filter(r -> r.compareTo(backoff) > 0)
+          .isPresent()) {
+        deleteRetryAt.put(row.id(), now.plus(pe.retryAfter().get()));
+      } else {
+        deleteRetryAt.put(row.id(), now.plus(backoff));
+      }
+      if (failures == 1) {
+        log.warn("pool {}: deleting worker {} failed ({}); retrying with backoff: {}", poolId, row.id(), kind,
+            failure.getMessage());
+      } else {
+        log.debug("pool {}: deleting worker {} failed again ({}, {} times): {}", poolId, row.id(), kind, failures,
+            failure.getMessage());
+      }
       if (events.active()) {
         events.publish(new PoolEvent.DeprovisioningFailed(poolId, now, row.id(), p, kind,
             String.valueOf(failure.getMessage())));
