@@ -36,7 +36,9 @@ enum EventMeter {
   FAILBACKS("warmpool.failbacks", "Times a template's warm target went back to its preferred placement", Type.COUNTER,
       true, true, null),
   DEGRADATIONS("warmpool.degradations", "Times a template entered degraded mode", Type.COUNTER, true, false, null),
-  ALERTS_RAISED("warmpool.alerts.raised", "Alerts raised, by severity", Type.COUNTER, false, false, "severity");
+  ALERTS_RAISED("warmpool.alerts.raised", "Alerts raised, by severity", Type.COUNTER, false, false, "severity"),
+  LEADERSHIP_CHANGES("warmpool.leadership.changes", "Times this node of a shared pool took or gave up its leadership,"
+      + " by change", Type.COUNTER, false, false, "change");
 
   /** Counter or timer. */
   enum Type {

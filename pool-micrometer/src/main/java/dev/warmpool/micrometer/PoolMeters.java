@@ -190,6 +190,10 @@ final class PoolMeters {
       count(EventMeter.DEGRADATIONS, e.template(), null, null);
     } else if (event instanceof AlertRaised e) {
       count(EventMeter.ALERTS_RAISED, null, null, e.alert().severity());
+    } else if (event instanceof PoolEvent.LeadershipAcquired) {
+      count(EventMeter.LEADERSHIP_CHANGES, null, null, "acquired");
+    } else if (event instanceof PoolEvent.LeadershipLost) {
+      count(EventMeter.LEADERSHIP_CHANGES, null, null, "lost");
     } else if (event instanceof PoolEvent.PoolRecovered e) {
       seen(e.template());
     } else if (event instanceof PoolEvent.DepletionForecast e) {

@@ -246,6 +246,8 @@ class WarmpoolMetricsTest {
       assertThat(counter("warmpool.failbacks", "template", LINUX, "placement", WEST.key())).isEqualTo(round);
       assertThat(counter("warmpool.degradations", "template", LINUX)).isEqualTo(round);
       assertThat(counter("warmpool.alerts.raised", "severity", "critical")).isEqualTo(round);
+      assertThat(counter("warmpool.leadership.changes", "change", "acquired")).isEqualTo(round);
+      assertThat(counter("warmpool.leadership.changes", "change", "lost")).isEqualTo(round);
 
       Timer wait = registry.get("warmpool.leases.wait").tags("template", LINUX, "placement", WEST.key()).timer();
       assertThat(wait.count()).isEqualTo(round);
@@ -273,7 +275,7 @@ class WarmpoolMetricsTest {
         "warmpool.provisioning.failures", "warmpool.workers.deprovisioned", "warmpool.deprovisioning.failures",
         "warmpool.workers.lost", "warmpool.orphans.adopted", "warmpool.orphans.removed",
         "warmpool.placement.transitions", "warmpool.failovers", "warmpool.failbacks", "warmpool.degradations",
-        "warmpool.alerts.raised");
+        "warmpool.alerts.raised", "warmpool.leadership.changes");
     assertThat(Arrays.stream(EventMeter.values()).map(m -> m.meterName)).allMatch(names::contains);
     assertThat(registry.get("warmpool.forecast.time.to.empty").gauge().getId().getBaseUnit()).isEqualTo("seconds");
     assertThat(registry.get("warmpool.leases.wait").timer().baseTimeUnit()).isEqualTo(TimeUnit.SECONDS);
@@ -530,6 +532,8 @@ class WarmpoolMetricsTest {
         new DepletionForecast("ci", T0, forecast),
         new AlertRaised("ci", T0, alert),
         new AlertCleared("ci", T0, alert),
+        new PoolEvent.LeadershipAcquired("ci", T0, "node-1", 3),
+        new PoolEvent.LeadershipLost("ci", T0, "node-1", 3, "node closed"),
     };
   }
 
