@@ -822,9 +822,15 @@ public final class SharedPoolEngine implements WorkerPool {
     CompletableFuture<Void> f = new CompletableFuture<>();
     runner.execute(() -> {
       if (epoch == 0) {
+        String leader;
+        try {
+          leader = store.leadership(poolId).map(l -> "node " + l.node()).orElse("none yet");
+        } catch (StoreUnavailableException e) {
+          // the answer must not depend on the store: thrown here, it would leave the future pending forever
+          leader = "unknown: the store is unavailable";
+        }
         f.completeExceptionally(new WarmpoolException("pool " + poolId + ": node " + node + " does not lead; the"
-            + " leader reconciles (" + store.leadership(poolId).map(l -> "node " + l.node()).orElse("none yet")
-            + ")"));
+            + " leader reconciles (" + leader + ")"));
         return;
       }
       reconcileWaiters.add(f);
