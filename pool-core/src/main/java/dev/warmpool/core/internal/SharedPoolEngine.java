@@ -542,6 +542,14 @@ public final class SharedPoolEngine implements WorkerPool {
     // calls in flight finish on their own; their store writes name the old epoch and are refused
     provisioning.clear();
     deleting.clear();
+    failReconcileWaiters("node " + node + " stopped leading before it reconciled: " + reason);
+  }
+
+  /** Requests for a reconciliation this node will not run: answered, or they would wait forever. */
+  private void failReconcileWaiters(String why) {
+    WarmpoolException e = new WarmpoolException("pool " + poolId + ": " + why);
+    reconcileWaiters.forEach(f -> f.completeExceptionally(e));
+    reconcileWaiters.clear();
   }
 
   private void leaderPass(Instant now, List<StoredWorker> workers, List<StoredCooldown> cooldowns) {
@@ -1036,6 +1044,7 @@ public final class SharedPoolEngine implements WorkerPool {
     } catch (StoreUnavailableException e) {
       log.warn("pool {}: node {} closed without telling the store; its leadership expires by itself", poolId, node);
     }
+    failReconcileWaiters("node " + node + " closed before it reconciled");
     if (nextPass != null) {
       nextPass.cancel();
     }
