@@ -123,6 +123,8 @@ public final class SharedPoolEngine implements WorkerPool {
   private final Map<String, Duration> openCooldowns = new HashMap<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
+  // requests whose listing is in flight: answered by the listing, or by close (a stopped runner drops its answer)
+  private final List<CompletableFuture<Void>> reconcilesListing = new ArrayList<>();
   private Instant nextReconcileAt;
   private int listingsInFlight;
   private PoolClock.Scheduled nextPass;
@@ -550,6 +552,8 @@ public final class SharedPoolEngine implements WorkerPool {
     WarmpoolException e = new WarmpoolException("pool " + poolId + ": " + why);
     reconcileWaiters.forEach(f -> f.completeExceptionally(e));
     reconcileWaiters.clear();
+    reconcilesListing.forEach(f -> f.completeExceptionally(e));
+    reconcilesListing.clear();
   }
 
   private void leaderPass(Instant now, List<StoredWorker> workers, List<StoredCooldown> cooldowns) {
@@ -854,6 +858,7 @@ public final class SharedPoolEngine implements WorkerPool {
     nextReconcileAt = now.plus(config.reconcileInterval());
     List<CompletableFuture<Void>> waiting = new ArrayList<>(reconcileWaiters);
     reconcileWaiters.clear();
+    reconcilesListing.addAll(waiting);
     Map<String, StoredWorker> known = new HashMap<>();
     workers.forEach(w -> known.put(w.id(), w));
     long myEpoch = epoch;
@@ -878,6 +883,7 @@ public final class SharedPoolEngine implements WorkerPool {
           }
         }
         if (listingsInFlight == 0) {
+          reconcilesListing.removeAll(waiting);
           if (failures.isEmpty() && myEpoch == epoch) {
             waiting.forEach(f -> f.complete(null));
           } else {
