@@ -49,8 +49,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * Generated scripts over 2 to 4 nodes (and nodes that join later) sharing one {@link InMemoryPoolStore}, one fake
  * cloud with generated faults and one virtual clock: leases of several tenants and priorities, releases, discards,
- * renewals, crashes, pauses (a leader that sleeps past its leadership), store outages of one node or of all, joins and
- * reconciliations. After every step: no worker is held by two live leases, fencing tokens only grow, a worker never
+ * renewals, crashes, pauses (a leader that sleeps past its leadership), store outages of one node or of all, joins,
+ * graceful leaves and reconciliations. After every step: no worker is held by two live leases, fencing tokens only grow, a worker never
  * serves two tenants nor more than maxUses leases, the store accepts no write of a stale leader, at most one settled
  * node believes it leads, and a leader that slept while another took over makes no provider call when it wakes. After
  * the script: the cloud's inventory equals the store's workers, the warm target is back, and the last node to close
@@ -66,7 +66,7 @@ class SharedPoolProperties {
   // ---------------------------------------------------------------- the generated script
 
   /** What goes wrong in the cloud. */
-  enum CloudFault { TRANSIENT_FAILURES, LOST_RESPONSES, CAPACITY, THROTTLING }
+  enum CloudFault { TRANSIENT_FAILURES, LOST_RESPONSES, CAPACITY, THROTTLING, FAILING_DELETES, EXTERNAL_DELETION }
 
   /** One fault window, in minutes from the start; all end within {@link #FAULT_SPAN}. */
   record FaultSpec(CloudFault kind, int fromMinute, int minutes, int percent) {
@@ -82,6 +82,8 @@ class SharedPoolProperties {
             .during(from, until).failureRate(rate);
         case THROTTLING -> Faults.throttling().retryAfter(Duration.ofSeconds(percent)).during(from, until)
             .failureRate(rate);
+        case FAILING_DELETES -> Faults.failingDeletes().during(from, until).failureRate(rate);
+        case EXTERNAL_DELETION -> Faults.externalDeletion().at(from).count(1 + percent % 3);
       };
     }
   }
@@ -129,6 +131,9 @@ class SharedPoolProperties {
   /** A new node joins the pool. */
   record Join() implements Action {}
 
+  /** The node closes: a graceful leave (its leases have the close grace period, then are discarded). */
+  record Leave(String node) implements Action {}
+
   /** {@code reconcile()} on every awake node (only the leader's succeeds). */
   record Reconcile() implements Action {}
 
@@ -141,7 +146,7 @@ class SharedPoolProperties {
   @Provide
   Arbitrary<TemplateSpec> template() {
     return Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(5, 10),
-        Arbitraries.of(1, 3)).as(TemplateSpec::new);
+        Arbitraries.of(1, 3, 3, 5)).as(TemplateSpec::new);
   }
 
   @Provide
@@ -151,9 +156,9 @@ class SharedPoolProperties {
     Arbitrary<String> target = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just("*")), Tuple.of(2, node));
     Arbitrary<Integer> index = Arbitraries.integers().between(0, 9);
     return Arbitraries.frequencyOf(
-        Tuple.of(12, Combinators.combine(node, Arbitraries.of(TENANTS), Arbitraries.integers().between(0, 2),
+        Tuple.of(16, Combinators.combine(node, Arbitraries.of(TENANTS), Arbitraries.integers().between(0, 2),
             Arbitraries.of(0, 0, 1, 5, 30), Arbitraries.of(0, 30, 120)).as(LeaseOn::new)),
-        Tuple.of(8, index.map(Release::new)),
+        Tuple.of(12, index.map(Release::new)),
         Tuple.of(1, index.map(Discard::new)),
         Tuple.of(1, Combinators.combine(index, Arbitraries.integers().between(1, 30)).as(Renew::new)),
         Tuple.of(7, Arbitraries.frequency(Tuple.of(3, 5), Tuple.of(3, 20), Tuple.of(2, 60), Tuple.of(2, 300),
@@ -164,6 +169,7 @@ class SharedPoolProperties {
         Tuple.of(1, target.map(StoreDown::new)),
         Tuple.of(1, target.map(StoreUp::new)),
         Tuple.of(1, Arbitraries.just(new Join())),
+        Tuple.of(1, node.map(Leave::new)),
         Tuple.of(1, Arbitraries.just(new Reconcile())));
   }
 
@@ -171,7 +177,7 @@ class SharedPoolProperties {
 
   @Provide
   Arbitrary<List<Action>> script() {
-    return action().list().ofMinSize(1).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform());
+    return action().list().ofMinSize(1).ofMaxSize(80).withSizeDistribution(RandomDistribution.uniform());
   }
 
   @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
@@ -180,8 +186,9 @@ class SharedPoolProperties {
       @ForAll("template") TemplateSpec template,
       @ForAll @Size(max = 3) List<@From("fault") FaultSpec> faults,
       @ForAll("script") List<Action> script,
+      @ForAll boolean shortLeadership,
       @ForAll @IntRange(min = 0, max = 1000) int seed) throws Exception {
-    World world = run(initialNodes, template, faults, script, seed);
+    World world = run(initialNodes, template, faults, script, shortLeadership, seed);
     Statistics.label("stale leader woke").collect(world.staleWakes > 0);
     Statistics.label("stale writes refused").collect(world.staleRefusals() > 0);
     int grants = world.grantByLease.size();
@@ -193,9 +200,9 @@ class SharedPoolProperties {
   }
 
   /** Runs a script and the recovery after it; every check fails the run at once. */
-  static World run(int initialNodes, TemplateSpec template, List<FaultSpec> faults, List<Action> script, int seed)
-      throws Exception {
-    World world = new World(template, faults, seed, Duration.ofSeconds(15));
+  static World run(int initialNodes, TemplateSpec template, List<FaultSpec> faults, List<Action> script,
+      boolean shortLeadership, int seed) throws Exception {
+    World world = new World(template, faults, seed, Duration.ofSeconds(shortLeadership ? 6 : 15));
     for (int i = 0; i < initialNodes; i++) {
       world.join();
     }
@@ -212,14 +219,19 @@ class SharedPoolProperties {
 
   @Example
   void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
-    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new StoreDown("*"), new Reconcile()), 0);
+    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new StoreDown("*"), new Reconcile()), false, 0);
   }
 
   @Example
   void reconcileRequestedFromALeaderThatLosesItsLeadershipFailsInsteadOfHanging() throws Exception {
     // node a leads; cut off from the store, it queues the request, and node b takes over meanwhile
     run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new StoreDown("a"), new Reconcile(), new Advance(60),
-        new StoreUp("a"), new Advance(20)), 0);
+        new StoreUp("a"), new Advance(20)), false, 0);
+  }
+
+  @Example
+  void reconcileRequestedFromALeaderThatClosesWhileListingFailsInsteadOfHanging() throws Exception {
+    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new Reconcile(), new Leave("a")), false, 0);
   }
 
   /** A focused script: the leader sleeps past its leadership while provisions and deletes are in flight. */
@@ -228,12 +240,14 @@ class SharedPoolProperties {
       @ForAll @IntRange(min = 2, max = 3) int nodes,
       @ForAll("template") TemplateSpec template,
       @ForAll @Size(max = 2) List<@From("fault") FaultSpec> faults,
-      @ForAll @IntRange(min = 0, max = 6) int leasesBefore,
-      @ForAll @IntRange(min = 0, max = 170) int secondsBeforePause,
+      @ForAll @IntRange(min = 3, max = 8) int leasesBefore,
+      @ForAll @IntRange(min = 0, max = 90) int secondsBeforePause,
       @ForAll @IntRange(min = 7, max = 600) int pauseSeconds,
       @ForAll boolean whileListing,
       @ForAll @IntRange(min = 0, max = 1000) int seed) throws Exception {
-    World world = new World(template, faults, seed, Duration.ofSeconds(6));
+    // one use per worker: every release starts a replacement, so the leader falls asleep with provisions in flight
+    TemplateSpec oneUse = new TemplateSpec(template.warmTarget(), template.maxTotal(), 1);
+    World world = new World(oneUse, faults, seed, Duration.ofSeconds(6));
     for (int i = 0; i < nodes; i++) {
       world.join();
     }
@@ -273,6 +287,7 @@ class SharedPoolProperties {
     final List<PoolEvent> events = new ArrayList<>();
     boolean dead;
     boolean paused;
+    CompletableFuture<Void> left;
     boolean cutOff;
     Instant settlingSince;
     // a leader that slept while another took over: its provider writes when it woke, until it leads again
@@ -302,7 +317,11 @@ class SharedPoolProperties {
     }
 
     boolean awake() {
-      return !dead && !paused;
+      return !dead && !paused && left == null;
+    }
+
+    boolean live() {
+      return !dead && left == null;
     }
 
     long acquired() {
@@ -316,7 +335,7 @@ class SharedPoolProperties {
 
     @Override
     public String toString() {
-      return "node " + name + (dead ? " (dead)" : paused ? " (paused)" : "");
+      return "node " + name + (dead ? " (dead)" : paused ? " (paused)" : left != null ? " (left)" : "");
     }
   }
 
@@ -325,6 +344,9 @@ class SharedPoolProperties {
 
   /** A lease request not answered yet. */
   record Pending(Node node, CompletableFuture<Lease> future, Instant deadline, LeaseRequest request) {}
+
+  /** A lease the script ended, until its node wrote the end to the store. */
+  record Ended(Node node, Lease lease, Instant at) {}
 
   /** The shared store, the cloud, the clock, the nodes, and what the checks remember. */
   static final class World {
@@ -339,6 +361,7 @@ class SharedPoolProperties {
     final List<Node> nodes = new ArrayList<>();
     final List<Held> open = new ArrayList<>();
     final List<Pending> pending = new ArrayList<>();
+    final List<Ended> ended = new ArrayList<>();
     final List<Map.Entry<Node, CompletableFuture<Void>>> reconciles = new ArrayList<>();
     final List<String> violations = new ArrayList<>();
     // what the grants told: per worker, the lease that holds it (once delivered), its last token, its tenant
@@ -490,11 +513,13 @@ class SharedPoolProperties {
         pick(r.index()).ifPresent(h -> {
           open.remove(h);
           h.lease().close();
+          ended.add(new Ended(h.node(), h.lease(), now));
         });
       } else if (action instanceof Discard d) {
         pick(d.index()).ifPresent(h -> {
           open.remove(h);
           h.lease().discard();
+          ended.add(new Ended(h.node(), h.lease(), now));
         });
       } else if (action instanceof Renew r) {
         pick(r.index()).filter(h -> h.lease().isActive()).ifPresent(h -> {
@@ -541,6 +566,8 @@ class SharedPoolProperties {
         applyOutages();
       } else if (action instanceof Join) {
         join();
+      } else if (action instanceof Leave l) {
+        awake(l.node()).ifPresent(n -> n.left = n.engine.closeAsync());
       } else if (action instanceof Reconcile) {
         for (Node n : nodes) {
           if (n.awake()) {
@@ -608,6 +635,22 @@ class SharedPoolProperties {
           }
         }
       }
+      // a lease a node ended is ended in the store too, at once or within a pass of the store answering again
+      if (!ended.isEmpty()) {
+        Map<String, StoredWorker> byLease = new HashMap<>();
+        store.workers(POOL).stream().filter(w -> w.leaseId() != null).forEach(w -> byLease.put(w.leaseId(), w));
+        ended.removeIf(e -> {
+          Instant since = e.at().isAfter(e.node().settlingSince) ? e.at() : e.node().settlingSince;
+          if (!e.node().awake() || allCutOff || e.node().cutOff || now.isBefore(since.plus(tick).plusSeconds(1))) {
+            return !e.node().live(); // not written yet; a node that died or left is not asked to write it
+          }
+          StoredWorker w = byLease.get(e.lease().id());
+          assertThat(w == null || w.state() != StoredWorker.State.LEASED)
+              .as("%s ended lease %s at %s; the store still holds it: %s", e.node(), e.lease().id(), e.at(), w)
+              .isTrue();
+          return true;
+        });
+      }
       // a request never waits past its maximum wait on an awake node
       pending.removeIf(p -> p.future().isDone());
       for (Pending p : pending) {
@@ -626,7 +669,7 @@ class SharedPoolProperties {
       nodes.stream().filter(n -> n.paused && !n.dead).forEach(this::resume);
       perform(new StoreUp("*"));
       step();
-      if (nodes.stream().noneMatch(n -> !n.dead)) {
+      if (nodes.stream().noneMatch(Node::live)) {
         if (join() == null) {
           // every name is taken by a dead node: one more joins under a spare name
           Node n = new Node("z", this);
@@ -645,8 +688,13 @@ class SharedPoolProperties {
       }
       Instant quiet = clock.now().isAfter(t0.plus(FAULT_SPAN)) ? clock.now() : t0.plus(FAULT_SPAN);
       advance(Duration.between(clock.now(), quiet.plus(Duration.ofMinutes(40))));
+      for (Node n : nodes) {
+        if (n.left != null && !n.dead) {
+          assertThat(n.left).as("close of %s (it left during the script)", n).isDone();
+        }
+      }
 
-      Node leader = nodes.stream().filter(n -> !n.dead && n.engine.leads()).findFirst()
+      Node leader = nodes.stream().filter(n -> n.live() && n.engine.leads()).findFirst()
           .orElseThrow(() -> new AssertionError("no live node leads after the quiet period: " + nodes));
       clock.await(leader.engine.reconcile(), Duration.ofMinutes(5));
       advance(Duration.ofMinutes(10));
@@ -672,7 +720,7 @@ class SharedPoolProperties {
       // the nodes leave one by one; the last one drains the pool
       Map<String, CompletableFuture<Void>> closing = new LinkedHashMap<>();
       for (Node n : nodes) {
-        if (!n.dead) {
+        if (n.live()) {
           CompletableFuture<Void> f = n.engine.closeAsync();
           closing.put(n.name, f);
           clock.await(f, Duration.ofHours(1));
