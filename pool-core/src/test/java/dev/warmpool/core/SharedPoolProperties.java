@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
@@ -47,14 +48,15 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Generated scripts over 2 to 4 nodes (and nodes that join later) sharing one {@link InMemoryPoolStore}, one fake
- * cloud with generated faults and one virtual clock: leases of several tenants and priorities, releases, discards,
- * renewals, crashes, pauses (a leader that sleeps past its leadership), store outages of one node or of all, joins,
- * graceful leaves and reconciliations. After every step: no worker is held by two live leases, fencing tokens only grow, a worker never
- * serves two tenants nor more than maxUses leases, the store accepts no write of a stale leader, at most one settled
- * node believes it leads, and a leader that slept while another took over makes no provider call when it wakes. After
- * the script: the cloud's inventory equals the store's workers, the warm target is back, and the last node to close
- * leaves nothing behind.
+ * Generated scripts over 2 to 4 nodes (and nodes that join later) sharing one {@link InMemoryPoolStore}, one fake cloud
+ * with generated faults and one virtual clock: leases of several tenants and priorities, releases, discards, renewals,
+ * crashes, pauses (a leader that sleeps past its leadership), store outages of one node or of all, joins, graceful
+ * leaves and reconciliations. After every step: no worker is held by two live leases, fencing tokens only grow, a
+ * worker never serves two tenants nor more than maxUses leases, the store accepts no write of a stale leader, at most
+ * one settled node believes it leads, a leader that slept while another took over makes no provider call when it wakes,
+ * a node cut off from the store makes none once a leadership would have lapsed, and a lease a node ended is ended in
+ * the store. After the script: the cloud's inventory equals the store's workers, the warm target is back, and the last
+ * node to close leaves nothing behind.
  */
 class SharedPoolProperties {
   static final String POOL = "shared-props";
@@ -88,10 +90,15 @@ class SharedPoolProperties {
     }
   }
 
-  /** The pool's one template. */
-  record TemplateSpec(int warmTarget, int maxTotal, int maxUses) {
+  /** The pool's one template; one that recycles has a max idle time and a max age, so the leader churns it. */
+  record TemplateSpec(int warmTarget, int maxTotal, int maxUses, boolean recycles) {
     WorkerTemplate template() {
-      return WorkerTemplate.builder(TEMPLATE).warmTarget(warmTarget).maxTotal(maxTotal).maxUses(maxUses).build();
+      WorkerTemplate.Builder b = WorkerTemplate.builder(TEMPLATE).warmTarget(warmTarget).maxTotal(maxTotal)
+          .maxUses(maxUses);
+      if (recycles) {
+        b.maxIdleTime(Duration.ofMinutes(7)).maxAge(Duration.ofMinutes(25));
+      }
+      return b.build();
     }
   }
 
@@ -146,7 +153,7 @@ class SharedPoolProperties {
   @Provide
   Arbitrary<TemplateSpec> template() {
     return Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(5, 10),
-        Arbitraries.of(1, 3, 3, 5)).as(TemplateSpec::new);
+        Arbitraries.of(1, 3, 3, 5), Arbitraries.of(false, false, true)).as(TemplateSpec::new);
   }
 
   @Provide
@@ -219,19 +226,19 @@ class SharedPoolProperties {
 
   @Example
   void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
-    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new StoreDown("*"), new Reconcile()), false, 0);
+    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("*"), new Reconcile()), false, 0);
   }
 
   @Example
   void reconcileRequestedFromALeaderThatLosesItsLeadershipFailsInsteadOfHanging() throws Exception {
     // node a leads; cut off from the store, it queues the request, and node b takes over meanwhile
-    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new StoreDown("a"), new Reconcile(), new Advance(60),
+    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("a"), new Reconcile(), new Advance(60),
         new StoreUp("a"), new Advance(20)), false, 0);
   }
 
   @Example
   void reconcileRequestedFromALeaderThatClosesWhileListingFailsInsteadOfHanging() throws Exception {
-    run(2, new TemplateSpec(1, 5, 1), List.of(), List.of(new Reconcile(), new Leave("a")), false, 0);
+    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new Reconcile(), new Leave("a")), false, 0);
   }
 
   /** A focused script: the leader sleeps past its leadership while provisions and deletes are in flight. */
@@ -246,7 +253,7 @@ class SharedPoolProperties {
       @ForAll boolean whileListing,
       @ForAll @IntRange(min = 0, max = 1000) int seed) throws Exception {
     // one use per worker: every release starts a replacement, so the leader falls asleep with provisions in flight
-    TemplateSpec oneUse = new TemplateSpec(template.warmTarget(), template.maxTotal(), 1);
+    TemplateSpec oneUse = new TemplateSpec(template.warmTarget(), template.maxTotal(), 1, template.recycles());
     World world = new World(oneUse, faults, seed, Duration.ofSeconds(6));
     for (int i = 0; i < nodes; i++) {
       world.join();
@@ -289,6 +296,8 @@ class SharedPoolProperties {
     boolean paused;
     CompletableFuture<Void> left;
     boolean cutOff;
+    Instant downSince;
+    Integer writesWhenLapsed;
     Instant settlingSince;
     // a leader that slept while another took over: its provider writes when it woke, until it leads again
     Integer writesAtWake;
@@ -471,6 +480,15 @@ class SharedPoolProperties {
       return n;
     }
 
+    private static Set<String> ids(List<FakeResource> resources, ResourceState state) {
+      return resources.stream().filter(r -> r.state() == state).map(FakeResource::workerId)
+          .collect(Collectors.toSet());
+    }
+
+    private static Set<String> ids(List<StoredWorker> workers, StoredWorker.State state) {
+      return workers.stream().filter(w -> w.state() == state).map(StoredWorker::id).collect(Collectors.toSet());
+    }
+
     private Optional<Node> node(String name) {
       return nodes.stream().filter(n -> n.name.equals(name)).findFirst();
     }
@@ -481,7 +499,14 @@ class SharedPoolProperties {
 
     private void applyOutages() {
       for (Node n : nodes) {
-        n.store.down(allCutOff || n.cutOff);
+        boolean down = allCutOff || n.cutOff;
+        n.store.down(down);
+        if (!down) {
+          n.downSince = null;
+          n.writesWhenLapsed = null;
+        } else if (n.downSince == null) {
+          n.downSince = clock.now();
+        }
       }
     }
 
@@ -651,6 +676,17 @@ class SharedPoolProperties {
           return true;
         });
       }
+      // a node cut off from the store for longer than a leadership lasts makes no provider write
+      for (Node n : nodes) {
+        if (n.downSince != null && !now.isBefore(n.downSince.plus(leadershipTimeout.multipliedBy(2).dividedBy(3)))) {
+          if (n.writesWhenLapsed == null) {
+            n.writesWhenLapsed = n.provider.writes();
+          } else {
+            assertThat(n.provider.writes()).as("provider writes of %s, cut off from the store since %s", n,
+                n.downSince).isEqualTo(n.writesWhenLapsed);
+          }
+        }
+      }
       // a request never waits past its maximum wait on an awake node
       pending.removeIf(p -> p.future().isDone());
       for (Pending p : pending) {
@@ -706,16 +742,24 @@ class SharedPoolProperties {
       }
       // 4. nothing lost, nothing leaked, the warm target is back
       List<StoredWorker> stored = store.workers(POOL);
-      assertThat(stored).as("every worker idle once all leases ended").allSatisfy(w ->
-          assertThat(w.state()).as("%s", w).isEqualTo(StoredWorker.State.IDLE));
-      assertThat(stored).as("warm target").hasSizeGreaterThanOrEqualTo(template.warmTarget())
-          .hasSizeLessThanOrEqualTo(template.maxTotal());
       List<FakeResource> inCloud = cloud.resources(POOL);
-      assertThat(inCloud).as("the cloud's inventory settled").allSatisfy(r ->
-          assertThat(r.state()).as("%s", r).isEqualTo(ResourceState.RUNNING));
-      assertThat(inCloud.stream().map(FakeResource::workerId).collect(Collectors.toSet()))
-          .as("the cloud's inventory vs the store's workers")
-          .isEqualTo(stored.stream().map(StoredWorker::id).collect(Collectors.toSet()));
+      assertThat(ids(inCloud, ResourceState.RUNNING)).as("running in the cloud vs idle in the store: %s", stored)
+          .isEqualTo(ids(stored, StoredWorker.State.IDLE));
+      assertThat(ids(inCloud, ResourceState.CREATING)).as("creating in the cloud vs provisioning in the store: %s",
+          stored).isEqualTo(ids(stored, StoredWorker.State.PROVISIONING));
+      if (template.recycles()) {
+        // the leader keeps replacing idle workers; one it just started deleting still counts until its next pass
+        assertThat(stored).as("no lease left").noneMatch(w -> w.state() == StoredWorker.State.LEASED);
+        assertThat(stored.stream().filter(w -> w.state() != StoredWorker.State.RETIRED)).as("warm target")
+            .hasSizeGreaterThanOrEqualTo(template.warmTarget());
+      } else {
+        assertThat(stored).as("every worker idle once all leases ended").allSatisfy(w ->
+            assertThat(w.state()).as("%s", w).isEqualTo(StoredWorker.State.IDLE));
+        assertThat(stored).as("warm target").hasSizeGreaterThanOrEqualTo(template.warmTarget())
+            .hasSizeLessThanOrEqualTo(template.maxTotal());
+        assertThat(inCloud).as("the cloud's inventory settled").allSatisfy(r ->
+            assertThat(r.state()).as("%s", r).isEqualTo(ResourceState.RUNNING));
+      }
 
       // the nodes leave one by one; the last one drains the pool
       Map<String, CompletableFuture<Void>> closing = new LinkedHashMap<>();
