@@ -135,6 +135,8 @@ public final class SharedPoolEngine implements WorkerPool {
   private final Map<String, Duration> openCooldowns = new HashMap<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final List<CompletableFuture<Void>> reconcileWaiters = new ArrayList<>();
+  // requests whose listing is in flight: answered by the listing, or by close (a stopped runner drops its answer)
+  private final List<CompletableFuture<Void>> reconcilesListing = new ArrayList<>();
   private Instant nextReconcileAt;
   private int listingsInFlight;
   private PoolClock.Scheduled nextPass;
@@ -587,6 +589,16 @@ public final class SharedPoolEngine implements WorkerPool {
     deleting.clear();
     deleteFailures.clear();
     deleteRetryAt.clear();
+    failReconcileWaiters("node " + node + " stopped leading before it reconciled: " + reason);
+  }
+
+  /** Requests for a reconciliation this node will not run: answered, or they would wait forever. */
+  private void failReconcileWaiters(String why) {
+    WarmpoolException e = new WarmpoolException("pool " + poolId + ": " + why);
+    reconcileWaiters.forEach(f -> f.completeExceptionally(e));
+    reconcileWaiters.clear();
+    reconcilesListing.forEach(f -> f.completeExceptionally(e));
+    reconcilesListing.clear();
   }
 
   private void leaderPass(Instant now, List<StoredWorker> workers, List<StoredCooldown> cooldowns) {
@@ -898,9 +910,15 @@ public final class SharedPoolEngine implements WorkerPool {
     CompletableFuture<Void> f = new CompletableFuture<>();
     runner.execute(() -> {
       if (epoch == 0) {
+        String leader;
+        try {
+          leader = store.leadership(poolId).map(l -> "node " + l.node()).orElse("none yet");
+        } catch (StoreUnavailableException e) {
+          // the answer must not depend on the store: thrown here, it would leave the future pending forever
+          leader = "unknown: the store is unavailable";
+        }
         f.completeExceptionally(new WarmpoolException("pool " + poolId + ": node " + node + " does not lead; the"
-            + " leader reconciles (" + store.leadership(poolId).map(l -> "node " + l.node()).orElse("none yet")
-            + ")"));
+            + " leader reconciles (" + leader + ")"));
         return;
       }
       reconcileWaiters.add(f);
@@ -916,6 +934,7 @@ public final class SharedPoolEngine implements WorkerPool {
     nextReconcileAt = now.plus(config.reconcileInterval());
     List<CompletableFuture<Void>> waiting = new ArrayList<>(reconcileWaiters);
     reconcileWaiters.clear();
+    reconcilesListing.addAll(waiting);
     Map<String, StoredWorker> known = new HashMap<>();
     workers.forEach(w -> known.put(w.id(), w));
     long myEpoch = epoch;
@@ -940,6 +959,7 @@ public final class SharedPoolEngine implements WorkerPool {
           }
         }
         if (listingsInFlight == 0) {
+          reconcilesListing.removeAll(waiting);
           if (failures.isEmpty() && myEpoch == epoch) {
             waiting.forEach(f -> f.complete(null));
           } else {
@@ -1107,6 +1127,7 @@ public final class SharedPoolEngine implements WorkerPool {
     } catch (StoreUnavailableException e) {
       log.warn("pool {}: node {} closed without telling the store; its leadership expires by itself", poolId, node);
     }
+    failReconcileWaiters("node " + node + " closed before it reconciled");
     if (nextPass != null) {
       nextPass.cancel();
     }
