@@ -9,6 +9,7 @@ import dev.warmpool.api.WorkerPool;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Faults;
+import dev.warmpool.fake.NodeClock;
 import dev.warmpool.fake.Operation;
 import dev.warmpool.fake.VirtualClock;
 import java.time.Duration;
@@ -84,7 +85,7 @@ class ReconciliationProperties {
 
   /** One generation of the pool: its clock view, its events, its leases. */
   static final class Generation {
-    final KillableClock clock;
+    final NodeClock clock;
     final boolean keepWarm;
     final KnownWorkers known = new KnownWorkers();
     final WorkerPool pool;
@@ -92,7 +93,7 @@ class ReconciliationProperties {
     final List<CompletableFuture<Lease>> pending = new ArrayList<>();
 
     Generation(VirtualClock shared, FakeCloud cloud, boolean keepWarm) {
-      clock = new KillableClock(shared);
+      clock = new NodeClock(shared);
       this.keepWarm = keepWarm;
       pool = ReconciliationScenarioTest.pool(clock, cloud, known, keepWarm, 2);
     }
@@ -149,7 +150,7 @@ class ReconciliationProperties {
           cloud.deleteExternally(live.get(d.index() % live.size()).worker().resourceId());
         }
       } else if (op instanceof CrashOp c) {
-        current.clock.kill();
+        current.clock.crash();
         // the process comes back after a second (a new generation is a new millisecond)
         clock.advance(Duration.ofSeconds(1));
         current = new Generation(clock, cloud, c.keepWarm());

@@ -15,6 +15,7 @@ import dev.warmpool.fake.FakeResource;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.NodeClock;
 import dev.warmpool.fake.Operation;
 import dev.warmpool.fake.Outcome;
 import dev.warmpool.fake.ResourceState;
@@ -154,13 +155,13 @@ class ReconciliationScenarioTest {
   @Test
   void aRestartWithoutKeepWarmDeletesTheCrashedGenerationWithinOneInterval() throws Exception {
     FakeCloud cloud = cloud(clock, 3);
-    KillableClock first = new KillableClock(clock);
+    NodeClock first = new NodeClock(clock);
     KnownWorkers knownBefore = new KnownWorkers();
     WorkerPool crashed = pool(first, cloud, knownBefore, false, 4);
     clock.advance(Duration.ofMinutes(12));
     Lease held = crashed.tryLease(LeaseRequest.of("linux")).orElseThrow();
     clock.advance(Duration.ofMinutes(2)); // a replacement is being created when the process dies
-    first.kill();
+    first.crash();
     Set<String> before = generations(cloud);
     assertThat(before).hasSize(1);
     assertThat(held.isActive()).isTrue();
@@ -181,11 +182,11 @@ class ReconciliationScenarioTest {
   @Test
   void aWarmRestartAdoptsTheCrashedGenerationAndGrantsWithoutProvisioning() throws Exception {
     FakeCloud cloud = cloud(clock, 3);
-    KillableClock first = new KillableClock(clock);
+    NodeClock first = new NodeClock(clock);
     WorkerPool crashed = pool(first, cloud, new KnownWorkers(), true, 4);
     clock.advance(Duration.ofMinutes(12));
     assertThat(crashed.snapshot().total().idle()).isEqualTo(4);
-    first.kill();
+    first.crash();
     Set<String> workers = cloud.resources(POOL).stream().map(FakeResource::workerId).collect(Collectors.toSet());
 
     clock.advance(Duration.ofMinutes(1));
@@ -215,13 +216,13 @@ class ReconciliationScenarioTest {
   @Test
   void aWarmRestartRightAfterReplenishingAdoptsYoungWorkersToo() throws Exception {
     FakeCloud cloud = cloud(clock, 3, Latency.fixed(Duration.ofMinutes(3)));
-    KillableClock first = new KillableClock(clock);
+    NodeClock first = new NodeClock(clock);
     WorkerPool crashed = pool(first, cloud, new KnownWorkers(), true, 4);
     clock.advance(Duration.ofMinutes(12));
     crashed.tryLease(LeaseRequest.of("linux")).orElseThrow().close(); // maxUses 1: deleted and replaced
     clock.advance(Duration.ofMinutes(4)); // the replacement is ready, and younger than the grace period
     assertThat(crashed.snapshot().total().idle()).isEqualTo(4);
-    first.kill();
+    first.crash();
     Set<String> workers = cloud.resources(POOL).stream().map(FakeResource::workerId).collect(Collectors.toSet());
     assertThat(cloud.resources(POOL)).anyMatch(r -> r.createdAt().plus(GRACE).isAfter(clock.now()));
 
@@ -245,13 +246,13 @@ class ReconciliationScenarioTest {
   void aRestartLeavesTheCrashedGenerationsDeleteInFlightAlone() throws Exception {
     FakeCloud cloud = FakeCloud.builder().seed(17).clock(clock).region("westeurope", "eu")
         .deprovisionLatency(Latency.fixed(Duration.ofMinutes(4))).build();
-    KillableClock first = new KillableClock(clock);
+    NodeClock first = new NodeClock(clock);
     WorkerPool crashed = pool(first, cloud, new KnownWorkers(), false, 2);
     clock.advance(Duration.ofMinutes(25));
     Lease discarded = crashed.tryLease(LeaseRequest.of("linux")).orElseThrow();
     discarded.discard();
     clock.advance(Duration.ofSeconds(5)); // its delete is under way when the process dies
-    first.kill();
+    first.crash();
     assertThat(cloud.resource(discarded.worker().resourceId())).map(FakeResource::state)
         .contains(ResourceState.DELETING);
 

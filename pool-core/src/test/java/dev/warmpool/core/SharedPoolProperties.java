@@ -12,6 +12,7 @@ import dev.warmpool.fake.FakeResource;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.NodeClock;
 import dev.warmpool.fake.Operation;
 import dev.warmpool.fake.ResourceState;
 import dev.warmpool.fake.VirtualClock;
@@ -287,7 +288,7 @@ class SharedPoolProperties {
   /** One orchestrator node: its clock view, its store connection, its provider, its pool. */
   static final class Node {
     final String name;
-    final PausableClock clock;
+    final NodeClock clock;
     final OutageStore store;
     final CountingProvider provider;
     final SharedPoolEngine engine;
@@ -307,7 +308,7 @@ class SharedPoolProperties {
 
     Node(String name, World w) {
       this.name = name;
-      this.clock = new PausableClock(w.clock);
+      this.clock = new NodeClock(w.clock);
       this.store = new OutageStore(w.checkedStore);
       this.provider = new CountingProvider(w.cloud.provider());
       WorkerPools.Builder b = WorkerPools.builder().poolId(POOL).clock(clock).store(store).nodeId(name)
@@ -560,7 +561,7 @@ class SharedPoolProperties {
         advance(Duration.ofSeconds(a.seconds()));
       } else if (action instanceof Crash c) {
         node(c.node()).filter(n -> !n.dead).ifPresent(n -> {
-          n.clock.kill();
+          n.clock.crash();
           n.dead = true;
           open.removeIf(h -> h.node() == n); // its holders died with it; their leases stay held until deadline
         });

@@ -14,6 +14,7 @@ import dev.warmpool.fake.FakeResource;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.NodeClock;
 import dev.warmpool.fake.ResourceState;
 import dev.warmpool.fake.VirtualClock;
 import dev.warmpool.spi.PoolStore;
@@ -83,7 +84,7 @@ public abstract class SharedPoolScenarios {
   /** One orchestrator node. */
   protected final class Node {
     final String name;
-    final PausableClock nodeClock = new PausableClock(clock);
+    final NodeClock nodeClock = new NodeClock(clock);
     final OutageStore store = new OutageStore(sharedStore());
     final CountingProvider provider = new CountingProvider(cloud.provider());
     final List<PoolEvent> events = new CopyOnWriteArrayList<>();
@@ -195,7 +196,7 @@ public abstract class SharedPoolScenarios {
     clock.advance(Duration.ofMinutes(5));
     Node old = leaderNode();
     Instant killedAt = clock.now();
-    old.nodeClock.kill();
+    old.nodeClock.crash();
 
     Instant takenAt = null;
     while (takenAt == null && clock.now().isBefore(killedAt.plus(timeout.multipliedBy(3)))) {
@@ -306,7 +307,7 @@ public abstract class SharedPoolScenarios {
     while (clock.now().isBefore(end)) {
       if (crashed == null && !clock.now().isBefore(crashAt)) {
         crashed = leaderNode(); // the worst node to lose: it leads and holds leases
-        crashed.nodeClock.kill();
+        crashed.nodeClock.crash();
         Node dead = crashed;
         open.removeIf(l -> leaseOf(dead, l)); // its holders are gone with it; their leases keep their deadlines
       }
@@ -418,7 +419,7 @@ public abstract class SharedPoolScenarios {
     clock.advance(Duration.ofMinutes(5));
     Lease orphaned = first.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow(); // no deadline
     String worker = orphaned.worker().id();
-    first.nodeClock.kill();
+    first.nodeClock.crash();
     nodes.remove(first);
     node("a", template(3, 10, 1)); // the same node id, a new process: its heartbeat keeps the node alive
     clock.advance(Duration.ofMinutes(3));
