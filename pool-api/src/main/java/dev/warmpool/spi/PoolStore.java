@@ -154,14 +154,17 @@ public interface PoolStore extends AutoCloseable {
   void resign(String poolId, String node, long epoch, Instant now);
 
   /**
-   * Records that a node is alive and how many lease requests wait on it.
+   * Records that a node is alive, how many lease requests wait on it, and whether it is closing (a closing node still
+   * holds leases for its grace period, but the pool must not count on it to stay: the last node that is not closing
+   * drains the pool when it closes).
    *
    * @param poolId the pool
    * @param node the node
    * @param now the node's pool clock
    * @param waiting waiting requests per template
+   * @param closing whether the node is closing
    */
-  void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting);
+  void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing);
 
   /**
    * Forgets a node that closed.

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param node the node's id
  * @param lastSeen the node's last heartbeat, on its pool clock
  * @param waiting lease requests waiting on the node, per template name
+ * @param closing whether the node is closing
  */
-public record StoredNode(String node, Instant lastSeen, Map<String, Integer> waiting) {
+public record StoredNode(String node, Instant lastSeen, Map<String, Integer> waiting, boolean closing) {
 
   /**
    * Checks the components and copies the map.
@@ -20,6 +21,7 @@ public record StoredNode(String node, Instant lastSeen, Map<String, Integer> wai
    * @param node the node's id
    * @param lastSeen the last heartbeat
    * @param waiting waiting requests per template
+   * @param closing whether the node is closing
    * @throws NullPointerException if a component is null
    */
   public StoredNode {

@@ -186,11 +186,12 @@ public final class InMemoryPoolStore implements PoolStore {
   }
 
   @Override
-  public synchronized void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting) {
+  public synchronized void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting,
+      boolean closing) {
     Objects.requireNonNull(node, "node cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
     Objects.requireNonNull(waiting, "waiting cannot be null");
-    pool(poolId).nodes.put(node, new StoredNode(node, now, waiting));
+    pool(poolId).nodes.put(node, new StoredNode(node, now, waiting, closing));
   }
 
   @Override

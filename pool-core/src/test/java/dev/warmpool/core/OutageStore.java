@@ -111,8 +111,8 @@ final class OutageStore implements PoolStore {
   }
 
   @Override
-  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting) {
-    run(() -> delegate.heartbeat(poolId, node, now, waiting));
+  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing) {
+    run(() -> delegate.heartbeat(poolId, node, now, waiting, closing));
   }
 
   @Override

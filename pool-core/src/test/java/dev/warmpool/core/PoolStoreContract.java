@@ -531,18 +531,18 @@ public abstract class PoolStoreContract {
 
   @Test
   void heartbeatsRecordTheNodesAndTheirDemandAndLeaveForgetsOne() {
-    store.heartbeat(pool, "n1", at(1), Map.of("linux", 3, "windows", 0));
-    store.heartbeat(pool, "n2", at(2), Map.of());
-    store.heartbeat(pool, "n1", at(3), Map.of("linux", 5));
+    store.heartbeat(pool, "n1", at(1), Map.of("linux", 3, "windows", 0), false);
+    store.heartbeat(pool, "n2", at(2), Map.of(), true);
+    store.heartbeat(pool, "n1", at(3), Map.of("linux", 5), false);
 
     assertThat(store.nodes(pool)).containsExactlyInAnyOrder(
-        new StoredNode("n1", at(3), Map.of("linux", 5)),
-        new StoredNode("n2", at(2), Map.of()));
+        new StoredNode("n1", at(3), Map.of("linux", 5), false),
+        new StoredNode("n2", at(2), Map.of(), true));
 
     store.leave(pool, "n1");
     store.leave(pool, "never-seen");
 
-    assertThat(store.nodes(pool)).containsExactly(new StoredNode("n2", at(2), Map.of()));
+    assertThat(store.nodes(pool)).containsExactly(new StoredNode("n2", at(2), Map.of(), true));
   }
 
   @Test
@@ -577,7 +577,7 @@ public abstract class PoolStoreContract {
     store.open(other);
     long epoch = leader(pool, "n1", T0);
     store.insert(pool, epoch, idle("w1", "fake/a", null, at(-50)));
-    store.heartbeat(pool, "n1", T0, Map.of("linux", 1));
+    store.heartbeat(pool, "n1", T0, Map.of("linux", 1), false);
     store.putCooldown(pool, epoch, new StoredCooldown("fake/a", "OPEN", at(60), "503"));
 
     assertThat(store.workers(other)).isEmpty();
@@ -612,7 +612,7 @@ public abstract class PoolStoreContract {
         () -> store.lead(null, "n1", now, Duration.ofSeconds(1)),
         () -> store.leadership(null),
         () -> store.resign(null, "n1", 1, now),
-        () -> store.heartbeat(null, "n1", now, Map.of()),
+        () -> store.heartbeat(null, "n1", now, Map.of(), false),
         () -> store.leave(null, "n1"),
         () -> store.nodes(null),
         () -> store.putCooldown(null, 1, new StoredCooldown("k", "OPEN", now, "x")),

@@ -453,6 +453,27 @@ public abstract class SharedPoolScenarios {
     assertThat(cloudWorkers()).hasSize(3).isEqualTo(storedWorkers());
   }
 
+  @Test
+  public void closingEveryNodeAtOnceStillDrainsThePool() {
+    for (String n : List.of("a", "b", "c")) {
+      node(n, template(4, 10, 1));
+    }
+    clock.advance(Duration.ofMinutes(5));
+    Lease held = nodes.get(2).pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow();
+    assertThat(cloudWorkers()).hasSize(4);
+
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    nodes.forEach(n -> closing.add(n.pool.closeAsync()));
+    clock.advance(Duration.ofSeconds(10));
+    held.close(); // within the close grace period
+    clock.runUntilIdle(Duration.ofHours(1));
+
+    assertThat(closing).allSatisfy(f -> assertThat(f).isCompleted());
+    assertThat(cloud.resources(POOL)).as("the last nodes to close drained the pool").isEmpty();
+    assertThat(sharedStore().workers(POOL)).isEmpty();
+    nodes.clear();
+  }
+
   /** @return lease-release operations per thread in the concurrent test */
   protected int concurrentOperations() {
     return 2_000;

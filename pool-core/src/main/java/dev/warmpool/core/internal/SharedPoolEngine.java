@@ -482,7 +482,7 @@ public final class SharedPoolEngine implements WorkerPool {
     try {
       // the first call that fails ends the pass: while the store is down a pass costs one failed call, not five
       flushReleases(now);
-      store.heartbeat(poolId, node, now, waitingByTemplate());
+      store.heartbeat(poolId, node, now, waitingByTemplate(), closing.get());
       lead(now);
       List<StoredWorker> workers = store.workers(poolId);
       List<StoredCooldown> cooldowns = store.cooldowns(poolId);
@@ -523,7 +523,7 @@ public final class SharedPoolEngine implements WorkerPool {
 
   private void heartbeat() {
     try {
-      store.heartbeat(poolId, node, clock.now(), waitingByTemplate());
+      store.heartbeat(poolId, node, clock.now(), waitingByTemplate(), closing.get());
     } catch (StoreUnavailableException e) {
       storeDown(e);
     }
@@ -684,6 +684,9 @@ public final class SharedPoolEngine implements WorkerPool {
       for (StoredWorker w : workers) {
         if (!w.template().equals(t.name())) {
           continue;
+        }
+        if (deleting.contains(w.id())) {
+          continue; // this pass started deleting it (idle too long, too old): it is no longer stock
         }
         if (w.state() == State.IDLE || w.state() == State.PROVISIONING) {
           ready++;
@@ -976,6 +979,17 @@ public final class SharedPoolEngine implements WorkerPool {
   private void reconcileProvider(String providerName, List<ProviderResource> resources,
       Map<String, StoredWorker> known, Instant listedAt) {
     Instant now = clock.now();
+    if (!mayAct()) {
+      return;
+    }
+    // orphan deletes are the only provider writes with no row of their own to fence: renew the leadership first, so
+    // a leader that slept through a take-over with a listing in flight stops here
+    Leadership l = store.lead(poolId, node, now, leadershipTimeout.multipliedBy(2).dividedBy(3));
+    if (!l.node().equals(node) || l.epoch() != epoch) {
+      stepDown(now, "node " + l.node() + " leads with epoch " + l.epoch());
+      return;
+    }
+    leaderUntil = l.expiresAt();
     Set<String> listed = new HashSet<>();
     Set<String> seen = new HashSet<>();
     for (ProviderResource r : resources) {
@@ -1107,7 +1121,8 @@ public final class SharedPoolEngine implements WorkerPool {
   private boolean lastNode() {
     Instant now = clock.now();
     try {
-      return store.nodes(poolId).stream().noneMatch(n -> !n.node().equals(node)
+      // nodes that close too do not count: if all close at once, one of them must still drain the pool
+      return store.nodes(poolId).stream().noneMatch(n -> !n.node().equals(node) && !n.closing()
           && now.isBefore(n.lastSeen().plus(leadershipTimeout)));
     } catch (StoreUnavailableException e) {
       return false;

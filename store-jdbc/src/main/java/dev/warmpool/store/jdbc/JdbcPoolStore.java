@@ -60,7 +60,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -263,7 +263,9 @@ public final class JdbcPoolStore implements PoolStore {
             + " PRIMARY KEY (pool_id, node))",
         "CREATE TABLE " + cooldowns + " ("
             + "pool_id text NOT NULL, cooldown_key text NOT NULL, kind text NOT NULL, until_at bigint NOT NULL,"
-            + " reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))"));
+            + " reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))"),
+        // version 2: nodes say when they are closing, so the last node that stays drains the pool
+        List.of("ALTER TABLE " + nodes + " ADD COLUMN closing boolean NOT NULL DEFAULT false"));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -526,14 +528,15 @@ public final class JdbcPoolStore implements PoolStore {
   // ------------------------------------------------------------------------------------------------ nodes
 
   @Override
-  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting) {
+  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing) {
     Objects.requireNonNull(poolId, "poolId cannot be null");
     Objects.requireNonNull(node, "node cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
     Objects.requireNonNull(waiting, "waiting cannot be null");
-    StoredNode row = new StoredNode(node, now, waiting);
-    String sql = "INSERT INTO " + nodes + " (pool_id, node, last_seen, waiting) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (pool_id, node) DO UPDATE SET last_seen = EXCLUDED.last_seen, waiting = EXCLUDED.waiting";
+    StoredNode row = new StoredNode(node, now, waiting, closing);
+    String sql = "INSERT INTO " + nodes + " (pool_id, node, last_seen, waiting, closing) VALUES (?, ?, ?, ?, ?)"
+        + " ON CONFLICT (pool_id, node) DO UPDATE SET last_seen = EXCLUDED.last_seen, waiting = EXCLUDED.waiting,"
+        + " closing = EXCLUDED.closing";
     call("heartbeat", poolId, true, c -> {
       try (PreparedStatement ps = prepare(c, sql)) {
         List<String> pairs = new ArrayList<>();
@@ -545,6 +548,7 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setString(2, row.node());
         ps.setLong(3, micros(row.lastSeen()));
         ps.setArray(4, c.createArrayOf("text", pairs.toArray()));
+        ps.setBoolean(5, row.closing());
         return ps.executeUpdate();
       }
     });
@@ -567,7 +571,7 @@ public final class JdbcPoolStore implements PoolStore {
   public List<StoredNode> nodes(String poolId) {
     Objects.requireNonNull(poolId, "poolId cannot be null");
     return call("nodes", poolId, true, c -> {
-      try (PreparedStatement ps = prepare(c, "SELECT node, last_seen, waiting FROM " + nodes
+      try (PreparedStatement ps = prepare(c, "SELECT node, last_seen, waiting, closing FROM " + nodes
           + " WHERE pool_id = ? ORDER BY node")) {
         ps.setString(1, poolId);
         List<StoredNode> out = new ArrayList<>();
@@ -575,7 +579,7 @@ public final class JdbcPoolStore implements PoolStore {
           while (rs.next()) {
             Map<String, Integer> waiting = new LinkedHashMap<>();
             pairs(rs.getArray(3)).forEach((template, count) -> waiting.put(template, Integer.valueOf(count)));
-            out.add(new StoredNode(rs.getString(1), instant(rs.getLong(2)), waiting));
+            out.add(new StoredNode(rs.getString(1), instant(rs.getLong(2)), waiting, rs.getBoolean(4)));
           }
         }
         return List.copyOf(out);

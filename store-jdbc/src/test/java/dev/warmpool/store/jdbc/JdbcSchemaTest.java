@@ -67,8 +67,27 @@ class JdbcSchemaTest {
 
     assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "cooldowns", prefix + "leadership",
         prefix + "nodes", prefix + "schema_version", prefix + "workers");
-    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\""))
-        .containsExactly(String.valueOf(JdbcPoolStore.SCHEMA_VERSION));
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+  }
+
+  @Test
+  void aVersionOneSchemaIsMigratedInPlaceAndKeepsItsRows() throws SQLException {
+    String prefix = db.freshPrefix();
+    store(prefix).open("p1");
+    // what a node of the first release left behind: no closing column, version 1 only
+    execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN closing");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 2");
+    execute("INSERT INTO \"" + prefix + "nodes\" (pool_id, node, last_seen, waiting) VALUES ('p1', 'old', 5,"
+        + " ARRAY['linux', '2'])");
+
+    JdbcPoolStore upgraded = store(prefix);
+    upgraded.open("p1");
+
+    assertThat(upgraded.nodes("p1")).containsExactly(new dev.warmpool.spi.StoredNode("old",
+        java.time.Instant.EPOCH.plusNanos(5_000), java.util.Map.of("linux", 2), false));
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2");
   }
 
   @Test
@@ -105,7 +124,8 @@ class JdbcSchemaTest {
     }
 
     assertThat(tables("current_schema()", prefix)).hasSize(5);
-    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\"")).containsExactly("1");
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2");
   }
 
   @Test

@@ -57,7 +57,7 @@ class JdbcStoreRestartTest {
         s -> s.release(pool, lease.id(), lease.grants(), true, T0, null),
         s -> s.lead(pool, "n1", T0, Duration.ofMinutes(5)),
         s -> s.insert(pool, epoch, StoredWorker.provisioning("w9", "linux", "fake/a", "n1", epoch, T0)),
-        s -> s.heartbeat(pool, "n1", T0, Map.of()));
+        s -> s.heartbeat(pool, "n1", T0, Map.of(), false));
     List<String> operations = List.of("workers", "grant", "release", "lead", "insert", "heartbeat");
     for (int i = 0; i < calls.size(); i++) {
       Consumer<PoolStore> call = calls.get(i);
