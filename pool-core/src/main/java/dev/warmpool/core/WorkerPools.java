@@ -700,14 +700,7 @@ public final class WorkerPools {
           }
         }
       } catch (RuntimeException e) {
-        for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {
-          if (!providerInstances.containsKey(p.getKey())) {
-            p.getValue().close();
-          }
-        }
-        if (owned != null) {
-          owned.close();
-        }
+        closeCreated(providers, owned);
         throw e;
       }
       Executor events = eventExecutor;
@@ -730,15 +723,20 @@ public final class WorkerPools {
         return new SharedPoolEngine(config, store, nodeId != null ? nodeId : "node-" + UUID.randomUUID()
             .toString().substring(0, 8), leadershipTimeout, storePollInterval);
       } catch (RuntimeException e) {
-        for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {
-          if (!providerInstances.containsKey(p.getKey())) {
-            p.getValue().close();
-          }
-        }
-        if (owned != null) {
-          owned.close();
-        }
+        closeCreated(providers, owned);
         throw e;
+      }
+    }
+
+    /** Closes what a failed build created: the providers it made from settings, and its own clock. */
+    private void closeCreated(Map<String, WorkerProvider> providers, SystemClock owned) {
+      for (Map.Entry<String, WorkerProvider> p : providers.entrySet()) {
+        if (!providerInstances.containsKey(p.getKey())) {
+          p.getValue().close();
+        }
+      }
+      if (owned != null) {
+        owned.close();
       }
     }
 

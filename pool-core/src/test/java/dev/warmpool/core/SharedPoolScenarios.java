@@ -474,6 +474,17 @@ public abstract class SharedPoolScenarios {
     nodes.clear();
   }
 
+  @Test
+  public void closeOnAClockTheCallerDrivesReturnsAtOnceAndFinishesAsTheClockMoves() {
+    Node a = node("a", template(2, 5, 1));
+    clock.advance(Duration.ofMinutes(5));
+    a.pool.close(); // would never return if it waited: nobody else moves this clock
+    clock.runUntilIdle(Duration.ofHours(1));
+    assertThat(a.pool.closeAsync()).isCompleted();
+    assertThat(cloud.resources(POOL)).as("the only node drained the pool").isEmpty();
+    nodes.clear();
+  }
+
   /** @return lease-release operations per thread in the concurrent test */
   protected int concurrentOperations() {
     return 2_000;

@@ -62,10 +62,7 @@ final class LeaseImpl implements Lease {
 
   @Override
   public Instant renew(Duration duration) {
-    Objects.requireNonNull(duration, "duration cannot be null");
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration must be positive, was " + duration);
-    }
+    checkRenewal(duration);
     Instant next = engine.clock.now().plus(duration);
     expiresAt = next;
     // the engine expires a lease by CAS on the slot word after reading expiresAt; checking the word after writing
@@ -89,5 +86,13 @@ final class LeaseImpl implements Lease {
   @Override
   public String toString() {
     return "Lease[" + id() + ", tenant=" + tenant + ", " + slot.placement().key() + (isActive() ? "" : ", ended") + "]";
+  }
+
+  /** The argument rule of {@link Lease#renew}, for every lease type. */
+  static void checkRenewal(Duration duration) {
+    Objects.requireNonNull(duration, "duration cannot be null");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, was " + duration);
+    }
   }
 }

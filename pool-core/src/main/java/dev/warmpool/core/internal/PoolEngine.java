@@ -50,8 +50,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -207,25 +205,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public Lease acquire(LeaseRequest request, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout cannot be null");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout cannot be negative, was " + timeout);
-    }
-    LeaseRequest r = timeout.compareTo(request.maxWait()) < 0 ? request.toBuilder().maxWait(timeout).build() : request;
-    CompletableFuture<Lease> f = lease(r);
-    try {
-      // the request's own timer (on the pool's clock) completes the future at its deadline; no second timer here
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(false);
-      throw new WarmpoolException("interrupted while waiting for a lease for " + r, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new WarmpoolException("lease failed", e.getCause());
-    }
+    return Blocking.acquire(this, request, timeout);
   }
 
   @Override
@@ -1360,17 +1340,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public void close() {
-    CompletableFuture<Void> f = closeAsync();
-    if (config.ownedClock() != null) {
-      try {
-        f.get(config.closeGracePeriod().plus(config.deleteTimeout()).plusSeconds(5).toMillis(),
-            TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        log.warn("pool {}: close did not finish cleanly: {}", poolId, e.toString());
-      }
-    }
+    Blocking.close(closeAsync(), config, log);
   }
 
   private void beginClose() {

@@ -5,7 +5,6 @@ import dev.warmpool.api.Worker;
 import dev.warmpool.spi.StoredWorker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -90,10 +89,7 @@ final class SharedLease implements Lease {
    */
   @Override
   public Instant renew(Duration duration) {
-    Objects.requireNonNull(duration, "duration cannot be null");
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration must be positive, was " + duration);
-    }
+    LeaseImpl.checkRenewal(duration);
     Instant next = engine.renew(this, duration);
     expiresAt = next;
     return next;

@@ -53,7 +53,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -247,24 +246,7 @@ public final class SharedPoolEngine implements WorkerPool {
 
   @Override
   public Lease acquire(LeaseRequest request, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout cannot be null");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout cannot be negative, was " + timeout);
-    }
-    LeaseRequest r = timeout.compareTo(request.maxWait()) < 0 ? request.toBuilder().maxWait(timeout).build() : request;
-    CompletableFuture<Lease> f = lease(r);
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(false);
-      throw new WarmpoolException("interrupted while waiting for a lease for " + r, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new WarmpoolException("lease failed", e.getCause());
-    }
+    return Blocking.acquire(this, request, timeout);
   }
 
   @Override
@@ -1066,13 +1048,7 @@ public final class SharedPoolEngine implements WorkerPool {
 
   @Override
   public void close() {
-    try {
-      closeAsync().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      throw new WarmpoolException("pool " + poolId + " failed to close", e.getCause());
-    }
+    Blocking.close(closeAsync(), config, log);
   }
 
   private void beginClose() {
