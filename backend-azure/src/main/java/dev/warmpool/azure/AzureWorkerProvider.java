@@ -196,6 +196,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
           attributes.put("resourceGroup", rg);
           if (r.provisioningState() != null) {
             attributes.put("provisioningState", r.provisioningState());
+            lifeState(r.provisioningState()).ifPresent(s -> attributes.put("state", s));
           }
           found.add(new ProviderResource(r.id(), r.location() == null ? "" : r.location(), tags,
               Optional.ofNullable(r.createdTime()).map(t -> t.toInstant()), attributes));
@@ -204,6 +205,27 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       result.complete(List.copyOf(found));
     });
     return result;
+  }
+
+  /**
+   * The pool's {@code state} convention for a listed resource, from ARM's provisioning state: a resource being
+   * created ({@code Creating}, {@code Accepted}, {@code Updating}) is {@code creating}, one being deleted is
+   * {@code deleting}, so reconciliation neither probes the first too early nor deletes the second again; a settled
+   * one is {@code running} ({@code Succeeded}) or {@code failed} ({@code Failed}, {@code Canceled}).
+   */
+  static Optional<String> lifeState(String provisioningState) {
+    switch (provisioningState.toLowerCase(java.util.Locale.ROOT)) {
+      case "creating", "accepted", "updating":
+        return Optional.of("creating");
+      case "deleting":
+        return Optional.of("deleting");
+      case "succeeded":
+        return Optional.of("running");
+      case "failed", "canceled":
+        return Optional.of("failed");
+      default:
+        return Optional.empty();
+    }
   }
 
   /**

@@ -100,11 +100,36 @@ class ContainerGroupProvisioningTest {
     assertThat(r.workerId()).hasValue("w-1");
     assertThat(r.region()).isEqualTo("westeurope");
     assertThat(r.createdAt()).isPresent();
-    assertThat(r.attributes()).containsEntry("provisioningState", "Succeeded");
+    assertThat(r.attributes()).containsEntry("provisioningState", "Succeeded").containsEntry("state", "running");
     LoggedRequest list = arm.requests("GET", "/resourceGroups/" + RG_WEU + "/resources").get(0);
     assertThat(java.net.URLDecoder.decode(list.getUrl(), java.nio.charset.StandardCharsets.UTF_8))
         .contains("$filter=resourceType eq 'Microsoft.ContainerInstance/containerGroups'")
         .contains("$expand=createdTime,changedTime,provisioningState").doesNotContain("tagName");
+  }
+
+  @Test
+  void listSaysWhichResourcesAreBeingCreatedOrDeletedInThePoolsStateConvention() throws Exception {
+    java.util.Map<String, String> expected = java.util.Map.of("Creating", "creating", "Accepted", "creating",
+        "Updating", "creating", "Deleting", "deleting", "Succeeded", "running", "Failed", "failed", "Canceled",
+        "failed");
+    int i = 0;
+    for (String state : expected.keySet()) {
+      arm.seed(RG_WEU, "Microsoft.ContainerInstance/containerGroups", "w-" + i++ + "-westeurope", "westeurope",
+          java.util.Map.of(WorkerTags.POOL, "pool-a"), state);
+    }
+    arm.seed(RG_WEU, "Microsoft.ContainerInstance/containerGroups", "odd-westeurope", "westeurope",
+        java.util.Map.of(WorkerTags.POOL, "pool-a"), "Migrating");
+
+    List<ProviderResource> found = support.await(provider, provider.list("pool-a"));
+
+    assertThat(found).hasSize(expected.size() + 1).allSatisfy(r -> {
+      String arm = r.attributes().get("provisioningState");
+      if (expected.containsKey(arm)) {
+        assertThat(r.attributes()).as(arm).containsEntry("state", expected.get(arm));
+      } else {
+        assertThat(r.attributes()).as("a state ARM may add later says nothing").doesNotContainKey("state");
+      }
+    });
   }
 
   @Test
