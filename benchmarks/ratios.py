@@ -163,6 +163,18 @@ def day(entries):
               f" every shot {fmt(f, '{:.0f}')} median {med:.0f}  target < 10 s: {mark(ok)}")
 
 
+def replay(entries):
+    """IncidentReplayBenchmark: wall time of one five-hour incident replay per pool."""
+    for e in entries:
+        cls, _ = split(e)
+        if cls == "IncidentReplayBenchmark":
+            f = fork_means(e)
+            med = statistics.median(f)
+            unit = e["primaryMetric"]["scoreUnit"]
+            print(f"== Incident replay, {e['params'].get('pool')} pool ({unit}, wall): per-fork means {fmt(f, '{:.0f}')}"
+                  f" median {med:.0f}  target < 1000 ms: {mark(med < 1000)}")
+
+
 def store(entries):
     """StoreGrantBenchmark: grants per second per store and thread count, and per-fork ratios to the in-memory pool."""
     runs = {}
@@ -206,6 +218,7 @@ def main(paths):
     scale(entries)
     control(entries)
     day(entries)
+    replay(entries)
     store(entries)
     footprint(footprints)
     return 0

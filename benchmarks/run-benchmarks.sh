@@ -63,6 +63,7 @@ jmh latency-t2 "$hot" -t 2 -bm sample "${iters[@]}"
 jmh scale-lease 'ScaleLeaseBenchmark' -t 1 "${iters[@]}"
 jmh control-pass 'ControlPassBenchmark' -t 1 "${iters[@]}"
 jmh day-run 'DayRunBenchmark' -t 1 "${single[@]}"
+jmh incident-replay 'IncidentReplayBenchmark' -t 1 "${single[@]}"
 "$java" -cp "$jar" dev.warmpool.benchmarks.EngineFootprint "$rounds" "$out/footprint.json" | tee "$out/footprint.txt"
 
 python3 "$here/ratios.py" "$out"/*.json

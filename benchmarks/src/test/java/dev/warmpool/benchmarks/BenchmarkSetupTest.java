@@ -113,4 +113,20 @@ class BenchmarkSetupTest {
       p.tearDown();
     }
   }
+
+  @Test
+  void theIncidentReplayRunsBothPoolsAndOnlyTheNaiveOneFailsLeases() {
+    for (String pool : new String[] {"naive", "warmpool"}) {
+      IncidentReplayBenchmark b = new IncidentReplayBenchmark();
+      b.pool = pool;
+      b.setUp();
+      var run = b.replay();
+      assertThat(run.jobs()).as(pool).isPositive();
+      if (pool.equals("naive")) {
+        assertThat(run.failed()).as("the naive pool runs dry").isPositive();
+      } else {
+        assertThat(run.failed()).as("Warmpool fails no lease").isZero();
+      }
+    }
+  }
 }
