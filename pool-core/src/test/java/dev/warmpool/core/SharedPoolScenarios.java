@@ -485,6 +485,21 @@ public abstract class SharedPoolScenarios {
     nodes.clear();
   }
 
+  @Test
+  public void aWorkerReleasedOnAClosingNodeStaysForTheNodesThatServeOn() {
+    WorkerTemplate t = WorkerTemplate.builder(TEMPLATE).warmTarget(2).maxTotal(5).maxUses(10).build();
+    Node a = node("a", t);
+    Node b = node("b", t);
+    clock.advance(Duration.ofMinutes(5));
+    Lease l = b.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow();
+    b.pool.closeAsync();
+    l.close(); // within b's close grace period
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(sharedStore().workers(POOL)).as("kept idle, not retired")
+        .anySatisfy(w -> assertThat(w.id()).isEqualTo(l.worker().id()));
+    assertThat(a.pool.tryLease(LeaseRequest.of(TEMPLATE)).map(x -> x.worker().id())).isPresent();
+  }
+
   /** @return lease-release operations per thread in the concurrent test */
   protected int concurrentOperations() {
     return 2_000;

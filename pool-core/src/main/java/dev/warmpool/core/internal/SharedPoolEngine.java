@@ -343,8 +343,9 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private boolean mayKeep(SharedLease lease, Instant now) {
+    // a node that closes still keeps what its holders release: the other nodes serve on (the last one drains)
     WorkerTemplate t = templates.get(lease.worker().template());
-    if (closing.get() || lease.token >= t.maxUses()) {
+    if (lease.token >= t.maxUses()) {
       return false;
     }
     return t.maxAge().isEmpty() || lease.readyAt == null || now.isBefore(lease.readyAt.plus(t.maxAge().get()));
