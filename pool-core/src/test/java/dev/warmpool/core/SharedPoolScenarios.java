@@ -273,6 +273,8 @@ public abstract class SharedPoolScenarios {
     clock.advance(Duration.ofSeconds(30)); // longer than the leadership: the leader's lease runs out meanwhile
     assertThat(nodes.stream().mapToInt(n -> n.provider.provisions.get()).sum())
         .as("nobody provisions without the store").isEqualTo(provisionsBefore);
+    assertThat(a.pool.snapshot().alerts()).as("every node alerts")
+        .anySatisfy(al -> assertThat(al.key()).isEqualTo("store-unavailable"));
 
     storeUp();
     clock.advance(Duration.ofSeconds(20));
@@ -281,6 +283,7 @@ public abstract class SharedPoolScenarios {
         .singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(StoredWorker.State.IDLE));
     for (Node n : nodes) {
       n.pool.tryLease(LeaseRequest.of(TEMPLATE)).orElseThrow().close();
+      assertThat(n.pool.snapshot().alerts()).noneSatisfy(al -> assertThat(al.key()).isEqualTo("store-unavailable"));
     }
     kept.close();
     clock.advance(Duration.ofMinutes(10));
@@ -498,6 +501,66 @@ public abstract class SharedPoolScenarios {
     assertThat(sharedStore().workers(POOL)).as("kept idle, not retired")
         .anySatisfy(w -> assertThat(w.id()).isEqualTo(l.worker().id()));
     assertThat(a.pool.tryLease(LeaseRequest.of(TEMPLATE)).map(x -> x.worker().id())).isPresent();
+  }
+
+  @Test
+  public void aFailingRegionOpensTheLeaderFailsOverEveryNodeAlertsAndItFailsBack() {
+    Instant t0 = clock.now();
+    cloud = cloud(Faults.outage("westeurope").from(t0.plus(Duration.ofMinutes(5)))
+        .until(t0.plus(Duration.ofMinutes(40))));
+    for (String n : List.of("a", "b", "c")) {
+      node(n, template(4, 20, 1));
+    }
+    Random random = new Random(7);
+    for (int minute = 0; minute < 30; minute++) {
+      nodes.get(random.nextInt(3)).pool.tryLease(LeaseRequest.of(TEMPLATE)).ifPresent(Lease::close);
+      clock.advance(Duration.ofMinutes(1));
+    }
+    for (Node n : nodes) {
+      assertThat(n.pool.snapshot().alerts()).as("node %s", n.name)
+          .anySatisfy(al -> assertThat(al.key()).isEqualTo("placement-open:fake/westeurope"));
+      assertThat(n.pool.snapshot().placements()).filteredOn(p -> p.placement().region().equals("westeurope"))
+          .singleElement().satisfies(p -> assertThat(p.state()).isEqualTo(dev.warmpool.api.PlacementState.OPEN));
+    }
+    dev.warmpool.api.WorkerCounts north = nodes.get(0).pool.snapshot().templates().get(0).byPlacement()
+        .get("fake/northeurope");
+    assertThat(north.idle() + north.provisioning()).as("the warm stock moved to northeurope: %s", north)
+        .isEqualTo(4);
+    assertThat(nodes.get(0).pool.snapshot().templates().get(0).byPlacement().get("fake/westeurope").idle())
+        .isZero();
+
+    clock.advance(Duration.ofMinutes(40)); // the outage ended at 40 min; the open cooldown ends; calls succeed again
+    for (Node n : nodes) {
+      assertThat(n.pool.snapshot().alerts()).noneSatisfy(al -> assertThat(al.key()).startsWith("placement-open:"));
+    }
+    nodes.get(0).pool.tryLease(LeaseRequest.of(TEMPLATE)).ifPresent(Lease::close);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(sharedStore().workers(POOL)).as("failed back: the replacement is in the preferred region")
+        .anySatisfy(w -> assertThat(w.placement()).isEqualTo("fake/westeurope"));
+    assertThat(cloudWorkers()).isEqualTo(storedWorkers());
+  }
+
+  @Test
+  public void aPlacementWhoseCooldownEndedIsProbedWithOneProvisionAtATime() {
+    Instant t0 = clock.now();
+    Instant opened = t0.plus(Duration.ofMinutes(5));
+    cloud = cloud(Faults.outage("westeurope").from(t0.plus(Duration.ofMinutes(3)))
+        .until(t0.plus(Duration.ofMinutes(60))));
+    for (String n : List.of("a", "b")) {
+      node(n, template(6, 30, 1));
+    }
+    for (int minute = 0; minute < 50; minute++) {
+      for (int i = 0; i < 3; i++) { // jobs every minute: the leader always has a deficit to place
+        nodes.get(i % 2).pool.tryLease(LeaseRequest.of(TEMPLATE)).ifPresent(Lease::close);
+      }
+      clock.advance(Duration.ofMinutes(1));
+    }
+    Map<Instant, Long> callsAtOnce = cloud.calls().stream()
+        .filter(c -> c.operation() == dev.warmpool.fake.Operation.PROVISION && c.region().equals("westeurope")
+            && c.at().isAfter(opened))
+        .collect(Collectors.groupingBy(dev.warmpool.fake.Call::at, Collectors.counting()));
+    assertThat(callsAtOnce).as("probes of the failing placement after it opened").isNotEmpty();
+    assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n == 1);
   }
 
   /** @return lease-release operations per thread in the concurrent test */

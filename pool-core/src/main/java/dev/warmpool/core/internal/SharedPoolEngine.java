@@ -1,5 +1,7 @@
 package dev.warmpool.core.internal;
 
+import dev.warmpool.api.Alert;
+import dev.warmpool.api.AlertSeverity;
 import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseRequest;
@@ -100,6 +102,8 @@ public final class SharedPoolEngine implements WorkerPool {
   private final Map<String, WorkerTemplate> templates = new LinkedHashMap<>();
   private final Map<String, Placement> placements = new LinkedHashMap<>();
   private final EventBus events;
+  /** This node's alerts: the store out of reach, and the rests in the store every node sees. */
+  private final Alerts alerts;
   private final SerialRunner runner;
   private final Duration tick;
 
@@ -166,6 +170,11 @@ public final class SharedPoolEngine implements WorkerPool {
     config.placements().forEach(p -> placements.put(p.key(), p));
     this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
     config.listeners().forEach(events::add);
+    this.alerts = new Alerts(poolId, e -> {
+      if (events.active()) {
+        events.publish(e);
+      }
+    });
     this.runner = new SerialRunner(clock, this::pass);
     store.open(poolId);
     this.nextReconcileAt = clock.now();
@@ -476,6 +485,7 @@ public final class SharedPoolEngine implements WorkerPool {
         log.info("pool {}: node {} reaches the store again", poolId, node);
       }
       retireUnknownLeases(now, workers);
+      alertOnRests(now, cooldowns);
       if (epoch > 0) {
         leaderPass(now, workers, cooldowns);
       }
@@ -483,6 +493,14 @@ public final class SharedPoolEngine implements WorkerPool {
       storeDown(e);
     } catch (StaleLeaderException e) {
       stepDown(now, "the store refused a write: another node took over");
+    }
+    StoreUnavailableException down = storeFailure;
+    if (down != null) {
+      alerts.raise("store-unavailable", AlertSeverity.CRITICAL, "node " + node + " cannot reach"
+          + " the pool's store, so it grants no new lease (leases already granted keep working): "
+          + down.getMessage(), now);
+    } else {
+      alerts.clear("store-unavailable", now);
     }
     serveWaiters();
     if (closing.get()) {
@@ -493,6 +511,37 @@ public final class SharedPoolEngine implements WorkerPool {
         nextPass.cancel();
       }
       nextPass = clock.schedule(tick, runner::wake);
+    }
+  }
+
+  /**
+   * Raises, on every node, the alerts the store's rests call for, and clears them when the rests end: an open
+   * placement, and a placement and size that refused the template as invalid.
+   */
+  private void alertOnRests(Instant now, List<StoredCooldown> cooldowns) {
+    Set<String> open = new HashSet<>();
+    Set<String> invalid = new HashSet<>();
+    for (StoredCooldown c : cooldowns) {
+      if (!c.until().isAfter(now)) {
+        continue;
+      }
+      if (OPEN.equals(c.kind())) {
+        open.add(c.key());
+        alerts.raise("placement-open:" + c.key(), AlertSeverity.WARNING, "placement " + c.key()
+            + " is unhealthy until " + c.until() + ": " + c.reason(), now);
+      } else if (INVALID.equals(c.kind())) {
+        invalid.add(c.key());
+        alerts.raise("invalid:" + c.key(), AlertSeverity.CRITICAL, "placement " + c.key()
+            + " refuses the template as invalid; check the template's provider properties, the provider settings"
+            + " and its credentials or role assignments: " + c.reason(), now);
+      }
+    }
+    for (Alert a : alerts.raised()) {
+      String key = a.key();
+      if (key.startsWith("placement-open:") && !open.contains(key.substring("placement-open:".length()))
+          || key.startsWith("invalid:") && !invalid.contains(key.substring("invalid:".length()))) {
+        alerts.clear(key, now);
+      }
     }
   }
 
@@ -700,11 +749,20 @@ public final class SharedPoolEngine implements WorkerPool {
   /** The most preferred placement of the template that is not resting; null if all are. */
   private Placement choose(WorkerTemplate t, Map<String, Instant> resting) {
     for (Placement p : placements.values()) {
-      if (t.allows(p) && !resting.containsKey(p.key()) && !resting.containsKey(p.key() + "#" + t.size())) {
+      if (t.allows(p) && !resting.containsKey(p.key()) && !resting.containsKey(p.key() + "#" + t.size())
+          && !(probing(p) && provisioning.values().stream().anyMatch(w -> w.placement().equals(p.key())))) {
         return p;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a placement is being probed: it was opened, its cooldown ended, and no call has succeeded there since. One
+   * provision at a time goes there; the rest of the deficit goes to the next placement until one succeeds.
+   */
+  private boolean probing(Placement p) {
+    return openCooldowns.containsKey(p.key());
   }
 
   /**
@@ -1183,7 +1241,7 @@ public final class SharedPoolEngine implements WorkerPool {
           : Optional.empty();
       ps.add(new PlacementStatus(p, open ? PlacementState.OPEN : PlacementState.CLOSED, 0, 0, sizes, throttled));
     }
-    return new PoolSnapshot(poolId, now, ts, ps, List.of(), events.dropped());
+    return new PoolSnapshot(poolId, now, ts, ps, alerts.raised(), events.dropped());
   }
 
   private WorkerCounts counts(WorkerTemplate t) {
