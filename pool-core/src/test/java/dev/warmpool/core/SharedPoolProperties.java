@@ -49,8 +49,9 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Generated scripts over 2 to 4 nodes (and nodes that join later) sharing one {@link InMemoryPoolStore}, one fake cloud
- * with generated faults and one virtual clock: leases of several tenants and priorities, releases, discards, renewals,
+ * Generated scripts over 2 to 4 nodes (and nodes that join later) sharing one store (a subclass says which: the
+ * in-memory one here, PostgreSQL in store-jdbc under {@code -Psoak}), one fake cloud with generated faults and one
+ * virtual clock: leases of several tenants and priorities, releases, discards, renewals,
  * crashes, pauses (a leader that sleeps past its leadership), store outages of one node or of all, joins, graceful
  * leaves and reconciliations. After every step: no worker is held by two live leases, fencing tokens only grow, a
  * worker never serves two tenants nor more than maxUses leases, the store accepts no write of a stale leader, at most
@@ -59,7 +60,11 @@ import net.jqwik.api.statistics.Statistics;
  * the store. After the script: the cloud's inventory equals the store's workers, the warm target is back, and the last
  * node to close leaves nothing behind.
  */
-class SharedPoolProperties {
+public abstract class SharedPoolProperties {
+
+  /** @return a new, empty store that the nodes of one run share */
+  protected abstract PoolStore newStore();
+
   static final String POOL = "shared-props";
   static final String TEMPLATE = "linux";
   static final List<String> TENANTS = List.of("acme", "globex", "initech");
@@ -146,19 +151,19 @@ class SharedPoolProperties {
   record Reconcile() implements Action {}
 
   @Provide
-  Arbitrary<FaultSpec> fault() {
+  public Arbitrary<FaultSpec> fault() {
     return Combinators.combine(Arbitraries.of(CloudFault.class), Arbitraries.integers().between(0, 45),
         Arbitraries.integers().between(1, 15), Arbitraries.integers().between(10, 100)).as(FaultSpec::new);
   }
 
   @Provide
-  Arbitrary<TemplateSpec> template() {
+  public Arbitrary<TemplateSpec> template() {
     return Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(5, 10),
         Arbitraries.of(1, 3, 3, 5), Arbitraries.of(false, false, true)).as(TemplateSpec::new);
   }
 
   @Provide
-  Arbitrary<Action> action() {
+  public Arbitrary<Action> action() {
     Arbitrary<String> node = Arbitraries.frequency(Tuple.of(4, "a"), Tuple.of(4, "b"), Tuple.of(2, "c"),
         Tuple.of(1, "d"), Tuple.of(1, "e"));
     Arbitrary<String> target = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just("*")), Tuple.of(2, node));
@@ -184,19 +189,19 @@ class SharedPoolProperties {
   // ---------------------------------------------------------------- the property
 
   @Provide
-  Arbitrary<List<Action>> script() {
+  public Arbitrary<List<Action>> script() {
     return action().list().ofMinSize(1).ofMaxSize(80).withSizeDistribution(RandomDistribution.uniform());
   }
 
   @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-  void nodesSharingOnePoolKeepItsInvariantsWhateverTheScript(
+  public void nodesSharingOnePoolKeepItsInvariantsWhateverTheScript(
       @ForAll @IntRange(min = 2, max = 4) int initialNodes,
       @ForAll("template") TemplateSpec template,
       @ForAll @Size(max = 3) List<@From("fault") FaultSpec> faults,
       @ForAll("script") List<Action> script,
       @ForAll boolean shortLeadership,
       @ForAll @IntRange(min = 0, max = 1000) int seed) throws Exception {
-    World world = run(initialNodes, template, faults, script, shortLeadership, seed);
+    World world = run(newStore(), initialNodes, template, faults, script, shortLeadership, seed);
     Statistics.label("stale leader woke").collect(world.staleWakes > 0);
     Statistics.label("stale writes refused").collect(world.staleRefusals() > 0);
     int grants = world.grantByLease.size();
@@ -208,9 +213,9 @@ class SharedPoolProperties {
   }
 
   /** Runs a script and the recovery after it; every check fails the run at once. */
-  static World run(int initialNodes, TemplateSpec template, List<FaultSpec> faults, List<Action> script,
-      boolean shortLeadership, int seed) throws Exception {
-    World world = new World(template, faults, seed, Duration.ofSeconds(shortLeadership ? 6 : 15));
+  static World run(PoolStore store, int initialNodes, TemplateSpec template, List<FaultSpec> faults,
+      List<Action> script, boolean shortLeadership, int seed) throws Exception {
+    World world = new World(store, template, faults, seed, Duration.ofSeconds(shortLeadership ? 6 : 15));
     for (int i = 0; i < initialNodes; i++) {
       world.join();
     }
@@ -226,25 +231,26 @@ class SharedPoolProperties {
   // the bugs these properties found in SharedPoolEngine, pinned as fixed scripts
 
   @Example
-  void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
-    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("*"), new Reconcile()), false, 0);
+  public void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
+    run(newStore(), 2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("*"), new Reconcile()),
+        false, 0);
   }
 
   @Example
-  void reconcileRequestedFromALeaderThatLosesItsLeadershipFailsInsteadOfHanging() throws Exception {
+  public void reconcileRequestedFromALeaderThatLosesItsLeadershipFailsInsteadOfHanging() throws Exception {
     // node a leads; cut off from the store, it queues the request, and node b takes over meanwhile
-    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("a"), new Reconcile(), new Advance(60),
-        new StoreUp("a"), new Advance(20)), false, 0);
+    run(newStore(), 2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new StoreDown("a"), new Reconcile(),
+        new Advance(60), new StoreUp("a"), new Advance(20)), false, 0);
   }
 
   @Example
-  void reconcileRequestedFromALeaderThatClosesWhileListingFailsInsteadOfHanging() throws Exception {
-    run(2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new Reconcile(), new Leave("a")), false, 0);
+  public void reconcileRequestedFromALeaderThatClosesWhileListingFailsInsteadOfHanging() throws Exception {
+    run(newStore(), 2, new TemplateSpec(1, 5, 1, false), List.of(), List.of(new Reconcile(), new Leave("a")), false, 0);
   }
 
   /** A focused script: the leader sleeps past its leadership while provisions and deletes are in flight. */
   @Property(tries = 20)
-  void aLeaderThatSleptPastItsLeadershipMakesNoProviderCallWhenItWakes(
+  public void aLeaderThatSleptPastItsLeadershipMakesNoProviderCallWhenItWakes(
       @ForAll @IntRange(min = 2, max = 3) int nodes,
       @ForAll("template") TemplateSpec template,
       @ForAll @Size(max = 2) List<@From("fault") FaultSpec> faults,
@@ -255,7 +261,7 @@ class SharedPoolProperties {
       @ForAll @IntRange(min = 0, max = 1000) int seed) throws Exception {
     // one use per worker: every release starts a replacement, so the leader falls asleep with provisions in flight
     TemplateSpec oneUse = new TemplateSpec(template.warmTarget(), template.maxTotal(), 1, template.recycles());
-    World world = new World(oneUse, faults, seed, Duration.ofSeconds(6));
+    World world = new World(newStore(), oneUse, faults, seed, Duration.ofSeconds(6));
     for (int i = 0; i < nodes; i++) {
       world.join();
     }
@@ -366,7 +372,7 @@ class SharedPoolProperties {
     final Duration leadershipTimeout;
     final Duration tick;
     final FakeCloud cloud;
-    final InMemoryPoolStore store = new InMemoryPoolStore();
+    final PoolStore store;
     final PoolStore checkedStore;
     final List<Node> nodes = new ArrayList<>();
     final List<Held> open = new ArrayList<>();
@@ -382,7 +388,9 @@ class SharedPoolProperties {
     boolean allCutOff;
     int staleWakes;
 
-    World(TemplateSpec template, List<FaultSpec> faults, int seed, Duration leadershipTimeout) {
+    World(PoolStore store, TemplateSpec template, List<FaultSpec> faults, int seed,
+        Duration leadershipTimeout) {
+      this.store = store;
       this.template = template;
       this.leadershipTimeout = leadershipTimeout;
       Duration third = leadershipTimeout.dividedBy(3);
