@@ -1259,16 +1259,6 @@ public final class SharedPoolEngine implements WorkerPool {
         c[State.RETIRED.ordinal()], c[State.DELETING.ordinal()]);
   }
 
-  /**
-   * The leadership as this node last saw it in the store.
-   *
-   * @return the leadership, or empty if no node led yet
-   * @throws StoreUnavailableException if the store cannot be reached
-   */
-  public Optional<Leadership> leadership() {
-    return store.leadership(poolId);
-  }
-
   /** @return whether this node currently leads, as far as it knows */
   public boolean leads() {
     return epoch > 0;
