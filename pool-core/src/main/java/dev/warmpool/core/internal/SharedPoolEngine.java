@@ -247,8 +247,13 @@ public final class SharedPoolEngine implements WorkerPool {
     if (closing.get() && removeWaiter(w)) {
       w.future.completeExceptionally(closedException(t, request));
     }
-    // tell the leader about the demand now, not at the next heartbeat
-    runner.execute(this::heartbeat);
+    // tell the leader about the demand now, not at the next heartbeat (one queued heartbeat serves a burst)
+    if (heartbeatQueued.compareAndSet(false, true)) {
+      runner.execute(() -> {
+        heartbeatQueued.set(false);
+        heartbeat();
+      });
+    }
     schedulePoll();
     return w.future;
   }
@@ -427,6 +432,7 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private final AtomicBoolean pollScheduled = new AtomicBoolean();
+  private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
 
   /** While requests wait, looks for workers freed on other nodes every poll interval. */
   private void schedulePoll() {
