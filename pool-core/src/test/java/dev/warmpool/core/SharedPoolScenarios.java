@@ -563,6 +563,23 @@ public abstract class SharedPoolScenarios {
     assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n == 1);
   }
 
+  @Test
+  public void aRequestWaitingOnAnyNodeIsProvisionedForByTheLeader() {
+    node("a", template(0, 5, 1)); // no warm stock at all: only demand makes the leader provision
+    Node b = node("b", template(0, 5, 1));
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(b.leads()).isFalse();
+    assertThat(cloud.resources(POOL)).isEmpty();
+
+    CompletableFuture<Lease> waiting = b.pool.lease(LeaseRequest.forTemplate(TEMPLATE)
+        .maxWait(Duration.ofMinutes(10)).build());
+    clock.advance(Duration.ofMinutes(3)); // provisioning takes 2 minutes in westeurope
+    assertThat(waiting).as("served by a worker the leader provisioned for node b's request").isCompleted();
+    Lease l = waiting.join();
+    assertThat(l.worker().placement().region()).isEqualTo("westeurope");
+    l.close();
+  }
+
   /** @return lease-release operations per thread in the concurrent test */
   protected int concurrentOperations() {
     return 2_000;
