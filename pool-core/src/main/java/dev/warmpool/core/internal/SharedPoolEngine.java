@@ -186,11 +186,6 @@ public final class SharedPoolEngine implements WorkerPool {
     return poolId;
   }
 
-  /** @return this node's id */
-  public String node() {
-    return node;
-  }
-
   // ---------------------------------------------------------------- lease path
 
   @Override
@@ -640,10 +635,11 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private void leaderPass(Instant now, List<StoredWorker> workers, List<StoredCooldown> cooldowns) {
+    List<StoredNode> listed = store.nodes(poolId);
     // the last node to close drains the pool (unless it keeps it warm); others leave it to the nodes that stay
-    boolean draining = closing.get() && !config.keepWarmPool() && lastNode();
+    boolean draining = closing.get() && !config.keepWarmPool() && noOtherServes(listed, now);
     Map<String, StoredNode> nodes = new HashMap<>();
-    store.nodes(poolId).forEach(n -> nodes.put(n.node(), n));
+    listed.forEach(n -> nodes.put(n.node(), n));
     for (StoredWorker w : workers) {
       WorkerTemplate t = templates.get(w.template());
       Placement p = placements.get(w.placement());
@@ -1160,14 +1156,17 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private boolean lastNode() {
-    Instant now = clock.now();
     try {
-      // nodes that close too do not count: if all close at once, one of them must still drain the pool
-      return store.nodes(poolId).stream().noneMatch(n -> !n.node().equals(node) && !n.closing()
-          && now.isBefore(n.lastSeen().plus(leadershipTimeout)));
+      return noOtherServes(store.nodes(poolId), clock.now());
     } catch (StoreUnavailableException e) {
       return false;
     }
+  }
+
+  /** Whether no other live node serves the pool: nodes that close too do not count, so one of them still drains. */
+  private boolean noOtherServes(List<StoredNode> nodes, Instant now) {
+    return nodes.stream().noneMatch(n -> !n.node().equals(node) && !n.closing()
+        && now.isBefore(n.lastSeen().plus(leadershipTimeout)));
   }
 
   private void finishClose(Instant now) {
