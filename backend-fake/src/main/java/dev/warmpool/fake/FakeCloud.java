@@ -609,32 +609,7 @@ public final class FakeCloud {
         throw new InvalidConfigurationException("id", "id must be letters, digits, '.', '_' or '-', was \""
             + id + "\"");
       }
-      if (regions.isEmpty()) {
-        throw new InvalidConfigurationException("regions", "regions must hold at least one region: call "
-            + "region(name, geography)");
-      }
-      if (!duplicateRegions.isEmpty()) {
-        throw new InvalidConfigurationException("regions", "regions must be unique, were defined twice: "
-            + duplicateRegions);
-      }
-      for (RegionSpec r : regions.values()) {
-        if (r.name().isBlank() || r.geography().isBlank()) {
-          throw new InvalidConfigurationException("regions", "region name and geography must not be blank, were \""
-              + r.name() + "\" and \"" + r.geography() + "\"");
-        }
-      }
-      capacity.forEach((region, sizes) -> {
-        if (!regions.containsKey(region)) {
-          throw new InvalidConfigurationException("capacity[" + region + "].region",
-              "capacity region must be one of " + regions.keySet() + ", was \"" + region + "\"");
-        }
-        sizes.forEach((size, max) -> {
-          if (max < 0) {
-            throw new InvalidConfigurationException("capacity[" + region + "/" + size + "]",
-                "capacity of " + size + " in " + region + " must be zero or positive, was " + max);
-          }
-        });
-      });
+      RegionSpec.check(regions, duplicateRegions, capacity);
       for (int i = 0; i < faults.size(); i++) {
         faults.get(i).validate("faults[" + i + "]", regions.keySet());
       }
