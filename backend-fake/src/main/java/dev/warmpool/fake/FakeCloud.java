@@ -56,12 +56,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A provision fails CAPACITY, {@code AllocationFailed}, when the region already holds its
  *       {@link Builder#capacity capacity} of the size (resources in any state count).</li>
  *   <li>An unknown region fails INVALID, code {@code LocationNotAvailableForResourceType}.</li>
+ *   <li>Closing a provider marks the pools it served as closed: what they left is {@link #leakedResources()},
+ *       except what a pool declared keep-warm ({@link #declareKeepWarm(String)}) kept on purpose.</li>
  * </ul>
+ *
+ * <p>Faults: see {@link Fault} for how overlapping faults combine (their shares add up) and the order a call meets
+ * them; {@link Faults} makes them.
  *
  * <p>Determinism: one seeded random generator draws every latency and every fault's rate, in call order. On a
  * {@link VirtualClock} driven by one thread, the same seed, script and calls give the same {@link #calls()} log.
  *
- * <p>Thread-safe: one lock guards the inventory and the log; futures are completed outside it.
+ * <p>Design: this class is the cloud's public face and its builder. A {@code ControlPlane} answers the SPI's calls
+ * on the clock, an {@code Inventory} holds the resources and what the cloud knows of their pools, a
+ * {@code FaultEngine} applies the script, and a {@code CallLog} records every call.
+ *
+ * <p>Thread-safe: one lock guards the inventory, the log and the fault engine; futures are completed outside it.
  *
  * <p>Finding a cloud from settings: every cloud is registered under its {@link #id()} (weakly: a cloud nobody
  * references can be collected) so that the {@code "fake"} factory can hand a pool the provider of a cloud that a
