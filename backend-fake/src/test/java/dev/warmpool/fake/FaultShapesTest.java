@@ -11,37 +11,14 @@ import dev.warmpool.api.FailureKind;
 import dev.warmpool.spi.ProviderException;
 import dev.warmpool.spi.ProviderResource;
 import dev.warmpool.spi.ProvisionedWorker;
-import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The outage shapes of partial, slow and throttled control planes, against the SPI on the virtual clock. */
-class FaultShapesTest {
-  private final VirtualClock clock = new VirtualClock();
-  private final Instant t0 = clock.now();
-  private FakeCloud cloud;
-  private WorkerProvider provider;
-
-  private void cloud(Fault... faults) {
-    cloud(b -> b.faults(faults));
-  }
-
-  private void cloud(UnaryOperator<FakeCloud.Builder> more) {
-    cloud = more.apply(FakeCloud.builder().seed(11).clock(clock)
-        .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
-        .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))).build();
-    provider = cloud.provider();
-  }
-
-  private Instant at(int minutes) {
-    return t0.plus(Duration.ofMinutes(minutes));
-  }
-
+class FaultShapesTest extends ScriptedCloudTest {
   private List<CompletableFuture<ProvisionedWorker>> provisions(int n, String region) {
     List<CompletableFuture<ProvisionedWorker>> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -4,7 +4,9 @@ import static dev.warmpool.fake.Requests.deprovision;
 import static dev.warmpool.fake.Requests.far;
 import static dev.warmpool.fake.Requests.provision;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.spi.ProviderContext;
 import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
@@ -84,5 +86,9 @@ class KeepWarmTest {
 
     assertThat(named.keepWarmPools()).containsExactly("orders");
     fromFactory.close();
+    assertThatThrownBy(() -> new FakeProviderFactory().create(new ProviderContext("orders", "fake",
+        Map.of("cloud", "keep-warm-test", "keepWarmPool", "yes"), clock)))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("providers.fake.keepWarmPool must be true or false, was \"yes\"");
   }
 }
