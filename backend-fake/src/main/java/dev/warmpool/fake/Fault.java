@@ -56,7 +56,10 @@ public final class Fault {
     OUTAGE("outage", EnumSet.allOf(Operation.class), EnumSet.allOf(Operation.class)),
     /** A share of calls fail THROTTLED with code {@code TooManyRequests} and a retry-after. */
     THROTTLING("throttling", EnumSet.allOf(Operation.class), EnumSet.allOf(Operation.class)),
-    /** Calls take tokens from a bucket (ARM: 200 burst, 10 per second for writes); an empty bucket throttles. */
+    /**
+     * Calls take tokens from a bucket per region (ARM: 200 burst, 10 per second for writes); an empty bucket
+     * throttles, and the cloud counts what each bucket admitted.
+     */
     TOKEN_BUCKET("writeTokenBucket", EnumSet.of(Operation.PROVISION, Operation.DEPROVISION),
         EnumSet.allOf(Operation.class)),
     /** A share of provisions (of one size, or any) fail CAPACITY with code {@code AllocationFailed} or another. */
