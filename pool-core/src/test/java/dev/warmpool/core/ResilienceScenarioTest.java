@@ -117,7 +117,8 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
     Duration retryAfter = Duration.ofSeconds(30);
     Instant from = at("02:00");
     Instant until = at("02:30");
-    Scenario s = new Scenario(mode().fresh(), 3, List.of(Faults.throttling("westeurope").retryAfter(retryAfter).during(from, until)),
+    Scenario s = new Scenario(mode().fresh(), 3,
+        List.of(Faults.throttling("westeurope").retryAfter(retryAfter).during(from, until)),
         Scenario.euTenants(5), 1.0, Duration.ofMinutes(30), t -> t.warmTarget(10), o -> o)
         .run(at("01:00"), at("02:30"));
     List<Call> writes = s.cloud.calls().stream()
@@ -175,7 +176,8 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
     for (Instant t = at("02:00"); t.isBefore(at("04:00")); t = t.plus(Duration.ofMinutes(4))) {
       flaps.add(Faults.outage("westeurope").during(t, t.plus(Duration.ofMinutes(2))));
     }
-    Scenario s = new Scenario(mode().fresh(), 9, flaps, Scenario.euTenants(10), 1.0, Duration.ofMinutes(10), t -> t, o -> o)
+    Scenario s = new Scenario(mode().fresh(), 9, flaps, Scenario.euTenants(10), 1.0, Duration.ofMinutes(10), t -> t,
+        o -> o)
         .run(at("01:00"), at("04:00"));
     long failovers = s.events(PoolEvent.FailoverStarted.class).stream()
         .filter(e -> !e.at().isBefore(at("02:00")) && e.at().isBefore(at("04:00"))).count();

@@ -2,8 +2,13 @@ package dev.warmpool.store.jdbc;
 
 import dev.warmpool.core.FakeCloudReadmeExampleTest;
 import dev.warmpool.core.PoolMode;
+import org.junit.jupiter.api.Tag;
 
-/** {@link FakeCloudReadmeExampleTest} on PostgreSQL, one node. */
+/**
+ * {@link FakeCloudReadmeExampleTest} on PostgreSQL, one node: under {@code -Psoak} (the build runs it on the in-memory
+ * store).
+ */
+@Tag("soak")
 class JdbcFakeCloudReadmeExampleTest extends FakeCloudReadmeExampleTest {
   private final PoolMode mode = PostgresMode.create();
 

@@ -2,8 +2,13 @@ package dev.warmpool.store.jdbc;
 
 import dev.warmpool.core.ObservabilityTest;
 import dev.warmpool.core.PoolMode;
+import org.junit.jupiter.api.Tag;
 
-/** {@link ObservabilityTest} on PostgreSQL, one node. */
+/**
+ * {@link ObservabilityTest} on PostgreSQL, one node: under {@code -Psoak} (the build runs it on the in-memory
+ * store).
+ */
+@Tag("soak")
 class JdbcObservabilityTest extends ObservabilityTest {
   private final PoolMode mode = PostgresMode.create();
 

@@ -1,9 +1,9 @@
 package dev.warmpool.store.jdbc;
 
-import dev.warmpool.core.ReconciliationScenarioTest;
 import dev.warmpool.core.PoolMode;
+import dev.warmpool.core.ReconciliationScenarioTest;
 
-/** {@link ReconciliationScenarioTest} on PostgreSQL, one node. */
+/** {@link ReconciliationScenarioTest} on PostgreSQL, one node: in every build. */
 class JdbcReconciliationScenarioTest extends ReconciliationScenarioTest {
   private final PoolMode mode = PostgresMode.create();
 
