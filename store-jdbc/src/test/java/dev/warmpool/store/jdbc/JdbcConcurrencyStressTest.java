@@ -16,4 +16,9 @@ class JdbcConcurrencyStressTest extends ConcurrencyStressTest {
   public PoolMode mode() {
     return mode;
   }
+
+  @Override
+  protected int rounds() {
+    return 300;
+  }
 }
