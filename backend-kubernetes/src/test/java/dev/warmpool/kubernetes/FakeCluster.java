@@ -50,12 +50,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeCluster implements AutoCloseable {
   static final String NAMESPACE = "ci";
+  /** Held so the level sticks: the mock server logs every request at INFO through java.util.logging. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   private final KubernetesSerialization json = new KubernetesSerialization();
   private final Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
   private final KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
   private final KubernetesMockServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   private final AtomicInteger ips = new AtomicInteger();
@@ -135,6 +142,11 @@ final class FakeCluster implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** @return the Authorization headers received (empty string for none) */
+  Set<String> authorizations() {
+    return Set.copyOf(authorizations);
+  }
+
   /** @return the requests received with a method whose path contains a part */
   List<String> requests(String method, String pathPart) {
     return requests.stream().filter(r -> r.startsWith(method + " ") && r.contains(pathPart)).toList();
@@ -169,6 +181,8 @@ final class FakeCluster implements AutoCloseable {
       String method = request.getMethod();
       String path = request.getPath();
       requests.add(method + " " + path);
+      String auth = request.getHeader("Authorization");
+      authorizations.add(auth == null ? "" : auth);
       if (outage) {
         return status(503, "ServiceUnavailable", "the API server is shutting down for an upgrade", null);
       }
