@@ -107,7 +107,8 @@ final class ApiErrors {
       return new ProviderException(FailureKind.NOT_FOUND, "NotFound", message, null, k);
     }
     if (code == 409) {
-      return new ProviderException(FailureKind.TRANSIENT, or(reason, "Conflict"), message, null, k);
+      return new ProviderException(FailureKind.TRANSIENT, "AlreadyExists".equals(reason) ? reason : "Conflict",
+          message, null, k);
     }
     if (code == 410) {
       return new ProviderException(FailureKind.TRANSIENT, "Expired", message, null, k);
