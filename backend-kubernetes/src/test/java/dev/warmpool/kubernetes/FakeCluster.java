@@ -63,6 +63,7 @@ final class FakeCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+  private final List<String> deleteBodies = new CopyOnWriteArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   private final AtomicInteger ips = new AtomicInteger();
@@ -147,6 +148,11 @@ final class FakeCluster implements AutoCloseable {
     return Set.copyOf(authorizations);
   }
 
+  /** @return the bodies of the DELETE requests received (their DeleteOptions) */
+  List<String> deleteBodies() {
+    return List.copyOf(deleteBodies);
+  }
+
   /** @return the requests received with a method whose path contains a part */
   List<String> requests(String method, String pathPart) {
     return requests.stream().filter(r -> r.startsWith(method + " ") && r.contains(pathPart)).toList();
@@ -183,6 +189,10 @@ final class FakeCluster implements AutoCloseable {
       requests.add(method + " " + path);
       String auth = request.getHeader("Authorization");
       authorizations.add(auth == null ? "" : auth);
+      if (method.equals("DELETE")) {
+        deleteBodies.add(request.getBody() == null ? "" : new String(request.getBody().getBytes(),
+            StandardCharsets.UTF_8));
+      }
       if (outage) {
         return status(503, "ServiceUnavailable", "the API server is shutting down for an upgrade", null);
       }

@@ -115,12 +115,26 @@ class KubernetesWorkerProviderTest {
         KubeHarness.EAST, h.clock.now().plus(Duration.ofMinutes(5)))), Duration.ofMinutes(5));
     assertThat(h.east.pods()).isEmpty();
     assertThat(h.east.requests("DELETE", PODS)).singleElement().asString().contains(w.attributes().get("podName"));
+    assertThat(h.east.deleteBodies()).singleElement().asString().contains("\"gracePeriodSeconds\":10");
     assertThat(h.await(((WorkerHealthProbe) provider).isHealthy(listed), Duration.ofMinutes(1))).isFalse();
 
     // by name (the pool never heard back from the create), and of a pod that does not exist
     h.await(provider.deprovision(new DeprovisionRequest(KubeHarness.POOL_ID, "w-1", Optional.empty(),
         KubeHarness.EAST, h.clock.now().plus(Duration.ofMinutes(5)))), Duration.ofMinutes(5));
     assertThat(h.east.requests("DELETE", PODS)).hasSize(2);
+  }
+
+  @Test
+  void aPodThatStaysUnschedulableIsDeletedAndFailsWithCapacityOnThePoolsClock() {
+    h.east.schedulable(false);
+    java.time.Instant start = h.clock.now();
+    ProviderException e = failure(provider.provision(request("w-1", KubeHarness.EAST)));
+    assertThat(e.kind()).isEqualTo(FailureKind.CAPACITY);
+    assertThat(e.code()).isEqualTo("Unschedulable");
+    assertThat(e.getMessage()).contains("0/3 nodes are available: 3 Insufficient cpu.");
+    assertThat(Duration.between(start, h.clock.now())).as("the unschedulable timeout, then one poll at most")
+        .isBetween(Duration.ofMinutes(1), Duration.ofMinutes(1).plusSeconds(2));
+    assertThat(h.east.pods()).as("the provider freed the pending pod itself").isEmpty();
   }
 
   @Test

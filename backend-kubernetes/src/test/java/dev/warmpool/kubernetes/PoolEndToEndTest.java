@@ -118,6 +118,22 @@ class PoolEndToEndTest {
   }
 
   @Test
+  void aCreateWhoseResponseIsLostWithoutAnInPlaceRetryLeavesNoStrayAfterReconciliation() throws Exception {
+    h.east.loseNextResponse("POST", PODS);
+    WorkerPool pool = h.start(KubeHarness.template(1, 2), b -> b.retries(1, Duration.ofSeconds(10),
+        Duration.ofSeconds(40)).orphanGracePeriod(Duration.ZERO));
+
+    h.until(() -> pool.snapshot().total().idle() == 1, Duration.ofMinutes(10), "warm target");
+    h.await(pool.reconcile(), Duration.ofMinutes(5));
+    h.until(() -> pool.snapshot().total().deleting() == 0 && h.taggedWorkers().equals(h.knownWorkers()),
+        Duration.ofMinutes(10), "the labelled pods are what the pool knows");
+    assertThat(h.knownWorkers()).hasSize(1);
+    assertThat(h.everythingLeft()).as("the lost worker's pod is gone or serves as the pool's worker").hasSize(1);
+
+    closeAndExpectNothingLeft(pool);
+  }
+
+  @Test
   void anExceededQuotaIsACapacityFailureThatSendsWorkersToTheOtherCluster() throws Exception {
     h.east.expect().post().withPath(PODS).andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder()
         .withStatus("Failure").withCode(403).withReason("Forbidden")
