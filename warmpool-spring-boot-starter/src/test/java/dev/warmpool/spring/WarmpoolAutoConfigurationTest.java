@@ -265,9 +265,9 @@ class WarmpoolAutoConfigurationTest {
       // on the application's own clock the lifecycle does not wait: the application moves the clock
       assertThat(stopped).isTrue();
       assertThat(lifecycle.isRunning()).isFalse();
-      var closed = pool.closeAsync();
       assertThatThrownBy(() -> pool.tryLease(LeaseRequest.of("linux"))).isInstanceOf(PoolClosedException.class);
       assertThat(health(context, "ci").health().getStatus()).isEqualTo(Status.DOWN);
+      var closed = pool.closeAsync(); // the closing the lifecycle started
       clock.advance(Duration.ofMinutes(5));
       assertThat(closed).isNotDone();
       assertThat(cloud.resource(lease.worker().resourceId())).isPresent();
