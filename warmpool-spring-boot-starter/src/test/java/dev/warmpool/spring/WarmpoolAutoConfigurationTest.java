@@ -17,9 +17,12 @@ import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.VirtualClock;
 import dev.warmpool.micrometer.WarmpoolMetrics;
 import dev.warmpool.spi.PoolStore;
+import dev.warmpool.spi.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +193,37 @@ class WarmpoolAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       clock.advance(Duration.ofMinutes(6));
       assertThat(store.workers("ci")).hasSize(3);
+    });
+  }
+
+  @Test
+  void healthIsDownWhileTheStoreIsUnreachableAndUpWhenItAnswers() {
+    InMemoryPoolStore real = new InMemoryPoolStore();
+    AtomicBoolean down = new AtomicBoolean();
+    PoolStore store = (PoolStore) Proxy.newProxyInstance(PoolStore.class.getClassLoader(),
+        new Class<?>[] {PoolStore.class}, (proxy, method, args) -> {
+          if (down.get() && !method.getName().equals("close")) {
+            throw new StoreUnavailableException("store is down (test)", null);
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    runner.withBean(PoolStore.class, () -> store).withPropertyValues(pool()).run(context -> {
+      assertThat(context).hasNotFailed();
+      HealthIndicator indicator = health(context, "ci");
+      clock.advance(Duration.ofMinutes(6));
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      down.set(true);
+      clock.advance(Duration.ofSeconds(30));
+      Health during = indicator.health();
+      assertThat(during.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(during.getDetails().get("alerts").toString()).contains("store-unavailable");
+      down.set(false);
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
     });
   }
 
