@@ -1,11 +1,13 @@
 package dev.warmpool.spring;
 
+import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.core.WorkerPoolConfig;
 import dev.warmpool.spi.PoolStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
@@ -76,10 +78,16 @@ public class WarmpoolAutoConfiguration {
   @ConditionalOnClass(HealthIndicator.class)
   @ConditionalOnEnabledHealthIndicator("warmpool")
   static class HealthConfiguration {
+    static final String DEGRADED = "DEGRADED";
+
     @Bean
     HealthContributor warmpoolHealthContributor(PoolLifecycle lifecycle, WarmpoolProperties properties) {
       String code = properties.getHealth().getDegradedStatus();
-      Status degraded = Status.OUT_OF_SERVICE.getCode().equals(code) ? Status.OUT_OF_SERVICE : new Status(code);
+      if (!List.of(DEGRADED, Status.OUT_OF_SERVICE.getCode()).contains(code)) {
+        throw new InvalidConfigurationException("warmpool.health.degraded-status", "warmpool.health.degraded-status"
+            + " must be " + DEGRADED + " or " + Status.OUT_OF_SERVICE.getCode() + ", was \"" + code + "\"");
+      }
+      Status degraded = new Status(code);
       Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
       lifecycle.pools().forEach((id, pool) -> indicators.put(id,
           new WorkerPoolHealthIndicator(pool, () -> lifecycle.isClosing(id), degraded)));

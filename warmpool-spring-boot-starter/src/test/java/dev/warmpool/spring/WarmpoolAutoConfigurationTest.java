@@ -281,6 +281,15 @@ class WarmpoolAutoConfigurationTest {
   }
 
   @Test
+  void aDegradedStatusOtherThanTheTwoFailsTheStart() {
+    runner.withPropertyValues(pool("warmpool.health.degraded-status=YELLOW")).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining(
+          "warmpool.health.degraded-status must be DEGRADED or OUT_OF_SERVICE, was \"YELLOW\"");
+    });
+  }
+
+  @Test
   void stoppingLetsLiveLeasesFinishWithinTheGraceThenCloses() {
     FakeCloud cloud = FakeCloud.builder().id("graceful").clock(clock)
         .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))

@@ -2,8 +2,7 @@ package dev.warmpool.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.warmpool.core.ConfigurationReference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,20 +17,13 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class WarmpoolPropertiesTest {
 
   @Test
-  void everyDocumentedKeyBindsAndComesBackUnderItsOwnName() throws IOException {
+  void everyDocumentedKeyBindsAndComesBackUnderItsOwnName() {
     Map<String, String> given = new LinkedHashMap<>();
-    boolean inReference = false;
-    for (String line : Files.readAllLines(Path.of("..", "docs", "configuration.md"))) {
-      if (line.startsWith("## ")) {
-        inReference = line.equals("## Reference");
-      } else if (inReference && line.startsWith("| `")) {
-        String[] cells = line.split("\\|");
-        String pattern = cells[1].strip().replace("`", "");
-        String key = "warmpool.pools.ci." + pattern.replace("templates.<name>", "templates.linux")
-            .replace("placements.<name>", "placements.west").replace("providers.<name>.<setting>", "providers.fake.cloud")
-            .replace("<label>", "os").replace("<property>", "image");
-        given.put(key, sample(pattern, cells[2].strip()));
-      }
+    for (ConfigurationReference row : ConfigurationReference.read(Path.of(""))) {
+      String key = "warmpool.pools.ci." + row.key().replace("templates.<name>", "templates.linux")
+          .replace("placements.<name>", "placements.west").replace("providers.<name>.<setting>", "providers.fake.cloud")
+          .replace("<label>", "os").replace("<property>", "image");
+      given.put(key, sample(row.key(), row.defaultValue()));
     }
     assertThat(given).hasSizeGreaterThan(40);
     MapConfigurationPropertySource source = new MapConfigurationPropertySource(given);
