@@ -1,5 +1,6 @@
-package dev.warmpool.core;
+package dev.warmpool.examples.docs;
 
+// tag::orders-pool-test[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warmpool.api.Lease;
@@ -8,6 +9,7 @@ import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.core.WorkerPools;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeCloudExtension;
 import dev.warmpool.fake.Faults;
@@ -23,8 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's example of an orchestrator's unit test on the fake cloud, kept compiling and passing here. */
-class FakeCloudReadmeExampleTest {
+class OrdersPoolTest {
   static final Instant T0 = VirtualClock.DEFAULT_START;
 
   @RegisterExtension
@@ -71,3 +72,4 @@ class FakeCloudReadmeExampleTest {
     clock.await(pool.closeAsync(), Duration.ofHours(3));
   }
 }
+// end::orders-pool-test[]
