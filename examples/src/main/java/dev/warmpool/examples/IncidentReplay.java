@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * <p>ARM answers 503 to every call in westeurope from 02:41 to 06:51; provisioning takes 3 to 20 minutes; 40 workers
  * are kept warm and each job gets a fresh one. The demand (0.30 leases a minute) is calibrated so that the naive pool
- * runs dry about 2h10m after its first failed call to the cloud, as the real one did. Each run takes about a second of wall
+ * runs dry about 2h10m after its first failed provision, as the real one did. Each run takes about a second of wall
  * time: everything runs on a {@link dev.warmpool.fake.VirtualClock}.
  *
  * <p>The program prints a timeline of each run and a side-by-side table, and writes an HTML report (inline SVG
