@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link WorkerProvider} on Azure Resource Manager: each worker is one virtual machine or one container group,
  * named from its pool, worker id and region, and tagged with {@link WorkerTags}. Created by
- * {@link AzureProviderFactory}; read the README section "Using Azure" for settings and role assignments.
+ * {@link AzureProviderFactory}; read docs/azure.md for settings and role assignments.
  *
  * <p>How a call runs: every blocking SDK call runs on a bounded executor this provider owns ({@code
  * maxConcurrentCalls} threads, shut down by {@link #close()}); the waits between polls of a long-running operation
