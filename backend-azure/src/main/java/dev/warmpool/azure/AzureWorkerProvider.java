@@ -261,7 +261,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
     }
   }
 
-  /** @return steps running or queued on the executor (tests wait for zero before they move a virtual clock) */
+  /** {@return steps running or queued on the executor (tests wait for zero before they move a virtual clock)} */
   int busySteps() {
     return busy.get();
   }

@@ -150,7 +150,7 @@ public final class FakeCloud {
     return Optional.ofNullable(ref == null ? null : ref.get());
   }
 
-  /** @return the ids of the live registered clouds, sorted */
+  /** {@return the ids of the live registered clouds, sorted} */
   public static List<String> registeredIds() {
     REGISTRY.values().removeIf(r -> r.get() == null);
     return List.copyOf(new TreeSet<>(REGISTRY.keySet()));
@@ -158,22 +158,22 @@ public final class FakeCloud {
 
   // ---- configuration ----
 
-  /** @return the id this cloud is registered under, for the factory's {@code cloud} setting */
+  /** {@return the id this cloud is registered under, for the factory's {@code cloud} setting} */
   public String id() {
     return id;
   }
 
-  /** @return the clock the cloud schedules its work on */
+  /** {@return the clock the cloud schedules its work on} */
   public PoolClock clock() {
     return clock;
   }
 
-  /** @return the seed of its random generator */
+  /** {@return the seed of its random generator} */
   public long seed() {
     return seed;
   }
 
-  /** @return the regions, in the order they were defined */
+  /** {@return the regions, in the order they were defined} */
   public List<String> regions() {
     return List.copyOf(regions.keySet());
   }
@@ -219,7 +219,7 @@ public final class FakeCloud {
     return out;
   }
 
-  /** @return the fault script, in order */
+  /** {@return the fault script, in order} */
   public List<Fault> faults() {
     return faults;
   }
@@ -252,7 +252,7 @@ public final class FakeCloud {
 
   // ---- inspection ----
 
-  /** @return every resource in the inventory, by id */
+  /** {@return every resource in the inventory, by id} */
   public List<FakeResource> resources() {
     synchronized (lock) {
       return inventory.values().stream().map(Res::view).toList();
@@ -284,14 +284,14 @@ public final class FakeCloud {
     }
   }
 
-  /** @return how many resources the inventory holds, in any state */
+  /** {@return how many resources the inventory holds, in any state} */
   public int inventorySize() {
     synchronized (lock) {
       return inventory.size();
     }
   }
 
-  /** @return every call made, in the order made */
+  /** {@return every call made, in the order made} */
   public List<Call> calls() {
     synchronized (lock) {
       return calls.stream().map(Entry::view).toList();
@@ -339,7 +339,7 @@ public final class FakeCloud {
     }
   }
 
-  /** @return the pool ids whose provider was closed, sorted */
+  /** {@return the pool ids whose provider was closed, sorted} */
   public Set<String> closedPools() {
     synchronized (lock) {
       return Set.copyOf(closedPools);
@@ -358,7 +358,7 @@ public final class FakeCloud {
     }
   }
 
-  /** @return the ids of the resources that vanished by external deletion, in order */
+  /** {@return the ids of the resources that vanished by external deletion, in order} */
   public List<String> externallyDeleted() {
     synchronized (lock) {
       return List.copyOf(externallyDeleted);

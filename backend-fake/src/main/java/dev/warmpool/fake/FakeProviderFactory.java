@@ -42,7 +42,7 @@ public final class FakeProviderFactory implements ProviderFactory {
     // stateless
   }
 
-  /** @return {@value FakeCloud#DEFAULT_PROVIDER_NAME} */
+  /** {@return {@value FakeCloud#DEFAULT_PROVIDER_NAME}} */
   @Override
   public String name() {
     return FakeCloud.DEFAULT_PROVIDER_NAME;

@@ -58,12 +58,12 @@ public final class Latency {
     return new Latency(min, max);
   }
 
-  /** @return the shortest time this latency gives */
+  /** {@return the shortest time this latency gives} */
   public Duration min() {
     return min;
   }
 
-  /** @return the longest time this latency gives */
+  /** {@return the longest time this latency gives} */
   public Duration max() {
     return max;
   }

@@ -53,12 +53,12 @@ public final class NodeClock implements PoolClock {
     held.clear();
   }
 
-  /** @return whether {@link #crash()} was called */
+  /** {@return whether {@link #crash()} was called} */
   public synchronized boolean crashed() {
     return crashed;
   }
 
-  /** @return whether the view is paused */
+  /** {@return whether the view is paused} */
   public synchronized boolean paused() {
     return paused;
   }

@@ -9,7 +9,7 @@ public enum Operation {
   /** {@link dev.warmpool.spi.WorkerProvider#list}: a read over every region. */
   LIST;
 
-  /** @return true for the calls that ARM counts as writes (provision and deprovision) */
+  /** {@return true for the calls that ARM counts as writes (provision and deprovision)} */
   public boolean isWrite() {
     return this != LIST;
   }

@@ -11,7 +11,7 @@ public enum ResourceState {
   /** Being deleted; it leaves the inventory when the delete finishes. */
   DELETING;
 
-  /** @return the state as the {@code state} attribute spells it: {@code creating}, {@code running}, {@code deleting} */
+  /** {@return the state as the {@code state} attribute spells it: {@code creating}, {@code running}, {@code deleting}} */
   public String attribute() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -185,12 +185,12 @@ public final class VirtualClock implements PoolClock {
     }
   }
 
-  /** @return how many tasks are scheduled and not yet run */
+  /** {@return how many tasks are scheduled and not yet run} */
   public synchronized int pendingTasks() {
     return queue.size() - cancelled;
   }
 
-  /** @return when the next task is due, or null when none is scheduled */
+  /** {@return when the next task is due, or null when none is scheduled} */
   public synchronized Instant nextDue() {
     Task t = peekLive();
     return t == null ? null : t.due;
@@ -206,7 +206,7 @@ public final class VirtualClock implements PoolClock {
     return t;
   }
 
-  /** @return how many tasks this clock has run */
+  /** {@return how many tasks this clock has run} */
   public synchronized long tasksRun() {
     return tasksRun;
   }

@@ -44,7 +44,7 @@ public record Forecast(String template, String geography, Instant at, int idle, 
     Objects.requireNonNull(message, "message cannot be null");
   }
 
-  /** @return when the stock is expected to run out, if it is */
+  /** {@return when the stock is expected to run out, if it is} */
   public Optional<Instant> emptyAt() {
     return timeToEmpty.map(at::plus);
   }

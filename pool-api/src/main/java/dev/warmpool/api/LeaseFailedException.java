@@ -57,32 +57,32 @@ public abstract sealed class LeaseFailedException extends WarmpoolException
         : String.format("%dm%02ds", s / 60, s % 60);
   }
 
-  /** @return the pool's id */
+  /** {@return the pool's id} */
   public String poolId() {
     return poolId;
   }
 
-  /** @return the template asked for (or the label selector, as text, when the request selected by labels) */
+  /** {@return the template asked for (or the label selector, as text, when the request selected by labels)} */
   public String template() {
     return template;
   }
 
-  /** @return the request's tenant */
+  /** {@return the request's tenant} */
   public String tenant() {
     return tenant;
   }
 
-  /** @return how long the request waited before it failed */
+  /** {@return how long the request waited before it failed} */
   public Duration waited() {
     return waited;
   }
 
-  /** @return the template's worker counts when the request failed */
+  /** {@return the template's worker counts when the request failed} */
   public WorkerCounts counts() {
     return counts;
   }
 
-  /** @return how many requests for the template were waiting when this one failed */
+  /** {@return how many requests for the template were waiting when this one failed} */
   public int waiting() {
     return waiting;
   }

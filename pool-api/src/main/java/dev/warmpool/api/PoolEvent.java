@@ -14,10 +14,10 @@ import java.util.Optional;
  */
 public sealed interface PoolEvent {
 
-  /** @return the id of the pool the event happened in */
+  /** {@return the id of the pool the event happened in} */
   String poolId();
 
-  /** @return when it happened, on the pool's clock */
+  /** {@return when it happened, on the pool's clock} */
   Instant at();
 
   /**

@@ -60,12 +60,12 @@ public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> 
     return placements.stream().filter(p -> p.placement().key().equals(key)).findFirst();
   }
 
-  /** @return worker counts summed over every template */
+  /** {@return worker counts summed over every template} */
   public WorkerCounts total() {
     return templates.stream().map(TemplateStatus::total).reduce(WorkerCounts.ZERO, WorkerCounts::plus);
   }
 
-  /** @return lease requests waiting, over every template */
+  /** {@return lease requests waiting, over every template} */
   public int waiting() {
     return templates.stream().mapToInt(TemplateStatus::waiting).sum();
   }

@@ -15,7 +15,7 @@ public record WorkerCounts(int provisioning, int idle, int leased, int draining,
   /** No workers at all. */
   public static final WorkerCounts ZERO = new WorkerCounts(0, 0, 0, 0, 0);
 
-  /** @return the sum over every state */
+  /** {@return the sum over every state} */
   public int total() {
     return provisioning + idle + leased + draining + deleting;
   }

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface WorkerPool extends AutoCloseable {
 
-  /** @return the pool's id; resources it creates are tagged with it */
+  /** {@return the pool's id; resources it creates are tagged with it} */
   String id();
 
   /**
@@ -72,7 +72,7 @@ public interface WorkerPool extends AutoCloseable {
    */
   CompletableFuture<Void> reconcile();
 
-  /** @return a consistent picture of the pool now */
+  /** {@return a consistent picture of the pool now} */
   PoolSnapshot snapshot();
 
   /**

@@ -8,7 +8,7 @@ package dev.warmpool.spi;
  */
 public interface ProviderFactory {
 
-  /** @return the provider's name, unique among the factories on the class path (e.g. {@code "azure"}) */
+  /** {@return the provider's name, unique among the factories on the class path (e.g. {@code "azure"})} */
   String name();
 
   /**

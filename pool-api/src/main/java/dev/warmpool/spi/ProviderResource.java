@@ -36,7 +36,7 @@ public record ProviderResource(String resourceId, String region, Map<String, Str
     attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes cannot be null"));
   }
 
-  /** @return the {@link WorkerTags#WORKER} tag, if present */
+  /** {@return the {@link WorkerTags#WORKER} tag, if present} */
   public Optional<String> workerId() {
     return Optional.ofNullable(tags.get(WorkerTags.WORKER));
   }

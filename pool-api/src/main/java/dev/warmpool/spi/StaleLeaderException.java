@@ -23,7 +23,7 @@ public class StaleLeaderException extends WarmpoolException {
     this.epoch = epoch;
   }
 
-  /** @return the stale epoch the write named */
+  /** {@return the stale epoch the write named} */
   public long epoch() {
     return epoch;
   }
