@@ -76,6 +76,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Finding a cloud from settings: every cloud is registered under its {@link #id()} (weakly: a cloud nobody
  * references can be collected) so that the {@code "fake"} factory can hand a pool the provider of a cloud that a
  * test built, with the setting {@code cloud=<id>}. See {@link FakeProviderFactory}.
+ *
+ * @since 0.1
  */
 public final class FakeCloud {
   /** The provider name of {@link #provider()} and of the {@link FakeProviderFactory}: {@value}. */

@@ -34,6 +34,8 @@ import java.util.TreeSet;
  * ({@code faults[2].failureRate}).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class Fault {
 

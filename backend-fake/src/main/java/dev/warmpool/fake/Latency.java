@@ -10,6 +10,8 @@ import java.util.random.RandomGenerator;
  * cloud's seeded random generator (so the same seed gives the same latencies).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class Latency {
   private final Duration min;

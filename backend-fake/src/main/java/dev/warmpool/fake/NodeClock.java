@@ -15,6 +15,8 @@ import java.util.Objects;
  *
  * <p>Give each node of a shared pool its own view: {@code WorkerPools.builder().clock(new NodeClock(clock))}.
  * Thread-safe.
+ *
+ * @since 0.1
  */
 public final class NodeClock implements PoolClock {
   private final PoolClock shared;

@@ -1,6 +1,10 @@
 package dev.warmpool.fake;
 
-/** A kind of call to the fake cloud's control plane, as the call log and fault scripts name it. */
+/**
+ * A kind of call to the fake cloud's control plane, as the call log and fault scripts name it.
+ *
+ * @since 0.1
+ */
 public enum Operation {
   /** {@link dev.warmpool.spi.WorkerProvider#provision}: a write. */
   PROVISION,

@@ -2,7 +2,11 @@ package dev.warmpool.fake;
 
 import java.util.Locale;
 
-/** Where a resource in the fake cloud's inventory is in its life. */
+/**
+ * Where a resource in the fake cloud's inventory is in its life.
+ *
+ * @since 0.1
+ */
 public enum ResourceState {
   /** Being created: a provision was accepted and has not finished (or never will, under a hanging fault). */
   CREATING,

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Design: one priority queue ordered by (due, sequence) under the clock's monitor; tasks run outside the monitor
  * so that they can schedule more tasks. A task that throws stops the advance and the exception reaches the caller
  * (wrapped in {@link IllegalStateException}), so a broken engine step fails the test that caused it.
+ *
+ * @since 0.1
  */
 public final class VirtualClock implements PoolClock {
   /** The instant a clock made with {@link #VirtualClock()} starts at: 2023-03-23T00:00:00Z, the seed incident's day. */

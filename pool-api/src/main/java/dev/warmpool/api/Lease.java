@@ -17,6 +17,8 @@ import java.util.Optional;
  *
  * <p>Thread-safe: any thread may renew, release or discard a lease; the first of release, discard and expiry wins and
  * the others do nothing.
+ *
+ * @since 0.1
  */
 public interface Lease extends AutoCloseable {
 

@@ -7,6 +7,8 @@ import java.util.Objects;
  * A lease request that did not get a worker. The subclass says why; this class carries what a person needs to act:
  * the pool, the template, the tenant, how long the request waited, the template's worker counts, how many requests
  * were waiting, and the last provisioning failure as the cause.
+ *
+ * @since 0.1
  */
 public abstract sealed class LeaseFailedException extends WarmpoolException
     permits LeaseTimeoutException, NoEligiblePlacementException, PoolClosedException, StoreUnavailableLeaseException {

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * <p>Defaults: tenant {@value #DEFAULT_TENANT}; any geography and region the template allows; priority 0; no lease
  * expiry; a maximum wait of {@link #DEFAULT_MAX_WAIT}.
+ *
+ * @since 0.1
  */
 public final class LeaseRequest {
   /** The tenant of a request that names none. */

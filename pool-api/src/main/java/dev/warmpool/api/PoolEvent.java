@@ -11,6 +11,8 @@ import java.util.Optional;
  * <p>A sealed family of immutable records named in the past tense. Every event carries the pool's id and the instant
  * it happened on the pool's clock. New event types may be added in minor releases: listeners should ignore types they
  * do not know.
+ *
+ * @since 0.1
  */
 public sealed interface PoolEvent {
 

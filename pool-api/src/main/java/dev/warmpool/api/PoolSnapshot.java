@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param placements one entry per placement, in preference order
  * @param alerts the alerts raised and not yet cleared
  * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+ *
+ * @since 0.1
  */
 public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> templates,
     List<PlacementStatus> placements, List<Alert> alerts, long droppedEvents) {

@@ -10,6 +10,8 @@ package dev.warmpool.api;
  * @param leased held by a lease
  * @param draining held by a lease and to be destroyed when it ends
  * @param deleting being destroyed
+ *
+ * @since 0.1
  */
 public record WorkerCounts(int provisioning, int idle, int leased, int draining, int deleting) {
   /** No workers at all. */

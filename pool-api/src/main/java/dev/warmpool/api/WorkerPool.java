@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * why, never later than its maximum wait.
  *
  * <p>Thread-safe: every method may be called from any thread.
+ *
+ * @since 0.1
  */
 public interface WorkerPool extends AutoCloseable {
 

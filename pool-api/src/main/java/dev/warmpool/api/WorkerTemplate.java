@@ -14,6 +14,8 @@ import java.util.Set;
  * {@link #regions()} (empty means anywhere the pool has a placement).
  *
  * <p>Immutable and thread-safe; build with {@link #builder(String)}.
+ *
+ * @since 0.1
  */
 public final class WorkerTemplate {
   /** The default provisioning timeout: 30 minutes, as VMs take 3 to 20 minutes to start. */

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * <p>Carries the provider's own error code (e.g. ARM's {@code AllocationFailed}) and, for throttling, how long to
  * wait before the next write. Messages MUST NOT contain secrets.
+ *
+ * @since 0.1
  */
 public class ProviderException extends WarmpoolException {
   private static final long serialVersionUID = 1L;

@@ -5,6 +5,8 @@ package dev.warmpool.spi;
  * in {@code META-INF/services/dev.warmpool.spi.ProviderFactory}, and the pool finds it by {@link #name()}.
  *
  * <p>Implementations MUST have a public no-argument constructor and MUST be thread-safe.
+ *
+ * @since 0.1
  */
 public interface ProviderFactory {
 
