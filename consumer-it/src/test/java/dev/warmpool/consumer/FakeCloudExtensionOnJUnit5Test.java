@@ -15,7 +15,11 @@ import dev.warmpool.core.WorkerPools;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeCloudExtension;
 import dev.warmpool.fake.VirtualClock;
+import dev.warmpool.spi.ProvisionRequest;
+import dev.warmpool.spi.WorkerProvider;
+import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -54,7 +58,7 @@ class FakeCloudExtensionOnJUnit5Test {
         .testEvents();
 
     tests.assertStatistics(s -> s.started(1).failed(1));
-    tests.failed().assertThatEvents().haveExactly(1, event(test("closesThePoolBeforeItsWorkersAreDeleted"),
+    tests.failed().assertThatEvents().haveExactly(1, event(test("closesItsProviderWithAWorkerLeft"),
         finishedWithFailure(instanceOf(AssertionError.class))));
   }
 
@@ -62,16 +66,12 @@ class FakeCloudExtensionOnJUnit5Test {
   @ExtendWith(FakeCloudExtension.class)
   static class LeakyScenario {
     @Test
-    void closesThePoolBeforeItsWorkersAreDeleted(FakeCloud cloud, VirtualClock clock) {
-      WorkerPool pool = WorkerPools.builder()
-          .poolId("leaky")
-          .clock(clock)
-          .template(WorkerTemplate.builder("small").warmTarget(1).maxTotal(1).build())
-          .placement(cloud.placements().get(0))
-          .provider("fake", cloud.provider())
-          .build();
-      clock.advance(Duration.ofMinutes(30));
-      pool.closeAsync();  // the deletes are still running when the test ends
+    void closesItsProviderWithAWorkerLeft(FakeCloud cloud, VirtualClock clock) throws Exception {
+      WorkerProvider provider = cloud.provider();
+      clock.await(provider.provision(new ProvisionRequest("leaky", "w1", 1, WorkerTemplate.builder("small").build(),
+          cloud.placements().get(0), Map.of(WorkerTags.POOL, "leaky", WorkerTags.WORKER, "w1"),
+          clock.now().plus(Duration.ofHours(1)))), Duration.ofHours(1));
+      provider.close();  // the pool is closed, its worker is still in the cloud
     }
   }
 }
