@@ -144,14 +144,14 @@ record ConfigKey(String pattern, Kind kind, String defaultValue, String range) {
     return ALL.stream().filter(k -> k.pattern.equals(part + ".<name>." + field)).findFirst();
   }
 
-  /** @return the field names of a named part, for messages */
+  /** {@return the field names of a named part, for messages} */
   static List<String> fields(String part) {
     String p = part + ".<name>.";
     return ALL.stream().map(ConfigKey::pattern).filter(k -> k.startsWith(p)).map(k -> k.substring(p.length()))
         .toList();
   }
 
-  /** @return the pool-level keys, for messages */
+  /** {@return the pool-level keys, for messages} */
   static List<String> poolKeys() {
     return ALL.stream().map(ConfigKey::pattern).filter(k -> !k.contains("<")).toList();
   }

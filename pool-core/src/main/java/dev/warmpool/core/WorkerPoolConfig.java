@@ -120,7 +120,7 @@ public final class WorkerPoolConfig {
     return read(map);
   }
 
-  /** @return the pool's id, the {@code <id>} of its keys */
+  /** {@return the pool's id, the {@code <id>} of its keys} */
   public String poolId() {
     return poolId;
   }

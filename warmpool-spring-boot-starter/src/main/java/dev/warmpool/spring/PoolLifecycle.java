@@ -70,7 +70,7 @@ public final class PoolLifecycle implements SmartLifecycle, DisposableBean {
     this.ownClock = clock != null;
   }
 
-  /** @return the pools by id, in id order */
+  /** {@return the pools by id, in id order} */
   public Map<String, WorkerPool> pools() {
     return pools;
   }

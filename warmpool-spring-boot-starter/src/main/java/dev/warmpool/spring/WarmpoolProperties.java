@@ -31,7 +31,7 @@ public class WarmpoolProperties {
     // bound by Spring
   }
 
-  /** @return the pools by id */
+  /** {@return the pools by id} */
   public Map<String, Pool> getPools() {
     return pools;
   }
@@ -41,7 +41,7 @@ public class WarmpoolProperties {
     this.pools = pools;
   }
 
-  /** @return the health indicator's settings */
+  /** {@return the health indicator's settings} */
   public Health getHealth() {
     return health;
   }
@@ -79,7 +79,7 @@ public class WarmpoolProperties {
       // bound by Spring
     }
 
-    /** @return the status code for a degraded pool */
+    /** {@return the status code for a degraded pool} */
     public String getDegradedStatus() {
       return degradedStatus;
     }
@@ -186,7 +186,7 @@ public class WarmpoolProperties {
       put(out, p + "store-poll-interval", storePollInterval);
     }
 
-    /** @return templates by name */
+    /** {@return templates by name} */
     public Map<String, Template> getTemplates() {
       return templates;
     }
@@ -196,7 +196,7 @@ public class WarmpoolProperties {
       this.templates = templates;
     }
 
-    /** @return placements by label */
+    /** {@return placements by label} */
     public Map<String, Placement> getPlacements() {
       return placements;
     }
@@ -206,7 +206,7 @@ public class WarmpoolProperties {
       this.placements = placements;
     }
 
-    /** @return provider settings by provider name */
+    /** {@return provider settings by provider name} */
     public Map<String, Map<String, String>> getProviders() {
       return providers;
     }
@@ -216,7 +216,7 @@ public class WarmpoolProperties {
       this.providers = providers;
     }
 
-    /** @return whether to fail over */
+    /** {@return whether to fail over} */
     public Boolean getFailover() {
       return failover;
     }
@@ -226,7 +226,7 @@ public class WarmpoolProperties {
       this.failover = failover;
     }
 
-    /** @return whether degraded mode protects the stock */
+    /** {@return whether degraded mode protects the stock} */
     public Boolean getDegradedMode() {
       return degradedMode;
     }
@@ -236,22 +236,22 @@ public class WarmpoolProperties {
       this.degradedMode = degradedMode;
     }
 
-    /** @return when a placement turns unhealthy */
+    /** {@return when a placement turns unhealthy} */
     public PlacementHealth getPlacementHealth() {
       return placementHealth;
     }
 
-    /** @return the open cooldown */
+    /** {@return the open cooldown} */
     public OpenCooldown getOpenCooldown() {
       return openCooldown;
     }
 
-    /** @return the probes of a half-open placement */
+    /** {@return the probes of a half-open placement} */
     public Probes getProbes() {
       return probes;
     }
 
-    /** @return the capacity cooldown */
+    /** {@return the capacity cooldown} */
     public Duration getCapacityCooldown() {
       return capacityCooldown;
     }
@@ -261,7 +261,7 @@ public class WarmpoolProperties {
       this.capacityCooldown = capacityCooldown;
     }
 
-    /** @return the throttle pause */
+    /** {@return the throttle pause} */
     public Duration getThrottlePause() {
       return throttlePause;
     }
@@ -271,12 +271,12 @@ public class WarmpoolProperties {
       this.throttlePause = throttlePause;
     }
 
-    /** @return the retries */
+    /** {@return the retries} */
     public Retries getRetries() {
       return retries;
     }
 
-    /** @return the jitter seed */
+    /** {@return the jitter seed} */
     public Long getSeed() {
       return seed;
     }
@@ -286,7 +286,7 @@ public class WarmpoolProperties {
       this.seed = seed;
     }
 
-    /** @return the demand smoothing */
+    /** {@return the demand smoothing} */
     public Duration getDemandSmoothing() {
       return demandSmoothing;
     }
@@ -296,7 +296,7 @@ public class WarmpoolProperties {
       this.demandSmoothing = demandSmoothing;
     }
 
-    /** @return the forecast horizons */
+    /** {@return the forecast horizons} */
     public List<Duration> getForecastHorizons() {
       return forecastHorizons;
     }
@@ -306,7 +306,7 @@ public class WarmpoolProperties {
       this.forecastHorizons = forecastHorizons;
     }
 
-    /** @return failures that raise an alert */
+    /** {@return failures that raise an alert} */
     public Integer getAlertOnFailures() {
       return alertOnFailures;
     }
@@ -316,7 +316,7 @@ public class WarmpoolProperties {
       this.alertOnFailures = alertOnFailures;
     }
 
-    /** @return the control interval */
+    /** {@return the control interval} */
     public Duration getControlInterval() {
       return controlInterval;
     }
@@ -326,7 +326,7 @@ public class WarmpoolProperties {
       this.controlInterval = controlInterval;
     }
 
-    /** @return provisions in flight per placement and template */
+    /** {@return provisions in flight per placement and template} */
     public Integer getMaxConcurrentProvisions() {
       return maxConcurrentProvisions;
     }
@@ -336,7 +336,7 @@ public class WarmpoolProperties {
       this.maxConcurrentProvisions = maxConcurrentProvisions;
     }
 
-    /** @return the close grace period */
+    /** {@return the close grace period} */
     public Duration getCloseGracePeriod() {
       return closeGracePeriod;
     }
@@ -346,7 +346,7 @@ public class WarmpoolProperties {
       this.closeGracePeriod = closeGracePeriod;
     }
 
-    /** @return the delete timeout */
+    /** {@return the delete timeout} */
     public Duration getDeleteTimeout() {
       return deleteTimeout;
     }
@@ -356,7 +356,7 @@ public class WarmpoolProperties {
       this.deleteTimeout = deleteTimeout;
     }
 
-    /** @return the event queue capacity */
+    /** {@return the event queue capacity} */
     public Integer getEventQueueCapacity() {
       return eventQueueCapacity;
     }
@@ -366,7 +366,7 @@ public class WarmpoolProperties {
       this.eventQueueCapacity = eventQueueCapacity;
     }
 
-    /** @return the reconcile interval */
+    /** {@return the reconcile interval} */
     public Duration getReconcileInterval() {
       return reconcileInterval;
     }
@@ -376,7 +376,7 @@ public class WarmpoolProperties {
       this.reconcileInterval = reconcileInterval;
     }
 
-    /** @return the orphan grace period */
+    /** {@return the orphan grace period} */
     public Duration getOrphanGracePeriod() {
       return orphanGracePeriod;
     }
@@ -386,7 +386,7 @@ public class WarmpoolProperties {
       this.orphanGracePeriod = orphanGracePeriod;
     }
 
-    /** @return whether closing keeps idle workers */
+    /** {@return whether closing keeps idle workers} */
     public Boolean getKeepWarmPool() {
       return keepWarmPool;
     }
@@ -396,7 +396,7 @@ public class WarmpoolProperties {
       this.keepWarmPool = keepWarmPool;
     }
 
-    /** @return this node's id in a shared pool */
+    /** {@return this node's id in a shared pool} */
     public String getNodeId() {
       return nodeId;
     }
@@ -406,7 +406,7 @@ public class WarmpoolProperties {
       this.nodeId = nodeId;
     }
 
-    /** @return the leadership timeout */
+    /** {@return the leadership timeout} */
     public Duration getLeadershipTimeout() {
       return leadershipTimeout;
     }
@@ -416,7 +416,7 @@ public class WarmpoolProperties {
       this.leadershipTimeout = leadershipTimeout;
     }
 
-    /** @return the store poll interval */
+    /** {@return the store poll interval} */
     public Duration getStorePollInterval() {
       return storePollInterval;
     }
@@ -477,7 +477,7 @@ public class WarmpoolProperties {
       providerProperties.forEach((k, v) -> put(out, p + "provider-properties." + k, v));
     }
 
-    /** @return the warm target */
+    /** {@return the warm target} */
     public Integer getWarmTarget() {
       return warmTarget;
     }
@@ -487,7 +487,7 @@ public class WarmpoolProperties {
       this.warmTarget = warmTarget;
     }
 
-    /** @return the most workers */
+    /** {@return the most workers} */
     public Integer getMaxTotal() {
       return maxTotal;
     }
@@ -497,7 +497,7 @@ public class WarmpoolProperties {
       this.maxTotal = maxTotal;
     }
 
-    /** @return leases per worker */
+    /** {@return leases per worker} */
     public Integer getMaxUses() {
       return maxUses;
     }
@@ -507,7 +507,7 @@ public class WarmpoolProperties {
       this.maxUses = maxUses;
     }
 
-    /** @return the max age */
+    /** {@return the max age} */
     public Duration getMaxAge() {
       return maxAge;
     }
@@ -517,7 +517,7 @@ public class WarmpoolProperties {
       this.maxAge = maxAge;
     }
 
-    /** @return the max idle time */
+    /** {@return the max idle time} */
     public Duration getMaxIdleTime() {
       return maxIdleTime;
     }
@@ -527,7 +527,7 @@ public class WarmpoolProperties {
       this.maxIdleTime = maxIdleTime;
     }
 
-    /** @return the provisioning timeout */
+    /** {@return the provisioning timeout} */
     public Duration getProvisioningTimeout() {
       return provisioningTimeout;
     }
@@ -537,7 +537,7 @@ public class WarmpoolProperties {
       this.provisioningTimeout = provisioningTimeout;
     }
 
-    /** @return the size */
+    /** {@return the size} */
     public String getSize() {
       return size;
     }
@@ -547,7 +547,7 @@ public class WarmpoolProperties {
       this.size = size;
     }
 
-    /** @return whether reuse while degraded is allowed */
+    /** {@return whether reuse while degraded is allowed} */
     public Boolean getReuseWhenDegraded() {
       return reuseWhenDegraded;
     }
@@ -557,7 +557,7 @@ public class WarmpoolProperties {
       this.reuseWhenDegraded = reuseWhenDegraded;
     }
 
-    /** @return whether workers may serve several tenants */
+    /** {@return whether workers may serve several tenants} */
     public Boolean getShareAcrossTenants() {
       return shareAcrossTenants;
     }
@@ -567,7 +567,7 @@ public class WarmpoolProperties {
       this.shareAcrossTenants = shareAcrossTenants;
     }
 
-    /** @return the allowed geographies */
+    /** {@return the allowed geographies} */
     public List<String> getGeographies() {
       return geographies;
     }
@@ -577,7 +577,7 @@ public class WarmpoolProperties {
       this.geographies = geographies;
     }
 
-    /** @return the allowed regions */
+    /** {@return the allowed regions} */
     public List<String> getRegions() {
       return regions;
     }
@@ -587,7 +587,7 @@ public class WarmpoolProperties {
       this.regions = regions;
     }
 
-    /** @return the labels */
+    /** {@return the labels} */
     public Map<String, String> getLabels() {
       return labels;
     }
@@ -597,7 +597,7 @@ public class WarmpoolProperties {
       this.labels = labels;
     }
 
-    /** @return the provider properties */
+    /** {@return the provider properties} */
     public Map<String, String> getProviderProperties() {
       return providerProperties;
     }
@@ -631,7 +631,7 @@ public class WarmpoolProperties {
       put(out, p + "preference", preference);
     }
 
-    /** @return the provider */
+    /** {@return the provider} */
     public String getProvider() {
       return provider;
     }
@@ -641,7 +641,7 @@ public class WarmpoolProperties {
       this.provider = provider;
     }
 
-    /** @return the region */
+    /** {@return the region} */
     public String getRegion() {
       return region;
     }
@@ -651,7 +651,7 @@ public class WarmpoolProperties {
       this.region = region;
     }
 
-    /** @return the geography */
+    /** {@return the geography} */
     public String getGeography() {
       return geography;
     }
@@ -661,7 +661,7 @@ public class WarmpoolProperties {
       this.geography = geography;
     }
 
-    /** @return the preference */
+    /** {@return the preference} */
     public Integer getPreference() {
       return preference;
     }
@@ -686,7 +686,7 @@ public class WarmpoolProperties {
       // bound by Spring
     }
 
-    /** @return the minimum calls */
+    /** {@return the minimum calls} */
     public Integer getMinCalls() {
       return minCalls;
     }
@@ -696,7 +696,7 @@ public class WarmpoolProperties {
       this.minCalls = minCalls;
     }
 
-    /** @return the failure rate */
+    /** {@return the failure rate} */
     public Double getFailureRate() {
       return failureRate;
     }
@@ -706,7 +706,7 @@ public class WarmpoolProperties {
       this.failureRate = failureRate;
     }
 
-    /** @return the window */
+    /** {@return the window} */
     public Duration getWindow() {
       return window;
     }
@@ -729,7 +729,7 @@ public class WarmpoolProperties {
       // bound by Spring
     }
 
-    /** @return the first rest */
+    /** {@return the first rest} */
     public Duration getInitial() {
       return initial;
     }
@@ -739,7 +739,7 @@ public class WarmpoolProperties {
       this.initial = initial;
     }
 
-    /** @return the longest rest */
+    /** {@return the longest rest} */
     public Duration getMax() {
       return max;
     }
@@ -762,7 +762,7 @@ public class WarmpoolProperties {
       // bound by Spring
     }
 
-    /** @return the probes needed */
+    /** {@return the probes needed} */
     public Integer getCount() {
       return count;
     }
@@ -772,7 +772,7 @@ public class WarmpoolProperties {
       this.count = count;
     }
 
-    /** @return the acceptance time */
+    /** {@return the acceptance time} */
     public Duration getAcceptance() {
       return acceptance;
     }
@@ -797,7 +797,7 @@ public class WarmpoolProperties {
       // bound by Spring
     }
 
-    /** @return the attempts */
+    /** {@return the attempts} */
     public Integer getMaxAttempts() {
       return maxAttempts;
     }
@@ -807,7 +807,7 @@ public class WarmpoolProperties {
       this.maxAttempts = maxAttempts;
     }
 
-    /** @return the first delay */
+    /** {@return the first delay} */
     public Duration getDelay() {
       return delay;
     }
@@ -817,7 +817,7 @@ public class WarmpoolProperties {
       this.delay = delay;
     }
 
-    /** @return the longest delay */
+    /** {@return the longest delay} */
     public Duration getMaxDelay() {
       return maxDelay;
     }
