@@ -1,5 +1,6 @@
 package dev.warmpool.core;
 
+import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
@@ -606,12 +607,7 @@ public final class WorkerPools {
               + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
         }
       }
-      positive(controlInterval, "controlInterval");
-      positive(deleteTimeout, "deleteTimeout");
-      if (closeGracePeriod.isNegative()) {
-        throw new InvalidConfigurationException("closeGracePeriod", "closeGracePeriod cannot be negative, was "
-            + closeGracePeriod);
-      }
+      checkDurations();
       if (maxConcurrentProvisions < 1) {
         throw new InvalidConfigurationException("maxConcurrentProvisions", "maxConcurrentProvisions must be between"
             + " 1 and " + Integer.MAX_VALUE + ", was " + maxConcurrentProvisions);
@@ -624,39 +620,16 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("placementHealth.failureRate", "placementHealth.failureRate must be"
             + " above 0 and at most 1, was " + failureRate);
       }
-      positive(failureWindow, "placementHealth.window");
-      positive(openCooldown, "openCooldown.initial");
-      if (maxOpenCooldown.compareTo(openCooldown) < 0) {
-        throw new InvalidConfigurationException("openCooldown.max", "openCooldown.max must be at least"
-            + " openCooldown.initial (" + openCooldown + "), was " + maxOpenCooldown);
-      }
       if (probesToClose < 1) {
         throw new InvalidConfigurationException("probes.probes", "probes.probes must be between 1 and "
             + Integer.MAX_VALUE + ", was " + probesToClose);
       }
-      positive(probeAcceptance, "probes.acceptance");
-      positive(capacityCooldown, "capacityCooldown");
-      positive(throttleDefault, "throttlePause");
       if (maxAttempts < 1) {
         throw new InvalidConfigurationException("retries.maxAttempts", "retries.maxAttempts must be between 1 and "
             + Integer.MAX_VALUE + ", was " + maxAttempts);
       }
-      positive(retryDelay, "retries.delay");
-      if (maxRetryDelay.compareTo(retryDelay) < 0) {
-        throw new InvalidConfigurationException("retries.maxDelay", "retries.maxDelay must be at least retries.delay ("
-            + retryDelay + "), was " + maxRetryDelay);
-      }
-      positive(demandSmoothing, "demandSmoothing");
-      positive(reconcileInterval, "reconcileInterval");
-      if (orphanGracePeriod.isNegative()) {
-        throw new InvalidConfigurationException("orphanGracePeriod", "orphanGracePeriod cannot be negative, was "
-            + orphanGracePeriod);
-      }
       if (forecastHorizons.isEmpty()) {
         throw new InvalidConfigurationException("forecastHorizons", "forecastHorizons needs at least one horizon");
-      }
-      for (Duration h : forecastHorizons) {
-        positive(h, "forecastHorizons");
       }
       if (failureBurst < 1) {
         throw new InvalidConfigurationException("alertOnFailures", "alertOnFailures must be between 1 and "
@@ -675,11 +648,6 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
             + " '-', was \"" + nodeId + "\"");
       }
-      if (leadershipTimeout.compareTo(Duration.ofSeconds(3)) < 0) {
-        throw new InvalidConfigurationException("leadershipTimeout", "leadershipTimeout must be at least 3 seconds,"
-            + " was " + leadershipTimeout);
-      }
-      positive(storePollInterval, "storePollInterval");
 
       SystemClock owned = clock == null ? new SystemClock(poolId) : null;
       PoolClock c = clock != null ? clock : owned;
@@ -758,10 +726,34 @@ public final class WorkerPools {
       }
     }
 
-    private static void positive(Duration d, String option) {
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidConfigurationException(option, option + " must be positive, was " + d);
+    /**
+     * The range of every duration option, in one place (docs/bad-input.md lists them). The upper bounds are far
+     * beyond any useful setting and keep every sum the engine makes with them (a deadline on the clock, a delay in
+     * nanoseconds, a doubled cooldown, a grace period plus a delete timeout) far from overflow.
+     */
+    private void checkDurations() {
+      Duration hour = Duration.ofHours(1);
+      Duration day = Duration.ofDays(1);
+      DurationRange.positiveUpTo(hour).check(controlInterval, "controlInterval");
+      DurationRange.upTo(day).check(closeGracePeriod, "closeGracePeriod");
+      DurationRange.positiveUpTo(day).check(deleteTimeout, "deleteTimeout");
+      DurationRange.positiveUpTo(day).check(reconcileInterval, "reconcileInterval");
+      DurationRange.upTo(Duration.ofDays(30)).check(orphanGracePeriod, "orphanGracePeriod");
+      DurationRange.positiveUpTo(day).check(failureWindow, "placementHealth.window");
+      DurationRange.positiveUpTo(day).check(openCooldown, "openCooldown.initial");
+      DurationRange.between(openCooldown, day).minFrom("openCooldown.initial")
+          .check(maxOpenCooldown, "openCooldown.max");
+      DurationRange.positiveUpTo(day).check(probeAcceptance, "probes.acceptance");
+      DurationRange.positiveUpTo(day).check(capacityCooldown, "capacityCooldown");
+      DurationRange.positiveUpTo(day).check(throttleDefault, "throttlePause");
+      DurationRange.positiveUpTo(hour).check(retryDelay, "retries.delay");
+      DurationRange.between(retryDelay, hour).minFrom("retries.delay").check(maxRetryDelay, "retries.maxDelay");
+      DurationRange.positiveUpTo(Duration.ofDays(30)).check(demandSmoothing, "demandSmoothing");
+      for (Duration h : forecastHorizons) {
+        DurationRange.positiveUpTo(Duration.ofDays(30)).check(h, "forecastHorizons");
       }
+      DurationRange.between(Duration.ofSeconds(3), hour).check(leadershipTimeout, "leadershipTimeout");
+      DurationRange.positiveUpTo(hour).check(storePollInterval, "storePollInterval");
     }
   }
 }
