@@ -3,6 +3,7 @@ package dev.warmpool.fake;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
 import dev.warmpool.spi.ProviderResource;
@@ -942,6 +943,17 @@ public final class FakeCloud {
       this.name = name;
       if (poolId != null) {
         pools.add(poolId);
+      }
+    }
+
+    /** A placement must be in one of the cloud's regions. */
+    @Override
+    public void validate(Placement placement) {
+      RegionSpec spec = regions.get(Objects.requireNonNull(placement, "placement cannot be null").region());
+      if (spec == null) {
+        throw new InvalidConfigurationException("placements", "placement " + placement.key() + " is in region "
+            + SafeText.quote(placement.region()) + ", which this fake cloud does not serve; its regions: "
+            + regions.keySet());
       }
     }
 

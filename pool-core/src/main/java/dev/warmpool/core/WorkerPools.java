@@ -5,6 +5,7 @@ import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolListener;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.internal.HealthPolicy;
@@ -322,7 +323,8 @@ public final class WorkerPools {
     public Builder provider(String name, Map<String, String> settings) {
       Objects.requireNonNull(name, "provider name cannot be null");
       Objects.requireNonNull(settings, "provider settings cannot be null");
-      if (providerInstances.containsKey(name) || providerSettings.put(name, Map.copyOf(settings)) != null) {
+      Map<String, String> copy = ProviderContext.copySettings(name, settings);
+      if (providerInstances.containsKey(name) || providerSettings.put(name, copy) != null) {
         duplicateProviders.add(name);
       }
       return this;
@@ -577,7 +579,7 @@ public final class WorkerPools {
       }
       if (!ID.matcher(poolId).matches()) {
         throw new InvalidConfigurationException("poolId", "poolId must be 1 to 40 lower-case letters, digits or '-',"
-            + " starting with a letter or digit, was \"" + poolId + "\"");
+            + " starting with a letter or digit, was " + SafeText.quote(poolId));
       }
       if (templates.isEmpty()) {
         throw new InvalidConfigurationException("templates", "at least one template is required");
@@ -586,7 +588,7 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("placements", "at least one placement is required");
       }
       if (!duplicateProviders.isEmpty()) {
-        throw new InvalidConfigurationException("providers", "provider " + duplicateProviders.get(0)
+        throw new InvalidConfigurationException("providers", "provider " + SafeText.of(duplicateProviders.get(0))
             + " is registered twice; register each name once");
       }
       checkUnique(templates.stream().map(WorkerTemplate::name).toList(), "templates", "template name");
@@ -595,8 +597,8 @@ public final class WorkerPools {
       providerNames.addAll(providerSettings.keySet());
       for (Placement p : placements) {
         if (!providerNames.contains(p.provider())) {
-          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider \""
-              + p.provider() + "\", which is not registered; registered: " + providerNames
+          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider "
+              + SafeText.quote(p.provider()) + ", which is not registered; registered: " + SafeText.of(providerNames)
               + " (register it with provider(name, settings) or provider(name, instance))");
         }
       }
@@ -646,7 +648,7 @@ public final class WorkerPools {
       }
       if (nodeId != null && !NODE.matcher(nodeId).matches()) {
         throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
-            + " '-', was \"" + nodeId + "\"");
+            + " '-', was " + SafeText.quote(nodeId));
       }
 
       SystemClock owned = clock == null ? new SystemClock(poolId) : null;
@@ -659,6 +661,9 @@ public final class WorkerPools {
               : ProviderFactories.find(e.getKey(), loader);
           providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
               e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
+        }
+        for (Placement p : placements) {
+          providers.get(p.provider()).validate(p);
         }
         for (WorkerTemplate t : templates) {
           for (Placement p : placements) {

@@ -150,6 +150,35 @@ class ConfigurationTest {
   }
 
   @Test
+  void aPlacementTheProviderDoesNotServeFailsAtBuildAndClosesWhatTheBuildCreated() {
+    TestProvider picky = new TestProvider(clock, Duration.ofMinutes(1)) {
+      @Override
+      public void validate(Placement placement) {
+        if (!placement.region().equals("westeurope")) {
+          throw new InvalidConfigurationException("placements", "region " + placement.region() + " is not served");
+        }
+      }
+    };
+    assertThatThrownBy(() -> valid().provider("cloud2", picky).placement(Placement.of("cloud2", "mars", "eu"))
+        .build()).isInstanceOf(InvalidConfigurationException.class).hasMessage("region mars is not served");
+    dev.warmpool.fake.FakeCloud cloud = dev.warmpool.fake.FakeCloud.builder().clock(clock)
+        .region("westeurope", "eu").build();
+    assertThatThrownBy(() -> WorkerPools.builder().poolId("p2").clock(clock)
+        .template(WorkerTemplate.builder("linux").build()).placement(Placement.of("fake", "mars", "eu"))
+        .provider("fake", cloud.provider()).build()).isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("placement fake/mars is in region \"mars\", which this fake cloud does not serve; its regions:"
+            + " [westeurope]");
+  }
+
+  @Test
+  void aProviderSettingWithANullValueIsRefusedNamingTheKey() {
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("subscription", null);
+    assertThatThrownBy(() -> WorkerPools.builder().provider("azure", settings))
+        .isInstanceOf(NullPointerException.class).hasMessage("providers.azure.subscription cannot be null");
+  }
+
+  @Test
   void nullFailsAtTheSetter() {
     assertThatThrownBy(() -> WorkerPools.builder().clock(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("clock cannot be null");
