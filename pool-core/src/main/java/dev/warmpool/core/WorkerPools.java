@@ -1,9 +1,11 @@
 package dev.warmpool.core;
 
+import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolListener;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.internal.HealthPolicy;
@@ -323,7 +325,8 @@ public final class WorkerPools {
     public Builder provider(String name, Map<String, String> settings) {
       Objects.requireNonNull(name, "provider name cannot be null");
       Objects.requireNonNull(settings, "provider settings cannot be null");
-      if (providerInstances.containsKey(name) || providerSettings.put(name, Map.copyOf(settings)) != null) {
+      Map<String, String> copy = ProviderContext.copySettings(name, settings);
+      if (providerInstances.containsKey(name) || providerSettings.put(name, copy) != null) {
         duplicateProviders.add(name);
       }
       return this;
@@ -578,7 +581,7 @@ public final class WorkerPools {
       }
       if (!ID.matcher(poolId).matches()) {
         throw new InvalidConfigurationException("poolId", "poolId must be 1 to 40 lower-case letters, digits or '-',"
-            + " starting with a letter or digit, was \"" + poolId + "\"");
+            + " starting with a letter or digit, was " + SafeText.quote(poolId));
       }
       if (templates.isEmpty()) {
         throw new InvalidConfigurationException("templates", "at least one template is required");
@@ -587,7 +590,7 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("placements", "at least one placement is required");
       }
       if (!duplicateProviders.isEmpty()) {
-        throw new InvalidConfigurationException("providers", "provider " + duplicateProviders.get(0)
+        throw new InvalidConfigurationException("providers", "provider " + SafeText.of(duplicateProviders.get(0))
             + " is registered twice; register each name once");
       }
       checkUnique(templates.stream().map(WorkerTemplate::name).toList(), "templates", "template name");
@@ -596,8 +599,8 @@ public final class WorkerPools {
       providerNames.addAll(providerSettings.keySet());
       for (Placement p : placements) {
         if (!providerNames.contains(p.provider())) {
-          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider \""
-              + p.provider() + "\", which is not registered; registered: " + providerNames
+          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider "
+              + SafeText.quote(p.provider()) + ", which is not registered; registered: " + SafeText.of(providerNames)
               + " (register it with provider(name, settings) or provider(name, instance))");
         }
       }
@@ -608,12 +611,7 @@ public final class WorkerPools {
               + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
         }
       }
-      positive(controlInterval, "controlInterval");
-      positive(deleteTimeout, "deleteTimeout");
-      if (closeGracePeriod.isNegative()) {
-        throw new InvalidConfigurationException("closeGracePeriod", "closeGracePeriod cannot be negative, was "
-            + closeGracePeriod);
-      }
+      checkDurations();
       if (maxConcurrentProvisions < 1) {
         throw new InvalidConfigurationException("maxConcurrentProvisions", "maxConcurrentProvisions must be between"
             + " 1 and " + Integer.MAX_VALUE + ", was " + maxConcurrentProvisions);
@@ -626,39 +624,16 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("placementHealth.failureRate", "placementHealth.failureRate must be"
             + " above 0 and at most 1, was " + failureRate);
       }
-      positive(failureWindow, "placementHealth.window");
-      positive(openCooldown, "openCooldown.initial");
-      if (maxOpenCooldown.compareTo(openCooldown) < 0) {
-        throw new InvalidConfigurationException("openCooldown.max", "openCooldown.max must be at least"
-            + " openCooldown.initial (" + openCooldown + "), was " + maxOpenCooldown);
-      }
       if (probesToClose < 1) {
         throw new InvalidConfigurationException("probes.probes", "probes.probes must be between 1 and "
             + Integer.MAX_VALUE + ", was " + probesToClose);
       }
-      positive(probeAcceptance, "probes.acceptance");
-      positive(capacityCooldown, "capacityCooldown");
-      positive(throttleDefault, "throttlePause");
       if (maxAttempts < 1) {
         throw new InvalidConfigurationException("retries.maxAttempts", "retries.maxAttempts must be between 1 and "
             + Integer.MAX_VALUE + ", was " + maxAttempts);
       }
-      positive(retryDelay, "retries.delay");
-      if (maxRetryDelay.compareTo(retryDelay) < 0) {
-        throw new InvalidConfigurationException("retries.maxDelay", "retries.maxDelay must be at least retries.delay ("
-            + retryDelay + "), was " + maxRetryDelay);
-      }
-      positive(demandSmoothing, "demandSmoothing");
-      positive(reconcileInterval, "reconcileInterval");
-      if (orphanGracePeriod.isNegative()) {
-        throw new InvalidConfigurationException("orphanGracePeriod", "orphanGracePeriod cannot be negative, was "
-            + orphanGracePeriod);
-      }
       if (forecastHorizons.isEmpty()) {
         throw new InvalidConfigurationException("forecastHorizons", "forecastHorizons needs at least one horizon");
-      }
-      for (Duration h : forecastHorizons) {
-        positive(h, "forecastHorizons");
       }
       if (failureBurst < 1) {
         throw new InvalidConfigurationException("alertOnFailures", "alertOnFailures must be between 1 and "
@@ -675,13 +650,8 @@ public final class WorkerPools {
       }
       if (nodeId != null && !NODE.matcher(nodeId).matches()) {
         throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
-            + " '-', was \"" + nodeId + "\"");
+            + " '-', was " + SafeText.quote(nodeId));
       }
-      if (leadershipTimeout.compareTo(Duration.ofSeconds(3)) < 0) {
-        throw new InvalidConfigurationException("leadershipTimeout", "leadershipTimeout must be at least 3 seconds,"
-            + " was " + leadershipTimeout);
-      }
-      positive(storePollInterval, "storePollInterval");
 
       SystemClock owned = clock == null ? new SystemClock(poolId) : null;
       PoolClock c = clock != null ? clock : owned;
@@ -693,6 +663,9 @@ public final class WorkerPools {
               : ProviderFactories.find(e.getKey(), loader);
           providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
               e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
+        }
+        for (Placement p : placements) {
+          providers.get(p.provider()).validate(p);
         }
         for (WorkerTemplate t : templates) {
           for (Placement p : placements) {
@@ -760,10 +733,34 @@ public final class WorkerPools {
       }
     }
 
-    private static void positive(Duration d, String option) {
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidConfigurationException(option, option + " must be positive, was " + d);
+    /**
+     * The range of every duration option, in one place (docs/bad-input.md lists them). The upper bounds are far
+     * beyond any useful setting and keep every sum the engine makes with them (a deadline on the clock, a delay in
+     * nanoseconds, a doubled cooldown, a grace period plus a delete timeout) far from overflow.
+     */
+    private void checkDurations() {
+      Duration hour = Duration.ofHours(1);
+      Duration day = Duration.ofDays(1);
+      DurationRange.positiveUpTo(hour).check(controlInterval, "controlInterval");
+      DurationRange.upTo(day).check(closeGracePeriod, "closeGracePeriod");
+      DurationRange.positiveUpTo(day).check(deleteTimeout, "deleteTimeout");
+      DurationRange.positiveUpTo(day).check(reconcileInterval, "reconcileInterval");
+      DurationRange.upTo(Duration.ofDays(30)).check(orphanGracePeriod, "orphanGracePeriod");
+      DurationRange.positiveUpTo(day).check(failureWindow, "placementHealth.window");
+      DurationRange.positiveUpTo(day).check(openCooldown, "openCooldown.initial");
+      DurationRange.between(openCooldown, day).minFrom("openCooldown.initial")
+          .check(maxOpenCooldown, "openCooldown.max");
+      DurationRange.positiveUpTo(day).check(probeAcceptance, "probes.acceptance");
+      DurationRange.positiveUpTo(day).check(capacityCooldown, "capacityCooldown");
+      DurationRange.positiveUpTo(day).check(throttleDefault, "throttlePause");
+      DurationRange.positiveUpTo(hour).check(retryDelay, "retries.delay");
+      DurationRange.between(retryDelay, hour).minFrom("retries.delay").check(maxRetryDelay, "retries.maxDelay");
+      DurationRange.positiveUpTo(Duration.ofDays(30)).check(demandSmoothing, "demandSmoothing");
+      for (Duration h : forecastHorizons) {
+        DurationRange.positiveUpTo(Duration.ofDays(30)).check(h, "forecastHorizons");
       }
+      DurationRange.between(Duration.ofSeconds(3), hour).check(leadershipTimeout, "leadershipTimeout");
+      DurationRange.positiveUpTo(hour).check(storePollInterval, "storePollInterval");
     }
   }
 }

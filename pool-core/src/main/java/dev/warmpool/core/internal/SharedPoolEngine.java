@@ -255,7 +255,7 @@ public final class SharedPoolEngine implements WorkerPool {
 
   @Override
   public Lease acquire(LeaseRequest request, Duration timeout) {
-    return Blocking.acquire(this, request, timeout);
+    return Blocking.acquire(this, request, timeout, config);
   }
 
   @Override
