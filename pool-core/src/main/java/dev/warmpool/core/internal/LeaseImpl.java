@@ -27,7 +27,7 @@ final class LeaseImpl implements Lease {
 
   @Override
   public String id() {
-    return slot.id + "." + token;
+    return slot.id + "." + (token - slot.tokenFloor); // the n-th lease of the worker in this run
   }
 
   @Override

@@ -37,7 +37,7 @@ final class PlacementHealth {
 
   final Placement placement;
   final WorkerProvider provider;
-  private final HealthPolicy policy;
+  private final PlacementHealthPolicy policy;
   private final ArrayDeque<Instant> calls = new ArrayDeque<>();
   private final ArrayDeque<Instant> failures = new ArrayDeque<>();
   private final Cache<String, Instant> coolingSizes;
@@ -52,7 +52,7 @@ final class PlacementHealth {
   private volatile int windowCalls;
   private volatile int windowFailures;
 
-  PlacementHealth(Placement placement, WorkerProvider provider, HealthPolicy policy, PoolClock clock) {
+  PlacementHealth(Placement placement, WorkerProvider provider, PlacementHealthPolicy policy, PoolClock clock) {
     this.placement = placement;
     this.provider = provider;
     this.policy = policy;

@@ -846,7 +846,7 @@ public final class SharedPoolEngine implements WorkerPool {
   }
 
   private void onCallFailed(Placement p, WorkerTemplate t, Throwable failure, Instant now) {
-    HealthPolicy h = config.health();
+    PlacementHealthPolicy h = config.health();
     String reason = String.valueOf(failure.getMessage());
     if (failure instanceof ProviderException pe) {
       switch (pe.kind()) {
@@ -1197,6 +1197,9 @@ public final class SharedPoolEngine implements WorkerPool {
     if (config.ownedClock() != null) {
       config.ownedClock().close();
     }
+    if (config.ownedEvents() != null) {
+      config.ownedEvents().shutdown(); // delivers what is queued, then its thread ends; close() waits for it
+    }
     log.info("pool {}: node {} closed", poolId, node);
     closed.complete(null);
   }
@@ -1260,8 +1263,9 @@ public final class SharedPoolEngine implements WorkerPool {
         c[w.state().ordinal()]++;
       }
     }
-    return new WorkerCounts(c[State.PROVISIONING.ordinal()], c[State.IDLE.ordinal()], c[State.LEASED.ordinal()],
-        c[State.RETIRED.ordinal()], c[State.DELETING.ordinal()]);
+    // a RETIRED worker is no longer held by a lease (the API's "draining"): it waits for the leader's delete
+    return new WorkerCounts(c[State.PROVISIONING.ordinal()], c[State.IDLE.ordinal()], c[State.LEASED.ordinal()], 0,
+        c[State.RETIRED.ordinal()] + c[State.DELETING.ordinal()]);
   }
 
   /** @return whether this node currently leads, as far as it knows */

@@ -14,7 +14,7 @@ import java.util.Map;
  * bit 3 marking a lease claimed through a thread's hint while the worker's queue entry stays where it is).
  * Every transition is a compare-and-swap from an exact word, so a grant, a release, an expiry and a recycle can race
  * and exactly one wins; a stale lease (whose grant count no longer matches) can change nothing. The grant count is
- * the lease's fencing token. Other fields are written by the thread that owns the current state (the grantor, the
+ * the lease's fencing token; it starts at the ledger's token floor, so tokens keep growing across a warm restart. Other fields are written by the thread that owns the current state (the grantor, the
  * releaser or the engine) before the state is published, and read after it.
  */
 final class WorkerSlot {
@@ -40,6 +40,8 @@ final class WorkerSlot {
   final TemplateRuntime template;
   final PlacementShelf shelf;
   final Instant intendedAt;
+  /** The grant count the slot started from: its first lease's token is one more (see {@link Ledger#tokenFloor()}). */
+  final long tokenFloor;
 
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
@@ -72,12 +74,13 @@ final class WorkerSlot {
   /** Engine-only: why the worker is being deleted, for the event. */
   String deleteReason;
 
-  WorkerSlot(String id, TemplateRuntime template, PlacementShelf shelf, Instant intendedAt) {
+  WorkerSlot(String id, TemplateRuntime template, PlacementShelf shelf, Instant intendedAt, long tokenFloor) {
     this.id = id;
     this.template = template;
     this.shelf = shelf;
     this.intendedAt = intendedAt;
-    WORD.setRelease(this, (long) PROVISIONING);
+    this.tokenFloor = tokenFloor;
+    WORD.setRelease(this, pack(tokenFloor, PROVISIONING));
   }
 
   static int state(long word) {
