@@ -13,7 +13,6 @@ import dev.warmpool.core.internal.PlacementHealthPolicy;
 import dev.warmpool.core.internal.PoolConfig;
 import dev.warmpool.core.internal.PoolLimits;
 import dev.warmpool.core.internal.PoolEngine;
-import dev.warmpool.core.internal.SharedPoolEngine;
 import dev.warmpool.core.internal.SystemClock;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.ProviderContext;
@@ -664,7 +663,7 @@ public final class WorkerPools {
         return new PoolEngine(config);
       }
       try {
-        return new SharedPoolEngine(config, store, node.nodeId(), node.leadershipTimeout(), node.pollInterval());
+        return new PoolEngine(config, store, node);
       } catch (RuntimeException e) {
         closeCreated(providers, owned);
         if (ownedEvents != null) {

@@ -6,7 +6,7 @@ import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.WorkerTemplate;
-import dev.warmpool.core.internal.SharedPoolEngine;
+import dev.warmpool.core.internal.PoolEngine;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeResource;
 import dev.warmpool.fake.Fault;
@@ -228,7 +228,7 @@ public abstract class SharedPoolProperties {
     return world;
   }
 
-  // the bugs these properties found in SharedPoolEngine, pinned as fixed scripts
+  // the bugs these properties found in the shared engine, pinned as fixed scripts
 
   @Example
   public void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
@@ -297,7 +297,7 @@ public abstract class SharedPoolProperties {
     final NodeClock clock;
     final OutageStore store;
     final CountingProvider provider;
-    final SharedPoolEngine engine;
+    final PoolEngine engine;
     final List<PoolEvent> events = new ArrayList<>();
     boolean dead;
     boolean paused;
@@ -328,7 +328,7 @@ public abstract class SharedPoolProperties {
           .orphanGracePeriod(Duration.ofMinutes(5))
           .closeGracePeriod(Duration.ofSeconds(30));
       w.cloud.placements().forEach(b::placement);
-      this.engine = (SharedPoolEngine) b.build();
+      this.engine = (PoolEngine) b.build();
       this.settlingSince = w.clock.now();
     }
 

@@ -541,7 +541,7 @@ public abstract class SharedPoolScenarios {
   }
 
   @Test
-  public void aPlacementWhoseCooldownEndedIsProbedWithOneProvisionAtATime() {
+  public void aPlacementWhoseCooldownEndedIsProbedWithNoMoreProvisionsAtATimeThanItTakesToClose() {
     Instant t0 = clock.now();
     Instant opened = t0.plus(Duration.ofMinutes(5));
     cloud = cloud(Faults.outage("westeurope").from(t0.plus(Duration.ofMinutes(3)))
@@ -560,7 +560,8 @@ public abstract class SharedPoolScenarios {
             && c.at().isAfter(opened))
         .collect(Collectors.groupingBy(dev.warmpool.fake.Call::at, Collectors.counting()));
     assertThat(callsAtOnce).as("probes of the failing placement after it opened").isNotEmpty();
-    assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n == 1);
+    // the one engine probes a half-open placement as one node does: as many probes as it takes to close (2 by default)
+    assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n <= 2);
   }
 
   @Test

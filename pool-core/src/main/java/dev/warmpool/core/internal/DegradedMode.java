@@ -63,7 +63,7 @@ final class DegradedMode {
   /** Whether a released worker may serve again: max uses and max age, relaxed while the stock is protected. */
   boolean mayKeep(WorkerSlot slot, Instant now) {
     WorkerTemplate t = slot.template.template;
-    if (rt.closing() || slot.retireOnRelease) {
+    if (rt.draining() || slot.retireOnRelease) {
       return false;
     }
     // while nothing can be provisioned, a healthy worker is worth more than the rules that recycle it

@@ -73,12 +73,15 @@ final class Deleter {
       engine.arm(slot.nextDeleteAt);
       return;
     }
-    if (health.state() == PlacementState.OPEN && health.openUntil().isAfter(now) && !rt.closing()) {
+    if (health.state() == PlacementState.OPEN && health.openUntil().isAfter(now) && !rt.draining()) {
       // wait out the cooldown rather than retrying every delete through the outage; from half-open on they go
       // again (and free room under max total for probes)
       slot.nextDeleteAt = health.openUntil();
       engine.arm(slot.nextDeleteAt);
       return;
+    }
+    if (!ledger.claimDelete(slot)) {
+      return; // a shared store refused the intent: the row changed, and the next pass sees it as it is
     }
     slot.deleteInFlight = true;
     Duration timeout = rt.config.deleteTimeout();
@@ -95,7 +98,7 @@ final class Deleter {
   }
 
   private void answered(WorkerSlot slot, Throwable failure) {
-    if (!slot.deleteInFlight) {
+    if (!slot.deleteInFlight || !ledger.owns(slot)) {
       return; // a late answer to a call we already counted as timed out
     }
     slot.deleteInFlight = false;
@@ -109,7 +112,6 @@ final class Deleter {
         start(slot, slot.deleteReason);
         return;
       }
-      slot.transition(slot.word(), WorkerSlot.GONE);
       ledger.forget(slot);
       if (slot.worker != null) {
         rt.publish(new PoolEvent.WorkerDeprovisioned(rt.poolId, now, slot.id, slot.template.name(),

@@ -37,16 +37,31 @@ final class Failover {
     return enabled;
   }
 
-  /** Recomputes where the warm stock goes; publishes failover and failback, and tells the degraded mode. */
-  void update(TemplateRuntime t, Instant now) {
-    PlacementShelf next = null;
+  /**
+   * On a node of a shared pool that does not lead: follows the leader's placement health (restored from the store)
+   * without publishing, so grants prefer the same placements and releases see the same degraded mode.
+   */
+  void follow(TemplateRuntime t) {
+    PlacementShelf next = target(t);
+    if (next != t.active) {
+      t.activate(next);
+    }
+    t.degraded = next == null;
+  }
+
+  private PlacementShelf target(TemplateRuntime t) {
     for (PlacementShelf s : t.shelves) {
       if (inHomeGeography(t, s) && (enabled || s == t.home) && s.health.isClosed()
           && !s.health.cooling(t.template.size())) {
-        next = s;
-        break;
+        return s;
       }
     }
+    return null;
+  }
+
+  /** Recomputes where the warm stock goes; publishes failover and failback, and tells the degraded mode. */
+  void update(TemplateRuntime t, Instant now) {
+    PlacementShelf next = target(t);
     PlacementShelf prev = t.active;
     if (next != prev) {
       t.activate(next);

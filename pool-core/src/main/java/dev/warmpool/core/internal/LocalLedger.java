@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * one CAS word each), idle workers on per-placement shelves, and a thread-local hint. It always leads.
  *
  * <p>Design: a grant is one CAS on a slot's word, found through the thread's hint or a shelf queue; it allocates
- * nothing and takes no lock. Fencing tokens start at {@link #tokenFloor()}, derived from the run's generation (its
- * start time in milliseconds) shifted left by {@value #TOKEN_BITS} bits: a worker adopted by a later run (a warm
- * restart) continues above every token the earlier run can have handed out, as long as that run granted a worker fewer
- * than 2^{@value #TOKEN_BITS} times per millisecond it ran (one grant every 15 ns, more than a CAS-and-release cycle
- * allows) and the clock did not go back between the runs. Thread-safe.
+ * nothing and takes no lock. Fencing tokens start at {@link #tokenFloor()}, the run's generation (its start time in
+ * milliseconds) shifted left by {@value #TOKEN_BITS} bits: a worker adopted by a later run (a warm restart after a
+ * close or a crash) continues above every token the earlier run can have handed out, as long as that run granted a
+ * worker fewer than 2^{@value #TOKEN_BITS} times per millisecond it ran (one grant every 15 ns, faster than a grant
+ * and release cycle) and the clock did not go back between the runs (an adopted worker whose tag names a later
+ * generation starts above that one). Thread-safe.
  */
 final class LocalLedger implements Ledger {
   /** Bits of a token left for the grants of one run. */
@@ -38,6 +39,16 @@ final class LocalLedger implements Ledger {
   }
 
   @Override
+  public boolean mayAct() {
+    return true;
+  }
+
+  @Override
+  public boolean confirmLeadership() {
+    return true;
+  }
+
+  @Override
   public WorkerSlot claim(TemplateRuntime t, LeaseRequest request, String tenantKey) {
     return t.claim(request, tenantKey, hint);
   }
@@ -47,6 +58,11 @@ final class LocalLedger implements Ledger {
     if (hint.get() != slot) {
       hint.set(slot);
     }
+  }
+
+  @Override
+  public boolean owns(WorkerSlot slot) {
+    return true;
   }
 
   @Override
@@ -60,17 +76,74 @@ final class LocalLedger implements Ledger {
   }
 
   @Override
+  public long adoptionFloor(String taggedGeneration) {
+    long floor = tokenFloor();
+    try {
+      long previous = Long.parseLong(taggedGeneration);
+      if (previous >= generation) {
+        floor = (previous + 1) << TOKEN_BITS; // the clock went back between the runs
+      }
+    } catch (NumberFormatException e) {
+      // no or a foreign generation tag: this run's floor
+    }
+    return floor;
+  }
+
+  @Override
   public long generation() {
     return generation;
   }
 
   @Override
-  public void add(WorkerSlot slot) {
+  public long term() {
+    return 1;
+  }
+
+  @Override
+  public boolean add(WorkerSlot slot) {
     workers.put(slot.id, slot);
+    return true;
+  }
+
+  @Override
+  public boolean toIdle(WorkerSlot slot) {
+    if (!slot.transition(slot.word(), WorkerSlot.IDLE)) {
+      return false;
+    }
+    slot.shelf.offer(slot, null);
+    return true;
+  }
+
+  @Override
+  public boolean toDeleting(WorkerSlot slot, long expected, String reason) {
+    int state = WorkerSlot.state(expected);
+    boolean done = state == WorkerSlot.LEASED ? slot.endLease(WorkerSlot.grants(expected), WorkerSlot.DELETING)
+        : slot.transition(expected, WorkerSlot.DELETING);
+    if (done) {
+      // the runner owns the worker now: no lease, no claim and no other pass can change it
+      slot.deleteReason = reason;
+      slot.lease = null;
+      if (state == WorkerSlot.IDLE) {
+        slot.shelf.remove(slot);
+      }
+    }
+    return done;
+  }
+
+  @Override
+  public boolean claimDelete(WorkerSlot slot) {
+    return true;
   }
 
   @Override
   public void forget(WorkerSlot slot) {
+    slot.transition(slot.word(), WorkerSlot.GONE);
+    workers.remove(slot.id, slot);
+  }
+
+  @Override
+  public void keep(WorkerSlot slot) {
+    slot.shelf.remove(slot);
     workers.remove(slot.id, slot);
   }
 
@@ -87,5 +160,10 @@ final class LocalLedger implements Ledger {
   @Override
   public boolean isEmpty() {
     return workers.isEmpty();
+  }
+
+  @Override
+  public void keepHealth(PlacementHealth health) {
+    health.takeChanged(); // the pool's own memory is where it lives
   }
 }

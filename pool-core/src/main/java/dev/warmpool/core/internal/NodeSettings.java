@@ -25,7 +25,10 @@ public record NodeSettings(String nodeId, Duration leadershipTimeout, Duration p
       throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
           + " '-', was \"" + nodeId + "\"");
     }
-    Rules.atLeast(leadershipTimeout, Duration.ofSeconds(3), "leadershipTimeout", "3 seconds");
+    if (leadershipTimeout == null || leadershipTimeout.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new InvalidConfigurationException("leadershipTimeout", "leadershipTimeout must be at least 3 seconds,"
+          + " was " + leadershipTimeout);
+    }
     Rules.positive(pollInterval, "storePollInterval");
   }
 }

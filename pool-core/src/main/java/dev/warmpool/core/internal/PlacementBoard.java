@@ -126,6 +126,26 @@ final class PlacementBoard {
     }
   }
 
+  /**
+   * On a node of a shared pool that does not lead: takes the health the leader kept in the store, and raises (or
+   * clears) the placement-open alert as the leader does, so every node's snapshot tells the same story.
+   */
+  void follow(java.util.function.Function<String, dev.warmpool.spi.StoredPlacementHealth> stored, Instant now) {
+    for (PlacementHealth h : placements) {
+      dev.warmpool.spi.StoredPlacementHealth s = stored.apply(h.placement.key());
+      if (s != null) {
+        h.restore(s);
+      }
+      String key = h.placement.key();
+      if (h.state() == PlacementState.OPEN) {
+        rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
+            + h.failureSummary(), now);
+      } else {
+        rt.alerts.clear("placement-open:" + key, now);
+      }
+    }
+  }
+
   /** The placement of a provider's region; one the configuration does not know gets geography "unknown". */
   Placement placementOf(String provider, String region) {
     for (PlacementHealth h : placements) {

@@ -9,11 +9,14 @@ import dev.warmpool.api.PoolClosedException;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.PoolSnapshot;
+import dev.warmpool.api.StoreUnavailableLeaseException;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.spi.PoolStore;
+import dev.warmpool.spi.StoreUnavailableException;
 import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warm-pool engine behind {@link WorkerPool}: the lease path, the control pass that runs the rooms, and close.
+ * The one warm-pool engine behind {@link WorkerPool}, on one node or on many: the lease path, the control pass that
+ * runs the rooms, and close.
  *
  * <p>Design: two paths. The <em>lease path</em> runs on the caller's thread: the {@link Ledger} claims an idle worker
  * with one CAS on its state word; release is one CAS back and a push onto a shelf. It takes no lock and calls no
@@ -41,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * actual state, so a lost wake-up only delays work until the next pass; passes run when something wakes them and at
  * least every control interval. The ledger's table is the pool's known set: every resource the pool may have
  * created has a slot there until its delete succeeded.
+ *
+ * <p>Where the truth lives is the ledger's business: on one node the {@link LocalLedger} (always leads), on several
+ * the {@link StoreLedger} (grants and releases through the store, and the control pass runs on the node that holds
+ * the leadership, over a mirror of the store's rows; other nodes follow the leader's placement health and serve their
+ * waiting requests from the store). The few places where the modes differ (the store's availability on the lease
+ * path, the lease's writes, the leadership, close) branch on {@link #shared}.
  */
 public final class PoolEngine implements WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
@@ -51,6 +61,9 @@ public final class PoolEngine implements WorkerPool {
   private final PoolConfig config;
   private final String poolId;
   private final Ledger ledger;
+  /** Whether the pool shares a store with other nodes: set once, read on the lease path (a plain final field). */
+  private final boolean shared;
+  private final StoreLedger storeLedger;
   private final Map<String, TemplateRuntime> templates = new LinkedHashMap<>();
   private final SerialRunner runner;
   private final EventBus events;
@@ -75,12 +88,24 @@ public final class PoolEngine implements WorkerPool {
    * @param config the configuration
    */
   public PoolEngine(PoolConfig config) {
+    this(config, null, null);
+  }
+
+  /**
+   * Starts an engine: on a store ledger if a store is given (a node of a shared pool), else on the local ledger.
+   *
+   * @param config the configuration
+   * @param store the shared store, or null
+   * @param node this node's settings, or null without a store
+   * @throws dev.warmpool.spi.StoreUnavailableException if the store cannot be opened
+   */
+  public PoolEngine(PoolConfig config, PoolStore store, NodeSettings node) {
     this.config = config;
     this.rt = new PoolRuntime(config);
     this.clock = rt.clock;
     this.poolId = rt.poolId;
     this.events = rt.events;
-    this.ledger = new LocalLedger(clock.now().toEpochMilli());
+    this.shared = store != null;
     this.runner = new SerialRunner(clock, this::pass);
     rt.runner(runner);
     this.board = new PlacementBoard(rt);
@@ -93,12 +118,22 @@ public final class PoolEngine implements WorkerPool {
       }
       templates.put(t.name(), new TemplateRuntime(t, shelves, config.forecast().demandSmoothing()));
     }
+    if (shared) {
+      this.storeLedger = new StoreLedger(rt, store, node, templates, this::waitingHere);
+      this.ledger = storeLedger;
+    } else {
+      this.storeLedger = null;
+      this.ledger = new LocalLedger(clock.now().toEpochMilli());
+    }
     this.degraded = new DegradedMode(rt);
     this.failover = new Failover(rt, degraded);
     this.deleter = new Deleter(rt, ledger, board, this);
     this.provisioner = new Provisioner(rt, ledger, board, new ProviderCalls(rt), failover, deleter);
     this.waiters = new Waiters(rt, this, degraded);
     provisioner.waiters(waiters);
+    if (shared) {
+      provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name(), clock.now()));
+    }
     this.depletion = new DepletionWatch(rt);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
     runner.wake();
@@ -121,10 +156,18 @@ public final class PoolEngine implements WorkerPool {
     if (!t.servable(request)) {
       return CompletableFuture.failedFuture(noPlacement(t, request));
     }
+    if (shared && storeLedger.unavailable() != null) {
+      return CompletableFuture.failedFuture(unavailable(t, request, storeLedger.unavailable()));
+    }
     t.forecaster.requests.increment();
     String tenantKey = t.tenantKey(request.tenant());
     if (t.waiting() == 0) {
-      Lease l = grant(t, request, tenantKey, now, Duration.ZERO);
+      Lease l;
+      try {
+        l = grant(t, request, tenantKey, now, Duration.ZERO);
+      } catch (StoreUnavailableException e) {
+        return CompletableFuture.failedFuture(unavailable(t, request, e));
+      }
       if (l != null) {
         return CompletableFuture.completedFuture(l);
       }
@@ -146,8 +189,18 @@ public final class PoolEngine implements WorkerPool {
     if (closedFlag || rt.closing()) {
       throw closedException(t, request, Duration.ZERO);
     }
+    if (!t.servable(request)) {
+      return Optional.empty();
+    }
+    if (shared && storeLedger.unavailable() != null) {
+      throw unavailable(t, request, storeLedger.unavailable());
+    }
     t.forecaster.requests.increment();
-    return Optional.ofNullable(grant(t, request, t.tenantKey(request.tenant()), clock.now(), Duration.ZERO));
+    try {
+      return Optional.ofNullable(grant(t, request, t.tenantKey(request.tenant()), clock.now(), Duration.ZERO));
+    } catch (StoreUnavailableException e) {
+      throw unavailable(t, request, e);
+    }
   }
 
   /** Claims an idle worker and makes the lease, or returns null. Runs on any thread. */
@@ -165,11 +218,18 @@ public final class PoolEngine implements WorkerPool {
     // the slot is leased to us and only a grant changes its grant count, so the count read now is our token
     LeaseImpl lease = new LeaseImpl(this, slot, WorkerSlot.grants(slot.word()), request.tenant(), now, expires);
     slot.lease = lease;
+    if (shared) {
+      storeLedger.granted(lease);
+      if (rt.closing()) {
+        release(lease, false); // close is draining this node's leases: end this one at once
+        return null;
+      }
+    }
     if (events.active()) {
       events.publish(new PoolEvent.LeaseGranted(poolId, now, lease.id(), slot.id, t.name(), slot.placement(),
           request.tenant(), waited));
     }
-    if (t.template.maxUses() == 1 || !slot.shelf.maybeHasIdle(tenantKey)) {
+    if (!shared && (t.template.maxUses() == 1 || !slot.shelf.maybeHasIdle(tenantKey))) {
       // the stock went down for good: let the control pass replace it
       runner.wake();
     }
@@ -204,6 +264,14 @@ public final class PoolEngine implements WorkerPool {
     if (events.active()) {
       events.publish(new PoolEvent.LeaseReleased(poolId, now, lease.id(), slot.id, t.name(), lease.tenant, discard));
     }
+    String reason = discard ? "discarded" : slot.retireOnRelease ? "drained" : "released";
+    if (shared) {
+      storeLedger.released(lease, keep, keep ? null : reason, now);
+      if (!keep || t.waiting() > 0) {
+        runner.wake();
+      }
+      return;
+    }
     if (keep) {
       if (ended == 1) {
         slot.shelf.offer(slot, t.template.shareAcrossTenants() ? PlacementShelf.SHARED : slot.tenant);
@@ -213,9 +281,30 @@ public final class PoolEngine implements WorkerPool {
         runner.wake();
       }
     } else {
-      String reason = discard ? "discarded" : slot.retireOnRelease ? "drained" : "released";
       runner.execute(() -> deleter.start(slot, reason));
     }
+  }
+
+  /** A lease of a shared pool moves its deadline in the store; the lease ends if the store ended it. */
+  void renewInStore(LeaseImpl lease, Instant deadline) {
+    if (!lease.isActive()) {
+      throw new IllegalStateException("lease " + lease.id() + " is no longer active (released, discarded or"
+          + " expired)");
+    }
+    if (!storeLedger.renew(lease, deadline)) {
+      lease.slot.endLease(lease.token, WorkerSlot.DELETING);
+      throw new IllegalStateException("lease " + lease.id() + " is no longer active (expired and reclaimed)");
+    }
+  }
+
+  private Map<String, Integer> waitingHere() {
+    Map<String, Integer> m = new HashMap<>();
+    templates.values().forEach(t -> {
+      if (t.waiting() > 0) {
+        m.put(t.name(), t.waiting());
+      }
+    });
+    return m;
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {
@@ -223,8 +312,17 @@ public final class PoolEngine implements WorkerPool {
   }
 
   LeaseTimeoutException timeout(TemplateRuntime t, LeaseRequest r, Duration waited) {
-    return new LeaseTimeoutException("no worker within the maximum wait of " + r.maxWait(), poolId, t.name(),
-        r.tenant(), waited, counts(t), t.waiting(), t.lastFailure);
+    StoreUnavailableException down = shared ? storeLedger.unavailable() : null;
+    return new LeaseTimeoutException("no worker within the maximum wait of " + r.maxWait()
+        + (down != null ? "; the store is unavailable" : ""), poolId, t.name(), r.tenant(), waited, counts(t),
+        t.waiting(), down != null ? down : t.lastFailure);
+  }
+
+  private StoreUnavailableLeaseException unavailable(TemplateRuntime t, LeaseRequest r,
+      StoreUnavailableException cause) {
+    return new StoreUnavailableLeaseException("the pool's store is unavailable, so no lease can be granted; leases"
+        + " already granted keep working and the pool retries the store by itself", poolId, t.name(), r.tenant(),
+        Duration.ZERO, counts(t), t.waiting(), cause);
   }
 
   private NoEligiblePlacementException noPlacement(TemplateRuntime t, LeaseRequest r) {
@@ -243,7 +341,29 @@ public final class PoolEngine implements WorkerPool {
 
   private void pass() {
     Instant now = clock.now();
-    Instant next = now.plus(config.controlInterval());
+    Instant next = now.plus(shared ? storeLedger.tick() : config.controlInterval());
+    if (shared) {
+      StoreLedger.Lead lead = storeLedger.beginPass(now);
+      if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
+        newTerm(now, lead);
+      }
+      rt.draining = rt.closing() && !config.keepWarmPool() && ledger.leads() && storeLedger.lastNode(now);
+      if (anyWaiting()) {
+        next = PlacementBoard.min(next, now.plus(storeLedger.pollInterval()));
+      }
+      if (!ledger.leads() || lead == StoreLedger.Lead.CUT_OFF) {
+        follow(now);
+        if (closeDeadline != null) {
+          next = PlacementBoard.min(next, closePass(now));
+        }
+        if (!closedFlag) {
+          arm(next);
+        }
+        return;
+      }
+    } else {
+      rt.draining = rt.closing();
+    }
     next = PlacementBoard.min(next, board.tick(now));
     boolean anyDegraded = false;
     for (TemplateRuntime t : templates.values()) {
@@ -262,14 +382,14 @@ public final class PoolEngine implements WorkerPool {
         case WorkerSlot.LEASED -> {
           next = PlacementBoard.min(next, checkLease(slot, w, now));
           LeaseImpl lease = slot.lease;
-          if (anyDegraded && lease != null) {
-            slot.template.leasedByTenant.merge(lease.tenant, 1, Integer::sum);
+          String tenant = lease != null ? lease.tenant : slot.tenant;
+          if (anyDegraded && tenant != null) {
+            slot.template.leasedByTenant.merge(tenant, 1, Integer::sum);
           }
         }
         case WorkerSlot.IDLE -> {
           String reason = degraded.recycleReason(slot, now, due);
-          if (reason != null && slot.retireIfIdle()) {
-            slot.shelf.remove(slot);
+          if (reason != null && ledger.toDeleting(slot, w, reason)) {
             deleter.start(slot, reason);
           } else if (reason == null) {
             next = PlacementBoard.min(next, due[0]);
@@ -277,6 +397,12 @@ public final class PoolEngine implements WorkerPool {
           }
         }
         case WorkerSlot.DELETING -> next = PlacementBoard.min(next, deleter.due(slot, now));
+        case WorkerSlot.PROVISIONING -> {
+          if (slot.foreign && ledger.toDeleting(slot, w, "provision of a previous leader")) {
+            // a shared store's provision whose outcome this leader cannot know: deleted by name (idempotent)
+            deleter.start(slot, "provision of a previous leader");
+          }
+        }
         default -> { }
       }
     }
@@ -301,27 +427,86 @@ public final class PoolEngine implements WorkerPool {
         board.clearQuiet(now);
       }
     }
+    for (PlacementHealth h : board.all()) {
+      ledger.keepHealth(h); // where the next leader of a shared pool finds it
+    }
     if (!closedFlag) {
       arm(next);
     }
   }
 
-  /** Expires a lease past its deadline; returns when to look again. */
-  private Instant checkLease(WorkerSlot slot, long word, Instant now) {
-    LeaseImpl lease = slot.lease;
-    if (lease == null || lease.token != WorkerSlot.grants(word)) {
-      return Instant.MAX; // being granted or released right now; the next pass sees it settled
+  /** The leadership of a shared pool changed hands: what one leader counted in flight is not the next one's. */
+  private void newTerm(Instant now, StoreLedger.Lead lead) {
+    for (TemplateRuntime t : templates.values()) {
+      for (PlacementShelf s : t.shelves) {
+        s.inFlight = 0;
+      }
     }
-    Instant expires = lease.expiresAt;
+    for (PlacementHealth h : board.all()) {
+      h.probesInFlight = 0;
+      if (storeLedger.health(h.placement.key()) != null) {
+        h.restore(storeLedger.health(h.placement.key())); // continue where the last leader stopped
+      }
+    }
+    if (lead == StoreLedger.Lead.TOOK_OVER) {
+      reconciler.restart(now);
+    } else {
+      reconciler.failRequests("node " + storeLedger.node() + " stopped leading before it reconciled");
+    }
+  }
+
+  /** A node of a shared pool that does not lead: mirrors the leader's health and serves its own waiting requests. */
+  private void follow(Instant now) {
+    board.follow(storeLedger::health, now);
+    for (TemplateRuntime t : templates.values()) {
+      failover.follow(t);
+      if (!rt.closing()) {
+        waiters.dispatch(t);
+      }
+    }
+  }
+
+  private boolean anyWaiting() {
+    for (TemplateRuntime t : templates.values()) {
+      if (t.waiting() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Expires a lease past its deadline (or whose holder node is gone); returns when to look again. */
+  private Instant checkLease(WorkerSlot slot, long word, Instant now) {
+    Instant expires;
+    String leaseId;
+    String tenant;
+    if (shared) {
+      if (storeLedger.holderGone(slot, now)) {
+        if (ledger.toDeleting(slot, word, "holder node " + slot.heldBy + " is gone")) {
+          deleter.start(slot, slot.deleteReason);
+        }
+        return Instant.MAX;
+      }
+      expires = slot.heldUntil;
+      leaseId = slot.leaseId;
+      tenant = String.valueOf(slot.tenant);
+    } else {
+      LeaseImpl lease = slot.lease;
+      if (lease == null || lease.token != WorkerSlot.grants(word)) {
+        return Instant.MAX; // being granted or released right now; the next pass sees it settled
+      }
+      expires = lease.expiresAt;
+      leaseId = lease.id();
+      tenant = lease.tenant;
+    }
     if (expires == null) {
       return Instant.MAX;
     }
     if (now.isBefore(expires)) {
       return expires;
     }
-    if (slot.endLease(lease.token, WorkerSlot.DELETING)) {
-      slot.lease = null;
-      rt.publish(new PoolEvent.LeaseExpired(poolId, now, lease.id(), slot.id, slot.template.name(), lease.tenant));
+    if (ledger.toDeleting(slot, word, "lease-expired")) {
+      rt.publish(new PoolEvent.LeaseExpired(poolId, now, leaseId, slot.id, slot.template.name(), tenant));
       deleter.start(slot, "lease-expired");
     }
     return Instant.MAX;
@@ -353,11 +538,24 @@ public final class PoolEngine implements WorkerPool {
     runner.execute(() -> {
       if (rt.closing()) {
         f.completeExceptionally(new WarmpoolException("pool " + poolId + " is closed"));
+      } else if (!ledger.leads()) {
+        // the answer must not depend on the store: a throw here would leave the future pending forever
+        f.completeExceptionally(storeLedger.notLeading());
       } else {
         reconciler.request(f);
       }
     });
     return f;
+  }
+
+  /**
+   * Whether this node runs the control loop now: always on one node; on a shared pool, while it holds the
+   * leadership.
+   *
+   * @return whether this node leads, as far as it knows
+   */
+  public boolean leads() {
+    return ledger.leads();
   }
 
   // ---------------------------------------------------------------- close
@@ -379,13 +577,15 @@ public final class PoolEngine implements WorkerPool {
     Instant now = clock.now();
     closeDeadline = now.plus(config.closeGracePeriod());
     log.info("pool {}: closing; live leases have until {}", poolId, closeDeadline);
-    reconciler.closeRequests();
+    reconciler.failRequests("the pool closed before it reconciled");
     for (TemplateRuntime t : templates.values()) {
       waiters.closeAll(t, now);
     }
-    for (WorkerSlot slot : ledger.workers()) {
-      if (slot.state() == WorkerSlot.LEASED) {
-        slot.retireOnRelease = true;
+    if (!shared) {
+      for (WorkerSlot slot : ledger.workers()) {
+        if (slot.state() == WorkerSlot.LEASED) {
+          slot.retireOnRelease = true;
+        }
       }
     }
     runner.wake();
@@ -394,22 +594,23 @@ public final class PoolEngine implements WorkerPool {
   /** One control pass while closing; returns when to look again. */
   private Instant closePass(Instant now) {
     boolean pastGrace = !now.isBefore(closeDeadline);
+    if (shared) {
+      return closeSharedPass(now, pastGrace);
+    }
     for (WorkerSlot slot : ledger.workers()) {
       long w = slot.word();
       int state = WorkerSlot.state(w);
       if (state == WorkerSlot.IDLE && config.keepWarmPool() && slot.transition(w, WorkerSlot.GONE)) {
-        // kept for the next start of a pool with this id, which adopts it
-        slot.shelf.remove(slot);
-        ledger.forget(slot);
-      } else if (state == WorkerSlot.IDLE && slot.retireIfIdle()) {
-        slot.shelf.remove(slot);
-        deleter.start(slot, "close");
-      } else if (state == WorkerSlot.LEASED && pastGrace && slot.endLease(WorkerSlot.grants(w), WorkerSlot.DELETING)) {
+        ledger.keep(slot); // kept for the next start of a pool with this id, which adopts it
+      } else if (state == WorkerSlot.IDLE || state == WorkerSlot.LEASED && pastGrace) {
         LeaseImpl lease = slot.lease;
-        slot.lease = null;
-        log.warn("pool {}: lease {} still held after the close grace period; destroying its worker", poolId,
-            lease == null ? slot.id : lease.id());
-        deleter.start(slot, "close");
+        if (ledger.toDeleting(slot, w, "close")) {
+          if (state == WorkerSlot.LEASED) {
+            log.warn("pool {}: lease {} still held after the close grace period; destroying its worker", poolId,
+                lease == null ? slot.id : lease.id());
+          }
+          deleter.start(slot, "close");
+        }
       }
     }
     if (ledger.isEmpty()) {
@@ -417,6 +618,43 @@ public final class PoolEngine implements WorkerPool {
       return Instant.MAX;
     }
     return pastGrace ? Instant.MAX : closeDeadline;
+  }
+
+  /**
+   * Closing a node of a shared pool: its holders have the grace period, then their leases are discarded; releases the
+   * store did not take yet get the delete timeout more; the last node (unless it keeps the warm pool) drains the pool
+   * as leader. Then it leaves the store.
+   */
+  private Instant closeSharedPass(Instant now, boolean pastGrace) {
+    Instant hardStop = closeDeadline.plus(config.deleteTimeout());
+    Instant soon = now.plus(storeLedger.tick());
+    if (!storeLedger.liveLeases().isEmpty()) {
+      if (!pastGrace) {
+        return closeDeadline; // holders have until the grace period ends
+      }
+      storeLedger.liveLeases().forEach(l -> release(l, true));
+    }
+    if (storeLedger.releasesUnwritten()) {
+      if (now.isBefore(hardStop)) {
+        return soon; // the store is away: wait for it, within the delete timeout, so no release is lost
+      }
+      storeLedger.dropUnwritten();
+    }
+    if (rt.draining()) {
+      for (WorkerSlot slot : ledger.workers()) {
+        long w = slot.word();
+        int state = WorkerSlot.state(w);
+        if ((state == WorkerSlot.IDLE || state == WorkerSlot.LEASED) && ledger.toDeleting(slot, w, "pool closed")) {
+          deleter.start(slot, "pool closed"); // no node is left to hold it
+        }
+      }
+      if (storeLedger.anyWorkerLeft() && now.isBefore(hardStop)) {
+        return soon;
+      }
+    }
+    storeLedger.leave(now);
+    finishClose();
+    return Instant.MAX;
   }
 
   private void finishClose() {
@@ -450,34 +688,45 @@ public final class PoolEngine implements WorkerPool {
   @Override
   public PoolSnapshot snapshot() {
     Instant now = clock.now();
-    Map<TemplateRuntime, Map<String, int[]>> counts = new HashMap<>();
-    for (WorkerSlot slot : ledger.workers()) {
-      int state = slot.state();
-      if (state == WorkerSlot.GONE) {
-        continue;
-      }
-      int[] c = counts.computeIfAbsent(slot.template, k -> new LinkedHashMap<>())
-          .computeIfAbsent(slot.placement().key(), k -> new int[5]);
-      switch (state) {
-        case WorkerSlot.PROVISIONING -> c[0]++;
-        case WorkerSlot.IDLE -> c[1]++;
-        case WorkerSlot.LEASED -> c[slot.retireOnRelease ? 3 : 2]++;
-        default -> c[4]++;
-      }
-    }
+    Map<String, Map<String, WorkerCounts>> counts = shared ? storeLedger.counts() : localCounts();
     List<TemplateStatus> ts = new ArrayList<>();
     for (TemplateRuntime t : templates.values()) {
       Map<String, WorkerCounts> byPlacement = new LinkedHashMap<>();
       WorkerCounts total = WorkerCounts.ZERO;
       for (PlacementShelf s : t.shelves) {
-        int[] c = counts.getOrDefault(t, Map.of()).get(s.placement.key());
-        WorkerCounts wc = c == null ? WorkerCounts.ZERO : new WorkerCounts(c[0], c[1], c[2], c[3], c[4]);
+        WorkerCounts wc = counts.getOrDefault(t.name(), Map.of()).getOrDefault(s.placement.key(), WorkerCounts.ZERO);
         byPlacement.put(s.placement.key(), wc);
         total = total.plus(wc);
       }
       ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest()));
     }
     return new PoolSnapshot(poolId, now, ts, board.statuses(now), rt.alerts.raised(), events.dropped());
+  }
+
+  /** Counts per template and placement from the local ledger's slots; any thread. */
+  private Map<String, Map<String, WorkerCounts>> localCounts() {
+    Map<String, Map<String, int[]>> c = new HashMap<>();
+    for (WorkerSlot slot : ledger.workers()) {
+      int state = slot.state();
+      if (state == WorkerSlot.GONE) {
+        continue;
+      }
+      int[] n = c.computeIfAbsent(slot.template.name(), k -> new HashMap<>())
+          .computeIfAbsent(slot.placement().key(), k -> new int[5]);
+      switch (state) {
+        case WorkerSlot.PROVISIONING -> n[0]++;
+        case WorkerSlot.IDLE -> n[1]++;
+        case WorkerSlot.LEASED -> n[slot.retireOnRelease ? 3 : 2]++;
+        default -> n[4]++;
+      }
+    }
+    Map<String, Map<String, WorkerCounts>> out = new HashMap<>();
+    c.forEach((t, m) -> {
+      Map<String, WorkerCounts> byPlacement = new HashMap<>();
+      m.forEach((p, n) -> byPlacement.put(p, new WorkerCounts(n[0], n[1], n[2], n[3], n[4])));
+      out.put(t, byPlacement);
+    });
+    return out;
   }
 
   private WorkerCounts counts(TemplateRuntime t) {
@@ -496,6 +745,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public String toString() {
-    return "WorkerPool[" + poolId + ", " + snapshot().total() + "]";
+    return "WorkerPool[" + poolId + (shared ? ", node " + storeLedger.node() + ", shared" : "")
+        + (rt.closing() ? ", closing" : "") + "]";
   }
 }

@@ -19,6 +19,11 @@ final class PoolRuntime {
   final EventBus events;
   final Alerts alerts;
   final AtomicBoolean closing = new AtomicBoolean();
+  /**
+   * Whether the pool destroys what it has rather than keep it: a closing pool on the local ledger, or the last node
+   * of a shared pool as it closes (a node that closes while others stay keeps what its holders release).
+   */
+  volatile boolean draining;
   private SerialRunner runner;
 
   PoolRuntime(PoolConfig config) {
@@ -41,6 +46,10 @@ final class PoolRuntime {
 
   boolean closing() {
     return closing.get();
+  }
+
+  boolean draining() {
+    return draining;
   }
 
   /** Publishes a control-path event; the lease path checks {@link EventBus#active()} before it builds one. */

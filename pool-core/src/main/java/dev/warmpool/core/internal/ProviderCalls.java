@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -40,10 +41,12 @@ final class ProviderCalls {
    * Calls the provider with retries; every failed attempt is handed to {@code onFailure} on the caller's thread of
    * the answer (the board queues it onto the runner).
    */
-  <T> CompletableFuture<T> withRetries(PlacementHealth health, Instant deadline, Supplier<CompletableFuture<T>> call,
-      java.util.function.Consumer<Throwable> onFailure) {
+  <T> CompletableFuture<T> withRetries(PlacementHealth health, Instant deadline, BooleanSupplier stillOurs,
+      Supplier<CompletableFuture<T>> call, java.util.function.Consumer<Throwable> onFailure) {
     RetryPolicy<T> retry = RetryPolicy.<T>builder()
-        .handleIf((result, failure) -> failure != null && retryable(unwrap(failure), health, deadline))
+        // a leader of a shared pool that lost the leadership (or knows it is late) retries nothing
+        .handleIf((result, failure) -> failure != null && stillOurs.getAsBoolean()
+            && retryable(unwrap(failure), health, deadline))
         .withMaxAttempts(policy.maxAttempts())
         .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
         .build();

@@ -42,6 +42,8 @@ final class Provisioner {
   private final Failover failover;
   private final Deleter deleter;
   private Waiters waiters;
+  /** Requests waiting on other nodes of a shared pool, which the leader provisions for as well. */
+  private java.util.function.ToIntFunction<TemplateRuntime> waitingElsewhere = t -> 0;
 
   Provisioner(PoolRuntime rt, Ledger ledger, PlacementBoard board, ProviderCalls calls, Failover failover,
       Deleter deleter) {
@@ -55,6 +57,10 @@ final class Provisioner {
 
   void waiters(Waiters waiters) {
     this.waiters = waiters;
+  }
+
+  void waitingElsewhere(java.util.function.ToIntFunction<TemplateRuntime> count) {
+    this.waitingElsewhere = count;
   }
 
   /** Starts what the template needs now. {@code t.tallyTotal} and the shelves' idle tallies come from this pass. */
@@ -104,7 +110,7 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() - idleCount - stillComing;
+    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
       PlacementShelf s = failover.choose(t, null, now);
       if (s == null) {
@@ -118,6 +124,9 @@ final class Provisioner {
   private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
     String id = ledger.newWorkerId();
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now, ledger.tokenFloor());
+    if (!ledger.add(slot)) {
+      return; // the intent was not recorded (a shared store refused it): no call without it
+    }
     if (shelf.health.state() == PlacementState.HALF_OPEN) {
       slot.probe = true;
       shelf.health.probesInFlight++;
@@ -128,7 +137,6 @@ final class Provisioner {
         }
       }));
     }
-    ledger.add(slot);
     shelf.inFlight++;
     t.tallyTotal++;
     long generation = ledger.generation();
@@ -138,7 +146,7 @@ final class Provisioner {
     ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));
     CompletableFuture<ProvisionedWorker> call = calls.withRetries(shelf.health, request.deadline(),
-        () -> shelf.health.provider.provision(request), f -> {
+        () -> ledger.owns(slot) && ledger.mayAct(), () -> shelf.health.provider.provision(request), f -> {
           t.lastFailure = f;
           rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f));
         });
@@ -151,6 +159,9 @@ final class Provisioner {
   }
 
   private void answered(WorkerSlot slot, ProvisionedWorker worker, Throwable failure) {
+    if (!ledger.owns(slot)) {
+      return; // asked by an earlier leader of a shared pool: the next one resolves the worker from the store
+    }
     Instant now = rt.clock.now();
     if (slot.state() != WorkerSlot.PROVISIONING) {
       if (worker != null && slot.worker == null) {
@@ -160,8 +171,9 @@ final class Provisioner {
         if (slot.state() == WorkerSlot.GONE) {
           slot.deleteReason = "late-provision";
           slot.transition(slot.word(), WorkerSlot.DELETING);
-          ledger.add(slot);
-          deleter.start(slot, "late-provision");
+          if (ledger.add(slot)) {
+            deleter.start(slot, "late-provision");
+          }
         } else {
           slot.deleteAgain = slot.deleteInFlight;
         }
@@ -181,15 +193,15 @@ final class Provisioner {
       slot.ready(worker.resourceId(), worker.attributes(), now);
       rt.publish(new PoolEvent.WorkerProvisioned(rt.poolId, now, slot.id, t.name(), shelf.placement,
           Duration.between(slot.intendedAt, now)));
-      if (rt.closing()) {
-        slot.deleteReason = "close";
-        slot.transition(slot.word(), WorkerSlot.DELETING);
-        deleter.start(slot, "close");
+      if (rt.draining()) {
+        if (ledger.toDeleting(slot, slot.word(), "close")) {
+          deleter.start(slot, "close");
+        }
         return;
       }
-      slot.transition(slot.word(), WorkerSlot.IDLE);
-      shelf.offer(slot, null);
-      waiters.dispatch(t);
+      if (ledger.toIdle(slot)) {
+        waiters.dispatch(t);
+      }
       return;
     }
     t.lastFailure = failure;
@@ -204,13 +216,12 @@ final class Provisioner {
         failure.toString());
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
       // the request was refused before anything was created
-      slot.transition(slot.word(), WorkerSlot.GONE);
       ledger.forget(slot);
     } else {
       // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
-      slot.deleteReason = "provisioning-failed";
-      slot.transition(slot.word(), WorkerSlot.DELETING);
-      deleter.start(slot, "provisioning-failed");
+      if (ledger.toDeleting(slot, slot.word(), "provisioning-failed")) {
+        deleter.start(slot, "provisioning-failed");
+      }
     }
     rt.runner().wake();
   }

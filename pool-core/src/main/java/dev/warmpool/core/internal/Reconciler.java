@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * unknown resource is left alone for the orphan grace period (from its creation time, or from when reconciliation
  * first saw it if that is earlier), so a create still in flight is never taken for an orphan; a resource listed as
  * {@code state=deleting} is left to the delete under way for as long. An adopted worker's fencing tokens start
- * above every token its previous generation can have handed out (see {@link LocalLedger}). Runner only.
+ * above every token its previous generation can have handed out ({@link Ledger#adoptionFloor}). A listing that
+ * answers after the leadership changed hands is not acted on. Runner only.
  */
 final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -51,6 +52,8 @@ final class Reconciler {
   private boolean doneOnce;
   private Instant nextAt;
   private final List<CompletableFuture<Void>> requests = new ArrayList<>();
+  /** Requests whose listing is in flight: answered by the listing, or failed by close or a change of leader. */
+  private final List<CompletableFuture<Void>> answering = new ArrayList<>();
   private final Set<String> orphanDeletes = new HashSet<>();
   /** Providers whose last listing failed, so a long outage logs one warning, not one per interval. */
   private final Set<String> listFailing = new HashSet<>();
@@ -86,11 +89,19 @@ final class Reconciler {
     start();
   }
 
-  /** Fails the requests no reconciliation will answer: the pool closed. */
-  void closeRequests() {
-    WarmpoolException e = new WarmpoolException("pool " + rt.poolId + " closed before it reconciled");
+  /** Fails the requests no reconciliation will answer (the pool closed, or this node stopped leading). */
+  void failRequests(String why) {
+    WarmpoolException e = new WarmpoolException("pool " + rt.poolId + ": " + why);
     requests.forEach(f -> f.completeExceptionally(e));
     requests.clear();
+    answering.forEach(f -> f.completeExceptionally(e));
+    answering.clear();
+  }
+
+  /** A new leader reconciles at once, and (keeping a warm pool) before it provisions. */
+  void restart(Instant now) {
+    nextAt = now;
+    doneOnce = false;
   }
 
   private void start() {
@@ -100,7 +111,9 @@ final class Reconciler {
     running = true;
     Instant listedAt = rt.clock.now();
     nextAt = listedAt.plus(rt.config.reconcileInterval());
-    List<CompletableFuture<Void>> answering = new ArrayList<>(requests);
+    long term = ledger.term();
+    List<CompletableFuture<Void>> mine = new ArrayList<>(requests);
+    answering.addAll(mine);
     requests.clear();
     int[] remaining = {rt.config.providers().size()};
     List<Throwable> failures = new ArrayList<>();
@@ -109,7 +122,11 @@ final class Reconciler {
       String name = e.getKey();
       ProviderCalls.call(() -> e.getValue().list(rt.poolId)).whenComplete((resources, failure) -> rt.runner()
           .execute(() -> {
-            if (failure != null) {
+            if (term != ledger.term() || !ledger.confirmLeadership()) {
+              // the leadership changed hands while the listing ran: the next leader reconciles
+              failures.add(new WarmpoolException("pool " + rt.poolId + ": this node stopped leading before it"
+                  + " reconciled"));
+            } else if (failure != null) {
               Throwable f = ProviderCalls.unwrap(failure);
               failures.add(f);
               if (listFailing.add(name)) {
@@ -124,14 +141,15 @@ final class Reconciler {
               orphans[0] += reconcile(name, e.getValue(), resources, listedAt);
             }
             if (--remaining[0] == 0) {
-              finish(answering, failures, orphans[0]);
+              finish(mine, failures, orphans[0]);
             }
           }));
     }
   }
 
-  private void finish(List<CompletableFuture<Void>> answering, List<Throwable> failures, int orphans) {
+  private void finish(List<CompletableFuture<Void>> mine, List<Throwable> failures, int orphans) {
     running = false;
+    answering.removeAll(mine);
     doneOnce = true;
     Instant now = rt.clock.now();
     if (orphans > 0) {
@@ -140,7 +158,7 @@ final class Reconciler {
     } else if (failures.isEmpty()) {
       rt.alerts.clear("orphans", now);
     }
-    for (CompletableFuture<Void> f : answering) {
+    for (CompletableFuture<Void> f : mine) {
       if (failures.isEmpty()) {
         f.complete(null);
       } else {
@@ -247,8 +265,10 @@ final class Reconciler {
     }
     Instant now = rt.clock.now();
     PlacementShelf home = shelf;
-    WorkerSlot slot = new WorkerSlot(workerId, t, home, now, tokenFloor(tagged));
-    ledger.add(slot);
+    WorkerSlot slot = new WorkerSlot(workerId, t, home, now, ledger.adoptionFloor(tagged));
+    if (!ledger.add(slot)) {
+      return true; // not recorded now (a shared store refused it): the next reconciliation looks again
+    }
     t.tallyTotal++;
     // counted as coming while its probe runs: otherwise the pass after this reconciliation sees neither an idle
     // worker nor one in flight and provisions a replacement for every worker a warm restart is adopting
@@ -256,40 +276,27 @@ final class Reconciler {
     CompletableFuture<Boolean> healthy = provider instanceof WorkerHealthProbe probe
         ? ProviderCalls.call(() -> probe.isHealthy(r)) : CompletableFuture.completedFuture(true);
     healthy.whenComplete((ok, failure) -> rt.runner().execute(() -> {
+      if (!ledger.owns(slot)) {
+        return; // the leadership changed hands meanwhile: the next leader adopts it
+      }
       Instant at = rt.clock.now();
       home.inFlight--;
       slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(at));
       slot.idleSince = at;
       if (failure == null && Boolean.TRUE.equals(ok) && !rt.closing()) {
-        slot.transition(slot.word(), WorkerSlot.IDLE);
-        home.offer(slot, null);
+        if (!ledger.toIdle(slot)) {
+          return;
+        }
         log.info("pool {}: adopted {} ({}) in {}", rt.poolId, workerId, r.resourceId(), home.placement.key());
         rt.publish(new PoolEvent.OrphanAdopted(rt.poolId, at, workerId, r.resourceId(), home.placement));
         rt.runner().wake();
       } else {
-        slot.deleteReason = "unhealthy-orphan";
-        slot.transition(slot.word(), WorkerSlot.DELETING);
-        deleter.start(slot, "unhealthy-orphan");
+        if (ledger.toDeleting(slot, slot.word(), "unhealthy-orphan")) {
+          deleter.start(slot, "unhealthy-orphan");
+        }
       }
     }));
     return true;
-  }
-
-  /**
-   * The token floor of an adopted worker: this run's, or above the tagged generation's if the clock went back
-   * between the runs.
-   */
-  private long tokenFloor(String taggedGeneration) {
-    long floor = ledger.tokenFloor();
-    try {
-      long previous = Long.parseLong(taggedGeneration);
-      if (previous >= ledger.generation()) {
-        floor = Math.max(floor, (previous + 1) << LocalLedger.TOKEN_BITS);
-      }
-    } catch (NumberFormatException e) {
-      // no or a foreign generation tag: this run's floor
-    }
-    return floor;
   }
 
   private void removeOrphan(WorkerProvider provider, String providerName, ProviderResource r, String workerId) {
@@ -320,14 +327,11 @@ final class Reconciler {
     long w = slot.word();
     int state = WorkerSlot.state(w);
     LeaseImpl lease = slot.lease;
-    boolean taken = state == WorkerSlot.IDLE ? slot.transition(w, WorkerSlot.DELETING)
-        : state == WorkerSlot.LEASED && slot.endLease(WorkerSlot.grants(w), WorkerSlot.DELETING);
-    if (!taken) {
+    String heldAs = lease != null ? lease.id() : slot.leaseId;
+    if (state != WorkerSlot.IDLE && state != WorkerSlot.LEASED || !ledger.toDeleting(slot, w, "lost")) {
       return;
     }
-    slot.lease = null;
-    slot.shelf.remove(slot);
-    Optional<String> leaseId = state == WorkerSlot.LEASED && lease != null ? Optional.of(lease.id()) : Optional.empty();
+    Optional<String> leaseId = state == WorkerSlot.LEASED ? Optional.ofNullable(heldAs) : Optional.empty();
     log.warn("pool {}: worker {} in {} vanished from the provider's inventory{}", rt.poolId, slot.id,
         slot.placement().key(), leaseId.map(id -> "; lease " + id + " ended").orElse(""));
     rt.publish(new PoolEvent.WorkerLost(rt.poolId, now, slot.id, slot.template.name(), slot.placement(), leaseId));

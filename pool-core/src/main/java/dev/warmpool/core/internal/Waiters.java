@@ -6,6 +6,7 @@ import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.LeaseTimeoutException;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolEvent;
+import dev.warmpool.spi.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,7 +102,12 @@ final class Waiters {
         t.remove(w);
         continue;
       }
-      LeaseImpl lease = engine.grant(t, w.request, w.tenantKey, now, Duration.between(w.since, now));
+      LeaseImpl lease;
+      try {
+        lease = engine.grant(t, w.request, w.tenantKey, now, Duration.between(w.since, now));
+      } catch (StoreUnavailableException e) {
+        return; // a shared store is away: the requests wait on, and fail at their deadline if it stays away
+      }
       if (lease == null) {
         continue;
       }

@@ -71,8 +71,18 @@ final class WorkerSlot {
   boolean probeCounted;
   /** Engine-only: a provision answered after a delete by name started; delete once more by id. */
   boolean deleteAgain;
-  /** Engine-only: why the worker is being deleted, for the event. */
+  /** Engine-only: why the worker is being deleted, for the event; set before the state turns DELETING. */
   String deleteReason;
+  /**
+   * Store ledger only: the lease as the store holds it (its id, holder node, grant time and deadline), mirrored by
+   * the runner from the row; on a lease slot, the id the store granted it under.
+   */
+  String leaseId;
+  String heldBy;
+  Instant heldSince;
+  Instant heldUntil;
+  /** Store ledger only: a provision this leader did not start, whose outcome is unknown: deleted by name. */
+  boolean foreign;
 
   WorkerSlot(String id, TemplateRuntime template, PlacementShelf shelf, Instant intendedAt, long tokenFloor) {
     this.id = id;
@@ -105,6 +115,11 @@ final class WorkerSlot {
 
   Placement placement() {
     return shelf.placement;
+  }
+
+  /** Sets the word as a store row says it is: for mirrors that only the runner touches, and fresh lease slots. */
+  void mirror(long grants, int state) {
+    WORD.setVolatile(this, pack(grants, state));
   }
 
   /** Moves an exact word to another state, keeping the grant count. */
@@ -149,12 +164,6 @@ final class WorkerSlot {
     }
     long token = grants(w) + 1;
     return WORD.compareAndSet(this, w, pack(token, LEASED) | HINTED) ? token : 0;
-  }
-
-  /** Moves an idle or provisioning worker to deleting; false if it was in another state. */
-  boolean retireIfIdle() {
-    long w = word();
-    return state(w) == IDLE && transition(w, DELETING);
   }
 
   /** Ends the lease with this token, moving the worker to {@code to}; false if the lease already ended. */
