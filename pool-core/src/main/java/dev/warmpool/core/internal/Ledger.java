@@ -1,7 +1,9 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.WorkerCounts;
 import java.util.Collection;
+import java.util.Map;
 
 /**
  * Where the truth about the pool's workers and leases lives: the one boundary between the control logic, written
@@ -98,4 +100,10 @@ interface Ledger {
 
   /** Keeps a placement's health where the next leader finds it, if it changed. */
   void keepHealth(PlacementHealth health);
+
+  /**
+   * Worker counts per template name and placement key, for snapshots: what this JVM holds, or what the store holds
+   * for every node. Any thread.
+   */
+  Map<String, Map<String, WorkerCounts>> counts();
 }

@@ -1,7 +1,10 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.WorkerCounts;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -165,5 +168,31 @@ final class LocalLedger implements Ledger {
   @Override
   public void keepHealth(PlacementHealth health) {
     health.takeChanged(); // the pool's own memory is where it lives
+  }
+
+  @Override
+  public Map<String, Map<String, WorkerCounts>> counts() {
+    Map<String, Map<String, int[]>> c = new HashMap<>();
+    for (WorkerSlot slot : workers.values()) {
+      int state = slot.state();
+      if (state == WorkerSlot.GONE) {
+        continue;
+      }
+      int[] n = c.computeIfAbsent(slot.template.name(), k -> new HashMap<>())
+          .computeIfAbsent(slot.placement().key(), k -> new int[5]);
+      switch (state) {
+        case WorkerSlot.PROVISIONING -> n[0]++;
+        case WorkerSlot.IDLE -> n[1]++;
+        case WorkerSlot.LEASED -> n[slot.retireOnRelease ? 3 : 2]++;
+        default -> n[4]++;
+      }
+    }
+    Map<String, Map<String, WorkerCounts>> out = new HashMap<>();
+    c.forEach((t, m) -> {
+      Map<String, WorkerCounts> byPlacement = new HashMap<>();
+      m.forEach((p, n) -> byPlacement.put(p, new WorkerCounts(n[0], n[1], n[2], n[3], n[4])));
+      out.put(t, byPlacement);
+    });
+    return out;
   }
 }

@@ -3,13 +3,11 @@ package dev.warmpool.core.internal;
 import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.LeaseTimeoutException;
-import dev.warmpool.api.NoEligiblePlacementException;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolClosedException;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.PoolSnapshot;
-import dev.warmpool.api.StoreUnavailableLeaseException;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.api.WorkerCounts;
@@ -75,10 +73,11 @@ public final class PoolEngine implements WorkerPool {
   private final Waiters waiters;
   private final DepletionWatch depletion;
   private final Reconciler reconciler;
+  private final LeaseFailures failures;
+  private final Closing closing;
+  private final LeadershipTerms terms;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile boolean closedFlag;
-  /** Runner only: set by the close task, so a pass between closeAsync and it never sees a half-begun close. */
-  private Instant closeDeadline;
   private PoolClock.Scheduled timer;
   private Instant timerAt;
 
@@ -136,6 +135,10 @@ public final class PoolEngine implements WorkerPool {
     }
     this.depletion = new DepletionWatch(rt);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
+    this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
+        reconciler) : null;
+    this.closing = new Closing(rt, ledger, storeLedger, templates.values(), deleter, waiters, reconciler, this);
+    this.failures = new LeaseFailures(poolId, this::counts, () -> shared ? storeLedger.leases().unavailable() : null);
     runner.wake();
   }
 
@@ -154,10 +157,10 @@ public final class PoolEngine implements WorkerPool {
       return CompletableFuture.failedFuture(closedException(t, request, Duration.ZERO));
     }
     if (!t.servable(request)) {
-      return CompletableFuture.failedFuture(noPlacement(t, request));
+      return CompletableFuture.failedFuture(failures.noPlacement(t, request));
     }
-    if (shared && storeLedger.unavailable() != null) {
-      return CompletableFuture.failedFuture(unavailable(t, request, storeLedger.unavailable()));
+    if (shared && storeLedger.leases().unavailable() != null) {
+      return CompletableFuture.failedFuture(failures.unavailable(t, request, storeLedger.leases().unavailable()));
     }
     t.forecaster.requests.increment();
     String tenantKey = t.tenantKey(request.tenant());
@@ -166,7 +169,7 @@ public final class PoolEngine implements WorkerPool {
       try {
         l = grant(t, request, tenantKey, now, Duration.ZERO);
       } catch (StoreUnavailableException e) {
-        return CompletableFuture.failedFuture(unavailable(t, request, e));
+        return CompletableFuture.failedFuture(failures.unavailable(t, request, e));
       }
       if (l != null) {
         return CompletableFuture.completedFuture(l);
@@ -189,17 +192,19 @@ public final class PoolEngine implements WorkerPool {
     if (closedFlag || rt.closing()) {
       throw closedException(t, request, Duration.ZERO);
     }
-    if (!t.servable(request)) {
-      return Optional.empty();
-    }
-    if (shared && storeLedger.unavailable() != null) {
-      throw unavailable(t, request, storeLedger.unavailable());
+    if (shared) {
+      if (!t.servable(request)) {
+        return Optional.empty(); // a store needs the placements to grant from; the local claim finds none anyway
+      }
+      if (storeLedger.leases().unavailable() != null) {
+        throw failures.unavailable(t, request, storeLedger.leases().unavailable());
+      }
     }
     t.forecaster.requests.increment();
     try {
       return Optional.ofNullable(grant(t, request, t.tenantKey(request.tenant()), clock.now(), Duration.ZERO));
     } catch (StoreUnavailableException e) {
-      throw unavailable(t, request, e);
+      throw failures.unavailable(t, request, e);
     }
   }
 
@@ -219,7 +224,7 @@ public final class PoolEngine implements WorkerPool {
     LeaseImpl lease = new LeaseImpl(this, slot, WorkerSlot.grants(slot.word()), request.tenant(), now, expires);
     slot.lease = lease;
     if (shared) {
-      storeLedger.granted(lease);
+      storeLedger.leases().granted(lease);
       if (rt.closing()) {
         release(lease, false); // close is draining this node's leases: end this one at once
         return null;
@@ -266,7 +271,7 @@ public final class PoolEngine implements WorkerPool {
     }
     String reason = discard ? "discarded" : slot.retireOnRelease ? "drained" : "released";
     if (shared) {
-      storeLedger.released(lease, keep, keep ? null : reason, now);
+      storeLedger.leases().released(lease, keep, keep ? null : reason, now);
       if (!keep || t.waiting() > 0) {
         runner.wake();
       }
@@ -291,7 +296,7 @@ public final class PoolEngine implements WorkerPool {
       throw new IllegalStateException("lease " + lease.id() + " is no longer active (released, discarded or"
           + " expired)");
     }
-    if (!storeLedger.renew(lease, deadline)) {
+    if (!storeLedger.leases().renew(lease, deadline)) {
       lease.slot.endLease(lease.token, WorkerSlot.DELETING);
       throw new IllegalStateException("lease " + lease.id() + " is no longer active (expired and reclaimed)");
     }
@@ -312,29 +317,11 @@ public final class PoolEngine implements WorkerPool {
   }
 
   LeaseTimeoutException timeout(TemplateRuntime t, LeaseRequest r, Duration waited) {
-    StoreUnavailableException down = shared ? storeLedger.unavailable() : null;
-    return new LeaseTimeoutException("no worker within the maximum wait of " + r.maxWait()
-        + (down != null ? "; the store is unavailable" : ""), poolId, t.name(), r.tenant(), waited, counts(t),
-        t.waiting(), down != null ? down : t.lastFailure);
-  }
-
-  private StoreUnavailableLeaseException unavailable(TemplateRuntime t, LeaseRequest r,
-      StoreUnavailableException cause) {
-    return new StoreUnavailableLeaseException("the pool's store is unavailable, so no lease can be granted; leases"
-        + " already granted keep working and the pool retries the store by itself", poolId, t.name(), r.tenant(),
-        Duration.ZERO, counts(t), t.waiting(), cause);
-  }
-
-  private NoEligiblePlacementException noPlacement(TemplateRuntime t, LeaseRequest r) {
-    List<String> offered = t.shelves.stream().map(s -> s.placement.toString()).toList();
-    return new NoEligiblePlacementException("no placement of the template is allowed by the request (geographies "
-        + r.geographies() + ", regions " + r.regions() + "; the template runs in " + offered + ")", poolId, t.name(),
-        r.tenant(), Duration.ZERO, counts(t), t.waiting(), null);
+    return failures.timeout(t, r, waited);
   }
 
   PoolClosedException closedException(TemplateRuntime t, LeaseRequest r, Duration waited) {
-    return new PoolClosedException("pool closed", poolId, t.name(), r.tenant(), waited, counts(t), t.waiting(),
-        t.lastFailure);
+    return failures.closed(t, r, waited);
   }
 
   // ---------------------------------------------------------------- control path (serial runner only)
@@ -345,16 +332,16 @@ public final class PoolEngine implements WorkerPool {
     if (shared) {
       StoreLedger.Lead lead = storeLedger.beginPass(now);
       if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
-        newTerm(now, lead);
+        terms.newTerm(now, lead);
       }
       rt.draining = rt.closing() && !config.keepWarmPool() && ledger.leads() && storeLedger.lastNode(now);
       if (anyWaiting()) {
         next = PlacementBoard.min(next, now.plus(storeLedger.pollInterval()));
       }
       if (!ledger.leads() || lead == StoreLedger.Lead.CUT_OFF) {
-        follow(now);
-        if (closeDeadline != null) {
-          next = PlacementBoard.min(next, closePass(now));
+        terms.follow(now);
+        if (closing.begun()) {
+          next = PlacementBoard.min(next, closing.pass(now));
         }
         if (!closedFlag) {
           arm(next);
@@ -409,8 +396,8 @@ public final class PoolEngine implements WorkerPool {
     if (!rt.closing()) {
       next = PlacementBoard.min(next, reconciler.tick(now));
     }
-    if (closeDeadline != null) {
-      next = PlacementBoard.min(next, closePass(now));
+    if (closing.begun()) {
+      next = PlacementBoard.min(next, closing.pass(now));
     } else if (!rt.closing()) {
       boolean adoptFirst = config.keepWarmPool() && !reconciler.doneOnce();
       for (TemplateRuntime t : templates.values()) {
@@ -432,37 +419,6 @@ public final class PoolEngine implements WorkerPool {
     }
     if (!closedFlag) {
       arm(next);
-    }
-  }
-
-  /** The leadership of a shared pool changed hands: what one leader counted in flight is not the next one's. */
-  private void newTerm(Instant now, StoreLedger.Lead lead) {
-    for (TemplateRuntime t : templates.values()) {
-      for (PlacementShelf s : t.shelves) {
-        s.inFlight = 0;
-      }
-    }
-    for (PlacementHealth h : board.all()) {
-      h.probesInFlight = 0;
-      if (storeLedger.health(h.placement.key()) != null) {
-        h.restore(storeLedger.health(h.placement.key())); // continue where the last leader stopped
-      }
-    }
-    if (lead == StoreLedger.Lead.TOOK_OVER) {
-      reconciler.restart(now);
-    } else {
-      reconciler.failRequests("node " + storeLedger.node() + " stopped leading before it reconciled");
-    }
-  }
-
-  /** A node of a shared pool that does not lead: mirrors the leader's health and serves its own waiting requests. */
-  private void follow(Instant now) {
-    board.follow(storeLedger::health, now);
-    for (TemplateRuntime t : templates.values()) {
-      failover.follow(t);
-      if (!rt.closing()) {
-        waiters.dispatch(t);
-      }
     }
   }
 
@@ -563,7 +519,7 @@ public final class PoolEngine implements WorkerPool {
   @Override
   public CompletableFuture<Void> closeAsync() {
     if (rt.closing.compareAndSet(false, true)) {
-      runner.execute(this::beginClose);
+      runner.execute(() -> closing.begin(clock.now()));
     }
     return closed;
   }
@@ -573,91 +529,8 @@ public final class PoolEngine implements WorkerPool {
     Blocking.close(closeAsync(), config, log);
   }
 
-  private void beginClose() {
-    Instant now = clock.now();
-    closeDeadline = now.plus(config.closeGracePeriod());
-    log.info("pool {}: closing; live leases have until {}", poolId, closeDeadline);
-    reconciler.failRequests("the pool closed before it reconciled");
-    for (TemplateRuntime t : templates.values()) {
-      waiters.closeAll(t, now);
-    }
-    if (!shared) {
-      for (WorkerSlot slot : ledger.workers()) {
-        if (slot.state() == WorkerSlot.LEASED) {
-          slot.retireOnRelease = true;
-        }
-      }
-    }
-    runner.wake();
-  }
-
-  /** One control pass while closing; returns when to look again. */
-  private Instant closePass(Instant now) {
-    boolean pastGrace = !now.isBefore(closeDeadline);
-    if (shared) {
-      return closeSharedPass(now, pastGrace);
-    }
-    for (WorkerSlot slot : ledger.workers()) {
-      long w = slot.word();
-      int state = WorkerSlot.state(w);
-      if (state == WorkerSlot.IDLE && config.keepWarmPool() && slot.transition(w, WorkerSlot.GONE)) {
-        ledger.keep(slot); // kept for the next start of a pool with this id, which adopts it
-      } else if (state == WorkerSlot.IDLE || state == WorkerSlot.LEASED && pastGrace) {
-        LeaseImpl lease = slot.lease;
-        if (ledger.toDeleting(slot, w, "close")) {
-          if (state == WorkerSlot.LEASED) {
-            log.warn("pool {}: lease {} still held after the close grace period; destroying its worker", poolId,
-                lease == null ? slot.id : lease.id());
-          }
-          deleter.start(slot, "close");
-        }
-      }
-    }
-    if (ledger.isEmpty()) {
-      finishClose();
-      return Instant.MAX;
-    }
-    return pastGrace ? Instant.MAX : closeDeadline;
-  }
-
-  /**
-   * Closing a node of a shared pool: its holders have the grace period, then their leases are discarded; releases the
-   * store did not take yet get the delete timeout more; the last node (unless it keeps the warm pool) drains the pool
-   * as leader. Then it leaves the store.
-   */
-  private Instant closeSharedPass(Instant now, boolean pastGrace) {
-    Instant hardStop = closeDeadline.plus(config.deleteTimeout());
-    Instant soon = now.plus(storeLedger.tick());
-    if (!storeLedger.liveLeases().isEmpty()) {
-      if (!pastGrace) {
-        return closeDeadline; // holders have until the grace period ends
-      }
-      storeLedger.liveLeases().forEach(l -> release(l, true));
-    }
-    if (storeLedger.releasesUnwritten()) {
-      if (now.isBefore(hardStop)) {
-        return soon; // the store is away: wait for it, within the delete timeout, so no release is lost
-      }
-      storeLedger.dropUnwritten();
-    }
-    if (rt.draining()) {
-      for (WorkerSlot slot : ledger.workers()) {
-        long w = slot.word();
-        int state = WorkerSlot.state(w);
-        if ((state == WorkerSlot.IDLE || state == WorkerSlot.LEASED) && ledger.toDeleting(slot, w, "pool closed")) {
-          deleter.start(slot, "pool closed"); // no node is left to hold it
-        }
-      }
-      if (storeLedger.anyWorkerLeft() && now.isBefore(hardStop)) {
-        return soon;
-      }
-    }
-    storeLedger.leave(now);
-    finishClose();
-    return Instant.MAX;
-  }
-
-  private void finishClose() {
+  /** Stops the engine once the close is done: the runner, the timer, the providers, and the owned threads. */
+  void finishClose() {
     if (closedFlag) {
       return;
     }
@@ -688,7 +561,7 @@ public final class PoolEngine implements WorkerPool {
   @Override
   public PoolSnapshot snapshot() {
     Instant now = clock.now();
-    Map<String, Map<String, WorkerCounts>> counts = shared ? storeLedger.counts() : localCounts();
+    Map<String, Map<String, WorkerCounts>> counts = ledger.counts();
     List<TemplateStatus> ts = new ArrayList<>();
     for (TemplateRuntime t : templates.values()) {
       Map<String, WorkerCounts> byPlacement = new LinkedHashMap<>();
@@ -701,32 +574,6 @@ public final class PoolEngine implements WorkerPool {
       ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest()));
     }
     return new PoolSnapshot(poolId, now, ts, board.statuses(now), rt.alerts.raised(), events.dropped());
-  }
-
-  /** Counts per template and placement from the local ledger's slots; any thread. */
-  private Map<String, Map<String, WorkerCounts>> localCounts() {
-    Map<String, Map<String, int[]>> c = new HashMap<>();
-    for (WorkerSlot slot : ledger.workers()) {
-      int state = slot.state();
-      if (state == WorkerSlot.GONE) {
-        continue;
-      }
-      int[] n = c.computeIfAbsent(slot.template.name(), k -> new HashMap<>())
-          .computeIfAbsent(slot.placement().key(), k -> new int[5]);
-      switch (state) {
-        case WorkerSlot.PROVISIONING -> n[0]++;
-        case WorkerSlot.IDLE -> n[1]++;
-        case WorkerSlot.LEASED -> n[slot.retireOnRelease ? 3 : 2]++;
-        default -> n[4]++;
-      }
-    }
-    Map<String, Map<String, WorkerCounts>> out = new HashMap<>();
-    c.forEach((t, m) -> {
-      Map<String, WorkerCounts> byPlacement = new HashMap<>();
-      m.forEach((p, n) -> byPlacement.put(p, new WorkerCounts(n[0], n[1], n[2], n[3], n[4])));
-      out.put(t, byPlacement);
-    });
-    return out;
   }
 
   private WorkerCounts counts(TemplateRuntime t) {

@@ -4,9 +4,7 @@ import dev.warmpool.api.AlertSeverity;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.WarmpoolException;
-import dev.warmpool.api.Worker;
 import dev.warmpool.api.WorkerCounts;
-import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
@@ -17,17 +15,13 @@ import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,18 +58,14 @@ final class StoreLedger implements Ledger {
   private final Map<String, TemplateRuntime> templates;
   private final Map<String, PlacementShelf[]> shelves = new HashMap<>();
   private final Supplier<Map<String, Integer>> waiting;
-  private final String leasePrefix;
-  private final AtomicLong leaseSeq = new AtomicLong();
-  /** This node's leases that their holders have not ended, by lease id. */
-  private final Map<String, LeaseImpl> live = new ConcurrentHashMap<>();
-  private final Queue<LeaseImpl> unwritten = new ConcurrentLinkedQueue<>();
-  private volatile StoreUnavailableException down;
+  private final StoreLeases leases;
   private volatile List<StoredWorker> lastRows = List.of();
 
   // runner only
   private volatile long epoch;
   private volatile Instant leaderUntil = Instant.MIN;
   private long workerSeq;
+  private long termStart;
   /** Read by retry predicates off the runner (through {@link #owns}): a concurrent map. */
   private final Map<String, WorkerSlot> mirror = new ConcurrentHashMap<>();
   private final Map<String, StoredWorker> rows = new HashMap<>();
@@ -92,7 +82,7 @@ final class StoreLedger implements Ledger {
     this.settings = settings;
     this.templates = templates;
     this.waiting = waiting;
-    this.leasePrefix = node + "." + Long.toString(rt.clock.now().toEpochMilli(), 36) + ".";
+    this.leases = new StoreLeases(rt, store, node);
     for (TemplateRuntime t : templates.values()) {
       for (PlacementShelf s : t.shelves) {
         shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s});
@@ -124,99 +114,16 @@ final class StoreLedger implements Ledger {
 
   @Override
   public WorkerSlot claim(TemplateRuntime t, LeaseRequest request, String tenantKey) {
-    List<String> eligible = new ArrayList<>();
-    for (PlacementShelf s : t.shelves) { // most preferred first: the store grants in this order
-      if (request.allows(s.placement)) {
-        eligible.add(s.placement.key());
-      }
-    }
-    Instant now = rt.clock.now();
-    String leaseId = leasePrefix + Long.toString(leaseSeq.incrementAndGet(), 36);
-    Instant deadline = request.leaseDuration().map(now::plus).orElse(null);
-    StoredWorker row;
-    try {
-      row = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId, now, deadline))
-          .orElse(null);
-    } catch (StoreUnavailableException e) {
-      down(e);
-      throw e;
-    }
-    if (row == null) {
-      return null;
-    }
-    PlacementShelf shelf = shelf(t.name(), row.placement());
-    WorkerSlot slot = new WorkerSlot(row.id(), t, shelf, row.createdAt(), floorOf(row));
-    slot.mirror(row.grants(), WorkerSlot.LEASED);
-    slot.worker = new Worker(row.id(), row.template(), shelf.placement, row.resourceId(), row.attributes());
-    slot.readyAt = row.readyAt();
-    slot.uses = (int) Math.min(Integer.MAX_VALUE, row.grants() - floorOf(row)) - 1; // the grant adds this one
-    slot.leaseId = leaseId;
-    return slot;
+    return leases.claim(t, request, tenantKey);
   }
 
-  /** Records a lease this node granted, so close and the check for unknown leases know it. */
-  void granted(LeaseImpl lease) {
-    live.put(lease.id(), lease);
+  StoreLeases leases() {
+    return leases;
   }
 
   @Override
   public void remember(WorkerSlot slot) {
     // grants go through the store: there is no local hint
-  }
-
-  /** Writes a release, or queues it while the store is away. Any thread. */
-  void released(LeaseImpl lease, boolean keep, String reason, Instant now) {
-    live.remove(lease.id());
-    lease.keep = keep;
-    lease.reason = reason;
-    try {
-      write(lease, now);
-    } catch (StoreUnavailableException e) {
-      down(e);
-      unwritten.add(lease);
-      log.warn("pool {}: the store is unavailable; the release of lease {} is kept in memory and written when it"
-          + " answers", poolId, lease.id());
-    }
-  }
-
-  private void write(LeaseImpl lease, Instant now) {
-    store.release(poolId, lease.slot.id, lease.token, lease.keep, now, lease.reason);
-  }
-
-  /** Moves a lease's deadline in the store; false if the lease had already ended there. */
-  boolean renew(LeaseImpl lease, Instant deadline) {
-    if (store.renew(poolId, lease.slot.id, lease.token, deadline).isEmpty()) {
-      live.remove(lease.id());
-      return false;
-    }
-    return true;
-  }
-
-  /** The failure that makes grants fail fast now, or null while the store answers. */
-  StoreUnavailableException unavailable() {
-    return down;
-  }
-
-  void down(StoreUnavailableException e) {
-    if (down == null) {
-      log.warn("pool {}: node {} cannot reach the store; new grants fail until it answers: {}", poolId, node,
-          e.getMessage());
-    }
-    down = e;
-  }
-
-  Collection<LeaseImpl> liveLeases() {
-    return List.copyOf(live.values());
-  }
-
-  boolean releasesUnwritten() {
-    return !unwritten.isEmpty();
-  }
-
-  void dropUnwritten() {
-    log.warn("pool {}: node {} closes with {} releases the store never took; their leases end at their deadline"
-        + " or when the leader finds this node gone", poolId, node, unwritten.size());
-    unwritten.clear();
   }
 
   // ---------------------------------------------------------------- the pass (runner only)
@@ -229,11 +136,7 @@ final class StoreLedger implements Ledger {
     long before = epoch;
     try {
       // the first call that fails ends the talk: while the store is down a pass costs one failed call, not five
-      LeaseImpl l;
-      while ((l = unwritten.peek()) != null) {
-        write(l, now);
-        unwritten.poll();
-      }
+      leases.flush(now);
       store.heartbeat(poolId, node, now, waiting.get(), rt.closing());
       nodes = store.nodes(poolId);
       lead(now, rt.closing() && !rt.config.keepWarmPool() && lastNode(now));
@@ -242,18 +145,15 @@ final class StoreLedger implements Ledger {
       store.placementHealth(poolId).forEach(x -> h.put(x.placement(), x));
       health = h;
       lastRows = read;
-      if (down != null) {
-        down = null;
-        log.info("pool {}: node {} reaches the store again", poolId, node);
-      }
-      retireUnknownLeases(now, read);
+      leases.up();
+      leases.retireUnknown(now, read);
       sync(read, now);
     } catch (StoreUnavailableException e) {
-      down(e);
+      leases.down(e);
     } catch (StaleLeaderException e) {
       stepDown(now, "the store refused a write: another node took over");
     }
-    StoreUnavailableException d = down;
+    StoreUnavailableException d = leases.unavailable();
     if (d != null) {
       rt.alerts.raise("store-unavailable", AlertSeverity.CRITICAL, "node " + node + " cannot reach the pool's"
           + " store, so it grants no new lease (leases already granted keep working): " + d.getMessage(), now);
@@ -284,6 +184,7 @@ final class StoreLedger implements Ledger {
         }
         epoch = l.epoch();
         workerSeq = 0;
+        termStart = now.toEpochMilli();
         log.info("pool {}: node {} leads (epoch {})", poolId, node, epoch);
         rt.publish(new PoolEvent.LeadershipAcquired(poolId, now, node, epoch));
       }
@@ -316,25 +217,6 @@ final class StoreLedger implements Ledger {
       store.leave(poolId, node);
     } catch (StoreUnavailableException | StaleLeaderException e) {
       log.warn("pool {}: node {} closed without telling the store; its leadership expires by itself", poolId, node);
-    }
-  }
-
-  /**
-   * Ends the leases the store says this node holds but no holder here knows: an earlier run's of this node id, or a
-   * grant whose answer was lost when the connection broke as it committed. A lease without a deadline ends after the
-   * orphan grace period, as a gone node's would. The worker retires: its last holder may still be using it.
-   */
-  private void retireUnknownLeases(Instant now, List<StoredWorker> read) {
-    Set<String> queued = new HashSet<>();
-    unwritten.forEach(l -> queued.add(l.id()));
-    for (StoredWorker w : read) {
-      if (w.state() == State.LEASED && node.equals(w.holder()) && w.deadline() == null && w.grantedAt() != null
-          && !live.containsKey(w.leaseId()) && !queued.contains(w.leaseId())
-          && !now.isBefore(w.grantedAt().plus(rt.config.orphanGracePeriod()))) {
-        log.warn("pool {}: node {} holds lease {} on worker {} in the store but not in memory; retiring it", poolId,
-            node, w.leaseId(), w.id());
-        store.release(poolId, w.id(), w.grants(), false, now, "lease unknown to its node");
-      }
     }
   }
 
@@ -450,7 +332,7 @@ final class StoreLedger implements Ledger {
    */
   @Override
   public boolean mayAct() {
-    return epoch > 0 && down == null && rt.clock.now().isBefore(leaderUntil);
+    return epoch > 0 && leases.unavailable() == null && rt.clock.now().isBefore(leaderUntil);
   }
 
   @Override
@@ -468,7 +350,7 @@ final class StoreLedger implements Ledger {
       leaderUntil = l.expiresAt();
       return mayAct();
     } catch (StoreUnavailableException e) {
-      down(e);
+      leases.down(e);
       return false;
     }
   }
@@ -480,7 +362,8 @@ final class StoreLedger implements Ledger {
 
   @Override
   public String newWorkerId() {
-    return "w" + Long.toString(epoch, 36) + "-" + Long.toString(++workerSeq, 36);
+    // the epoch alone repeats when a pool starts over on an empty store; the time the term began does not
+    return "w" + Long.toString(epoch, 36) + "-" + Long.toString(termStart, 36) + "-" + Long.toString(++workerSeq, 36);
   }
 
   @Override
@@ -495,9 +378,13 @@ final class StoreLedger implements Ledger {
     return rt.clock.now().toEpochMilli() << LocalLedger.TOKEN_BITS;
   }
 
+  /**
+   * The term's start in milliseconds: the epoch alone repeats when a pool starts over on an empty store, so a
+   * previous run's resources would look like this term's own.
+   */
   @Override
   public long generation() {
-    return epoch;
+    return termStart;
   }
 
   @Override
@@ -629,7 +516,7 @@ final class StoreLedger implements Ledger {
       stepDown(rt.clock.now(), "the store refused a write: another node took over");
       return false;
     } catch (StoreUnavailableException e) {
-      down(e);
+      leases.down(e);
       return false;
     }
   }
@@ -637,11 +524,12 @@ final class StoreLedger implements Ledger {
   // ---------------------------------------------------------------- counts for snapshots (any thread)
 
   /** Counts per template and placement from the store's rows, read now (the last read if the store is away). */
-  Map<String, Map<String, WorkerCounts>> counts() {
+  @Override
+  public Map<String, Map<String, WorkerCounts>> counts() {
     try {
       lastRows = store.workers(poolId);
     } catch (StoreUnavailableException e) {
-      down(e);
+      leases.down(e);
     }
     Map<String, Map<String, int[]>> c = new HashMap<>();
     for (StoredWorker w : lastRows) {
@@ -674,7 +562,7 @@ final class StoreLedger implements Ledger {
    * A row's token floor: an adopted row starts its grant count at its creation time in milliseconds shifted by
    * {@link LocalLedger#TOKEN_BITS}; a provisioned one at 0. Uses are grants above the floor.
    */
-  private static long floorOf(StoredWorker w) {
+  static long floorOf(StoredWorker w) {
     long floor = w.createdAt().toEpochMilli() << LocalLedger.TOKEN_BITS;
     return w.grants() >= floor ? floor : 0;
   }
