@@ -500,9 +500,11 @@ public final class WorkerPools {
      * Shares the pool with other nodes through a store: every node (an orchestrator replica, typically) builds a pool
      * with the same id, templates, placements and providers over the same store, with its own
      * {@link #nodeId(String) node id}. Any node grants and releases leases, each in one store call that takes an idle
-     * worker atomically, so no worker is ever granted to two nodes; one node at a time leads and provisions,
-     * recycles, expires leases, deletes and reconciles. Without a store (the default) the pool keeps its state in its
-     * own memory, for one JVM, on the lock-free fast path.
+     * worker atomically, so no worker is ever granted to two nodes; one node at a time leads and runs the same control
+     * loop as a pool without a store (replenishment, recycling, lease expiry, placement health with failover and
+     * failback, degraded mode, retries, forecasts and alerts, reconciliation), keeping each placement's health in the
+     * store so that the next leader continues from it. Every option of this builder applies in both modes. Without a
+     * store (the default) the pool keeps its state in its own memory, for one JVM, on the lock-free fast path.
      *
      * <p>The pool does not close the store. If the store cannot be reached, new grants fail with
      * {@link dev.warmpool.api.StoreUnavailableLeaseException}, leases already granted keep working, releases are kept
