@@ -3,17 +3,10 @@ package dev.warmpool.fake;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
-import dev.warmpool.spi.DeprovisionRequest;
-import dev.warmpool.spi.ProviderException;
-import dev.warmpool.spi.ProviderResource;
-import dev.warmpool.spi.ProvisionRequest;
-import dev.warmpool.spi.ProvisionedWorker;
-import dev.warmpool.spi.WorkerHealthProbe;
 import dev.warmpool.spi.WorkerProvider;
 import dev.warmpool.spi.WorkerTags;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,11 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -66,12 +56,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A provision fails CAPACITY, {@code AllocationFailed}, when the region already holds its
  *       {@link Builder#capacity capacity} of the size (resources in any state count).</li>
  *   <li>An unknown region fails INVALID, code {@code LocationNotAvailableForResourceType}.</li>
+ *   <li>Closing a provider marks the pools it served as closed: what they left is {@link #leakedResources()},
+ *       except what a pool declared keep-warm ({@link #declareKeepWarm(String)}) kept on purpose.</li>
  * </ul>
+ *
+ * <p>Faults: see {@link Fault} for how overlapping faults combine (their shares add up) and the order a call meets
+ * them; {@link Faults} makes them.
  *
  * <p>Determinism: one seeded random generator draws every latency and every fault's rate, in call order. On a
  * {@link VirtualClock} driven by one thread, the same seed, script and calls give the same {@link #calls()} log.
  *
- * <p>Thread-safe: one lock guards the inventory and the log; futures are completed outside it.
+ * <p>Design: this class is the cloud's public face and its builder. A {@code ControlPlane} answers the SPI's calls
+ * on the clock, an {@code Inventory} holds the resources and what the cloud knows of their pools, a
+ * {@code FaultEngine} applies the script, and a {@code CallLog} records every call.
+ *
+ * <p>Thread-safe: one lock guards the inventory, the log and the fault engine; futures are completed outside it.
  *
  * <p>Finding a cloud from settings: every cloud is registered under its {@link #id()} (weakly: a cloud nobody
  * references can be collected) so that the {@code "fake"} factory can hand a pool the provider of a cloud that a
@@ -97,21 +96,8 @@ public final class FakeCloud {
   private final PoolClock clock;
   private final long seed;
   private final Map<String, RegionSpec> regions;
-  private final Map<String, Map<String, Integer>> capacity;
-  private final Latency deprovisionLatency;
-  private final Latency listLatency;
   private final List<Fault> faults;
-
-  private final Object lock = new Object();
-  // everything below is guarded by lock
-  private final Random random;
-  private final TreeMap<String, Res> inventory = new TreeMap<>();
-  private final List<Entry> calls = new ArrayList<>();
-  private final Set<String> closedPools = new TreeSet<>();
-  private final List<String> externallyDeleted = new ArrayList<>();
-  private final double[] bucketTokens;
-  private final Instant[] bucketRefilled;
-  private long addresses;
+  private final ControlPlane plane;
 
   private FakeCloud(Builder b) {
     this.id = b.id != null ? b.id : "fake-cloud-" + IDS.incrementAndGet();
@@ -120,13 +106,9 @@ public final class FakeCloud {
     this.regions = Collections.unmodifiableMap(new LinkedHashMap<>(b.regions));
     Map<String, Map<String, Integer>> cap = new LinkedHashMap<>();
     b.capacity.forEach((r, sizes) -> cap.put(r, Map.copyOf(sizes)));
-    this.capacity = Collections.unmodifiableMap(cap);
-    this.deprovisionLatency = b.deprovisionLatency;
-    this.listLatency = b.listLatency;
     this.faults = List.copyOf(b.faults);
-    this.random = new Random(b.seed);
-    this.bucketTokens = new double[faults.size()];
-    this.bucketRefilled = new Instant[faults.size()];
+    this.plane = new ControlPlane(clock, seed, regions, Collections.unmodifiableMap(cap), b.deprovisionLatency,
+        b.listLatency, faults);
   }
 
   /**
@@ -243,19 +225,19 @@ public final class FakeCloud {
    * @return a new provider; thread-safe
    */
   public WorkerProvider provider(String providerName) {
-    return new FakeProvider(Objects.requireNonNull(providerName, "providerName cannot be null"), null);
+    return new FakeProvider(Objects.requireNonNull(providerName, "providerName cannot be null"), id, plane, null);
   }
 
   WorkerProvider provider(String providerName, String poolId) {
-    return new FakeProvider(providerName, poolId);
+    return new FakeProvider(providerName, id, plane, poolId);
   }
 
   // ---- inspection ----
 
   /** @return every resource in the inventory, by id */
   public List<FakeResource> resources() {
-    synchronized (lock) {
-      return inventory.values().stream().map(Res::view).toList();
+    synchronized (plane.lock) {
+      return plane.inventory.all().stream().map(CloudResource::view).toList();
     }
   }
 
@@ -267,8 +249,8 @@ public final class FakeCloud {
    */
   public List<FakeResource> resources(String poolId) {
     Objects.requireNonNull(poolId, "poolId cannot be null");
-    synchronized (lock) {
-      return inventory.values().stream().filter(r -> r.taggedWith(poolId)).map(Res::view).toList();
+    synchronized (plane.lock) {
+      return plane.inventory.taggedWith(poolId).stream().map(CloudResource::view).toList();
     }
   }
 
@@ -279,22 +261,22 @@ public final class FakeCloud {
    * @return the resource, if it is in the inventory
    */
   public Optional<FakeResource> resource(String resourceId) {
-    synchronized (lock) {
-      return Optional.ofNullable(inventory.get(resourceId)).map(Res::view);
+    synchronized (plane.lock) {
+      return Optional.ofNullable(plane.inventory.get(resourceId)).map(CloudResource::view);
     }
   }
 
   /** @return how many resources the inventory holds, in any state */
   public int inventorySize() {
-    synchronized (lock) {
-      return inventory.size();
+    synchronized (plane.lock) {
+      return plane.inventory.size();
     }
   }
 
   /** @return every call made, in the order made */
   public List<Call> calls() {
-    synchronized (lock) {
-      return calls.stream().map(Entry::view).toList();
+    synchronized (plane.lock) {
+      return plane.calls.views();
     }
   }
 
@@ -307,9 +289,8 @@ public final class FakeCloud {
    * @return how many such calls were made
    */
   public long callCount(Operation operation, String region, Outcome outcome) {
-    synchronized (lock) {
-      return calls.stream().filter(e -> e.operation == operation && e.region.equals(region) && e.outcome == outcome)
-          .count();
+    synchronized (plane.lock) {
+      return plane.calls.count(e -> e.operation == operation && e.region.equals(region) && e.outcome == outcome);
     }
   }
 
@@ -321,8 +302,8 @@ public final class FakeCloud {
    * @return how many such calls were made
    */
   public long callCount(Operation operation, Outcome outcome) {
-    synchronized (lock) {
-      return calls.stream().filter(e -> e.operation == operation && e.outcome == outcome).count();
+    synchronized (plane.lock) {
+      return plane.calls.count(e -> e.operation == operation && e.outcome == outcome);
     }
   }
 
@@ -334,34 +315,120 @@ public final class FakeCloud {
    * @return how many such calls were made
    */
   public long callCount(Operation operation, String region) {
-    synchronized (lock) {
-      return calls.stream().filter(e -> e.operation == operation && e.region.equals(region)).count();
+    synchronized (plane.lock) {
+      return plane.calls.count(e -> e.operation == operation && e.region.equals(region));
     }
   }
 
   /** @return the pool ids whose provider was closed, sorted */
   public Set<String> closedPools() {
-    synchronized (lock) {
-      return Set.copyOf(closedPools);
+    synchronized (plane.lock) {
+      return plane.inventory.closedPools();
     }
   }
 
   /**
-   * The resources that outlived their pool: tagged with the id of a pool whose provider was closed.
+   * Tells the cloud that a pool keeps its warm stock when it closes, as a pool built with
+   * {@code keepWarmPool(true)} does: when a provider of that pool closes, the resources of the pool that are
+   * running with no delete under way are kept on purpose ({@link #keptResources()}), not leaked. The pool does not
+   * tell its provider about the option, so the test says it here (or with the factory setting
+   * {@code keepWarmPool=true}). A later close of the pool decides again from what is running then.
+   *
+   * @param poolId the pool's id ({@link WorkerTags#POOL})
+   * @throws NullPointerException if poolId is null
+   */
+  public void declareKeepWarm(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    synchronized (plane.lock) {
+      plane.inventory.declareKeepWarm(poolId);
+    }
+  }
+
+  /** @return the pools declared with {@link #declareKeepWarm(String)} */
+  public Set<String> keepWarmPools() {
+    synchronized (plane.lock) {
+      return plane.inventory.keepWarmPools();
+    }
+  }
+
+  /**
+   * The resources that outlived their pool by mistake: tagged with the id of a pool whose provider was closed, and
+   * not kept on purpose ({@link #keptResources()}). For a pool declared keep-warm, a resource still creating or
+   * deleting when the pool closed, one whose delete was failing, and one made by a call after the close are leaks.
    *
    * @return the leaked resources, by id; empty when nothing leaked
    */
   public List<FakeResource> leakedResources() {
-    synchronized (lock) {
-      return inventory.values().stream().filter(r -> closedPools.contains(r.tags.get(WorkerTags.POOL)))
-          .map(Res::view).toList();
+    synchronized (plane.lock) {
+      return plane.inventory.leaked();
+    }
+  }
+
+  /**
+   * The resources a keep-warm pool ({@link #declareKeepWarm(String)}) left on purpose when it closed: those that
+   * were running, with no delete under way, at the last close of one of the pool's providers, and are still in the
+   * inventory. The next start of the pool adopts them.
+   *
+   * @return the kept resources, by id
+   */
+  public List<FakeResource> keptResources() {
+    synchronized (plane.lock) {
+      return plane.inventory.kept();
+    }
+  }
+
+  /**
+   * How many calls a token bucket admitted in one region: a token bucket keeps a bucket per region, so the count
+   * is never above {@code burst + refillPerSecond * seconds} since the region's first call (see
+   * {@link Fault#tokenBudget(Duration)}). Compare it, or the write count of {@link #callCount}, with that budget.
+   *
+   * @param bucket a {@link Faults#writeTokenBucket()} fault of this cloud's script (the same instance)
+   * @param region a region, or {@link #ALL_REGIONS} for the lists a cloud-wide bucket that affects lists admitted
+   * @return how many calls it admitted there
+   * @throws IllegalArgumentException if bucket is not a token bucket of this cloud's script
+   */
+  public long admittedCalls(Fault bucket, String region) {
+    Objects.requireNonNull(bucket, "bucket cannot be null");
+    Objects.requireNonNull(region, "region cannot be null");
+    synchronized (plane.lock) {
+      return plane.faultEngine.admitted(bucket, region);
+    }
+  }
+
+  /**
+   * How many calls a token bucket admitted in every region together.
+   *
+   * @param bucket a {@link Faults#writeTokenBucket()} fault of this cloud's script (the same instance)
+   * @return how many calls it admitted
+   * @throws IllegalArgumentException if bucket is not a token bucket of this cloud's script
+   */
+  public long admittedCalls(Fault bucket) {
+    Objects.requireNonNull(bucket, "bucket cannot be null");
+    synchronized (plane.lock) {
+      return plane.faultEngine.admitted(bucket);
+    }
+  }
+
+  /**
+   * How many calls a token bucket refused (429) in one region.
+   *
+   * @param bucket a {@link Faults#writeTokenBucket()} fault of this cloud's script (the same instance)
+   * @param region a region, or {@link #ALL_REGIONS}
+   * @return how many calls it refused there
+   * @throws IllegalArgumentException if bucket is not a token bucket of this cloud's script
+   */
+  public long refusedCalls(Fault bucket, String region) {
+    Objects.requireNonNull(bucket, "bucket cannot be null");
+    Objects.requireNonNull(region, "region cannot be null");
+    synchronized (plane.lock) {
+      return plane.faultEngine.refused(bucket, region);
     }
   }
 
   /** @return the ids of the resources that vanished by external deletion, in order */
   public List<String> externallyDeleted() {
-    synchronized (lock) {
-      return List.copyOf(externallyDeleted);
+    synchronized (plane.lock) {
+      return plane.inventory.externallyDeleted();
     }
   }
 
@@ -374,26 +441,8 @@ public final class FakeCloud {
    */
   public boolean deleteExternally(String resourceId) {
     Objects.requireNonNull(resourceId, "resourceId cannot be null");
-    synchronized (lock) {
-      Res res = inventory.remove(resourceId);
-      if (res == null) {
-        return false;
-      }
-      cancel(res.creation);
-      cancel(res.deletion);
-      for (Waiter<ProvisionedWorker> w : res.createWaiters) {
-        cancel(w.deadlineTask);
-        fail(Duration.ZERO, w.future, w.entry, ProviderException.transientFailure("OperationCanceled",
-            "resource " + res.id + " was deleted while it was being created"));
-      }
-      res.createWaiters.clear();
-      for (Waiter<Void> w : res.deleteWaiters) {
-        cancel(w.deadlineTask);
-        answer(Duration.ZERO, w.future, w.entry, null, Outcome.SUCCESS, "");
-      }
-      res.deleteWaiters.clear();
-      externallyDeleted.add(resourceId);
-      return true;
+    synchronized (plane.lock) {
+      return plane.deleteExternally(resourceId);
     }
   }
 
@@ -402,584 +451,10 @@ public final class FakeCloud {
     return "FakeCloud[" + id + ", regions=" + regions.keySet() + ", " + inventorySize() + " resources]";
   }
 
-  // ---- the cloud's behaviour ----
-
-  private CompletableFuture<ProvisionedWorker> provision(ProvisionRequest req) {
-    Objects.requireNonNull(req, "request cannot be null");
-    CompletableFuture<ProvisionedWorker> f = new CompletableFuture<>();
-    synchronized (lock) {
-      Instant now = clock.now();
-      String region = req.placement().region();
-      Entry e = log(now, Operation.PROVISION, region, req.poolId(), req.workerId());
-      RegionSpec spec = regions.get(region);
-      if (spec == null) {
-        fail(Duration.ZERO, f, e, unknownRegion(region));
-        return f;
-      }
-      ProviderException rejected = reject(Operation.PROVISION, region, now);
-      if (rejected == null) {
-        Res existing = inventory.get(resourceId(region, req.poolId(), req.workerId()));
-        if (existing != null) {
-          join(existing, f, e, req.deadline(), now);
-          return f;
-        }
-        rejected = capacityFailure(region, req.template().size(), now);
-      }
-      if (rejected != null) {
-        fail(Duration.ZERO, f, e, rejected);
-        return f;
-      }
-      Duration latency = spec.latency().sample(random);
-      boolean hang = false;
-      boolean lost = false;
-      for (Fault fault : faults) {
-        if (!fault.matches(Operation.PROVISION, region, now)) {
-          continue;
-        }
-        switch (fault.kind()) {
-          case SLOW -> {
-            if (draw(fault)) {
-              latency = latency.plus(fault.extraLatencyValue());
-            }
-          }
-          case HANG -> hang |= draw(fault);
-          case LOST_RESPONSE -> lost |= draw(fault);
-          default -> {
-            // rejecting kinds were applied above
-          }
-        }
-      }
-      Res res = new Res(resourceId(region, req.poolId(), req.workerId()), region, req, now, nextAddress());
-      inventory.put(res.id, res);
-      if (!hang) {
-        res.readyAt = now.plus(latency);
-        res.creation = clock.schedule(latency, () -> created(res));
-      }
-      if (lost) {
-        fail(Duration.ZERO, f, e, ProviderException.transientFailure("LostResponse",
-            "the response to the create of " + res.id + " was lost; the create goes on"));
-      } else {
-        awaitCreation(res, f, e, req.deadline(), now);
-      }
-    }
-    return f;
-  }
-
-  private void join(Res res, CompletableFuture<ProvisionedWorker> f, Entry e, Instant deadline, Instant now) {
-    switch (res.state) {
-      case RUNNING -> answer(Duration.ZERO, f, e, res.worker(), Outcome.SUCCESS, "");
-      case CREATING -> awaitCreation(res, f, e, deadline, now);
-      case DELETING -> fail(Duration.ZERO, f, e, ProviderException.transientFailure("Conflict",
-          "resource " + res.id + " is being deleted"));
-    }
-  }
-
-  private void awaitCreation(Res res, CompletableFuture<ProvisionedWorker> f, Entry e, Instant deadline,
-      Instant now) {
-    Waiter<ProvisionedWorker> w = new Waiter<>(f, e);
-    res.createWaiters.add(w);
-    if (res.readyAt == null || res.readyAt.isAfter(deadline)) {
-      w.deadlineTask = clock.schedule(until(now, deadline), () -> timedOut(res.createWaiters, w,
-          "the create of " + res.id));
-    }
-  }
-
-  private void created(Res res) {
-    List<Waiter<ProvisionedWorker>> waiters;
-    ProvisionedWorker worker;
-    synchronized (lock) {
-      if (inventory.get(res.id) != res || res.state != ResourceState.CREATING) {
-        return;
-      }
-      res.state = ResourceState.RUNNING;
-      res.creation = null;
-      waiters = List.copyOf(res.createWaiters);
-      res.createWaiters.clear();
-      Instant now = clock.now();
-      for (Waiter<ProvisionedWorker> w : waiters) {
-        cancel(w.deadlineTask);
-        w.entry.finish(now, Outcome.SUCCESS, "");
-      }
-      worker = res.worker();
-    }
-    for (Waiter<ProvisionedWorker> w : waiters) {
-      w.future.complete(worker);
-    }
-  }
-
-  private CompletableFuture<Void> deprovision(DeprovisionRequest req) {
-    Objects.requireNonNull(req, "request cannot be null");
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    synchronized (lock) {
-      Instant now = clock.now();
-      String region = req.placement().region();
-      Entry e = log(now, Operation.DEPROVISION, region, req.poolId(), req.workerId());
-      if (!regions.containsKey(region)) {
-        fail(Duration.ZERO, f, e, unknownRegion(region));
-        return f;
-      }
-      ProviderException rejected = reject(Operation.DEPROVISION, region, now);
-      if (rejected != null) {
-        fail(Duration.ZERO, f, e, rejected);
-        return f;
-      }
-      Res res = req.resourceId().map(inventory::get)
-          .orElseGet(() -> inventory.get(resourceId(region, req.poolId(), req.workerId())));
-      if (res == null) {
-        answer(Duration.ZERO, f, e, null, Outcome.NOT_FOUND, "NotFound");
-        return f;
-      }
-      boolean failing = false;
-      boolean lost = false;
-      for (Fault fault : faults) {
-        if (!fault.matches(Operation.DEPROVISION, region, now)) {
-          continue;
-        }
-        switch (fault.kind()) {
-          case FAILING_DELETE -> failing |= draw(fault);
-          case LOST_RESPONSE -> lost |= draw(fault);
-          default -> {
-            // rejecting kinds were applied above
-          }
-        }
-      }
-      Duration latency = deprovisionLatency.sample(random);
-      if (failing) {
-        // as on ARM, a delete that will fail still shows the resource as deleting until it does
-        res.failingDeletes++;
-        clock.schedule(latency, () -> {
-          synchronized (lock) {
-            res.failingDeletes--;
-          }
-        });
-        fail(latency, f, e, ProviderException.transientFailure("InternalServerError",
-            "the delete of " + res.id + " failed"));
-        return f;
-      }
-      if (res.state != ResourceState.DELETING) {
-        startDeletion(res, latency, now);
-      }
-      if (lost) {
-        fail(Duration.ZERO, f, e, ProviderException.transientFailure("LostResponse",
-            "the response to the delete of " + res.id + " was lost; the delete goes on"));
-      } else {
-        Waiter<Void> w = new Waiter<>(f, e);
-        res.deleteWaiters.add(w);
-        if (res.goneAt.isAfter(req.deadline())) {
-          w.deadlineTask = clock.schedule(until(now, req.deadline()), () -> timedOut(res.deleteWaiters, w,
-              "the delete of " + res.id));
-        }
-      }
-    }
-    return f;
-  }
-
-  private void startDeletion(Res res, Duration latency, Instant now) {
-    res.state = ResourceState.DELETING;
-    cancel(res.creation);
-    res.creation = null;
-    for (Waiter<ProvisionedWorker> w : res.createWaiters) {
-      cancel(w.deadlineTask);
-      fail(Duration.ZERO, w.future, w.entry, ProviderException.transientFailure("OperationCanceled",
-          "resource " + res.id + " was deleted while it was being created"));
-    }
-    res.createWaiters.clear();
-    res.goneAt = now.plus(latency);
-    res.deletion = clock.schedule(latency, () -> deleted(res));
-  }
-
-  private void deleted(Res res) {
-    List<Waiter<Void>> waiters;
-    synchronized (lock) {
-      if (inventory.get(res.id) != res) {
-        return;
-      }
-      inventory.remove(res.id);
-      waiters = List.copyOf(res.deleteWaiters);
-      res.deleteWaiters.clear();
-      Instant now = clock.now();
-      for (Waiter<Void> w : waiters) {
-        cancel(w.deadlineTask);
-        w.entry.finish(now, Outcome.SUCCESS, "");
-      }
-    }
-    for (Waiter<Void> w : waiters) {
-      w.future.complete(null);
-    }
-  }
-
-  private CompletableFuture<List<ProviderResource>> list(String poolId) {
-    Objects.requireNonNull(poolId, "poolId cannot be null");
-    CompletableFuture<List<ProviderResource>> f = new CompletableFuture<>();
-    synchronized (lock) {
-      Instant now = clock.now();
-      Entry e = log(now, Operation.LIST, ALL_REGIONS, poolId, "");
-      ProviderException rejected = reject(Operation.LIST, ALL_REGIONS, now);
-      if (rejected != null) {
-        fail(Duration.ZERO, f, e, rejected);
-        return f;
-      }
-      clock.schedule(listLatency.sample(random), () -> {
-        List<ProviderResource> found;
-        synchronized (lock) {
-          found = inventory.values().stream().filter(r -> r.taggedWith(poolId)).map(Res::listed).toList();
-          e.finish(clock.now(), Outcome.SUCCESS, "");
-        }
-        f.complete(found);
-      });
-    }
-    return f;
-  }
-
-  private CompletableFuture<Boolean> isHealthy(ProviderResource resource) {
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    if (resource == null) {
-      f.complete(false);
-      return f;
-    }
-    clock.schedule(Duration.ZERO, () -> {
-      boolean running;
-      synchronized (lock) {
-        Res res = inventory.get(resource.resourceId());
-        running = res != null && res.state == ResourceState.RUNNING;
-      }
-      f.complete(running);
-    });
-    return f;
-  }
-
-  /** Runs the scripted external deletions; scheduled when the cloud is built. */
+  /** Registers the cloud and schedules its scripted external deletions; called once by the builder. */
   private void start() {
     REGISTRY.put(id, new WeakReference<>(this));
-    Instant now = clock.now();
-    for (Fault fault : faults) {
-      if (fault.kind() == Fault.Kind.EXTERNAL_DELETION) {
-        clock.schedule(until(now, fault.start()), () -> externalDeletion(fault));
-      }
-    }
-  }
-
-  private void externalDeletion(Fault fault) {
-    synchronized (lock) {
-      List<String> running = new ArrayList<>();
-      for (Res r : inventory.values()) {
-        if (r.state == ResourceState.RUNNING && (fault.region() == null || fault.region().equals(r.region))) {
-          running.add(r.id);
-        }
-      }
-      for (int i = 0; i < fault.countValue() && !running.isEmpty(); i++) {
-        deleteExternally(running.remove(random.nextInt(running.size())));
-      }
-    }
-  }
-
-  // ---- faults ----
-
-  /** The first control-plane fault (outage, throttling, token bucket) that fires for a call, or null. */
-  private ProviderException reject(Operation op, String region, Instant now) {
-    String where = region.equals(ALL_REGIONS) ? "the cloud" : region;
-    for (int i = 0; i < faults.size(); i++) {
-      Fault fault = faults.get(i);
-      if (!fault.matches(op, region, now)) {
-        continue;
-      }
-      switch (fault.kind()) {
-        case OUTAGE -> {
-          if (draw(fault)) {
-            return ProviderException.transientFailure("ServiceUnavailable",
-                "503: the control plane of " + where + " is unavailable");
-          }
-        }
-        case THROTTLING -> {
-          if (draw(fault)) {
-            return ProviderException.throttled("TooManyRequests", "429: too many requests to " + where,
-                fault.retryAfterValue());
-          }
-        }
-        case TOKEN_BUCKET -> {
-          Duration wait = takeToken(i, fault, now);
-          if (wait != null) {
-            return ProviderException.throttled("TooManyRequests", "429: the write token bucket of " + where
-                + " is empty", wait);
-          }
-        }
-        default -> {
-          // the other kinds do not reject a call before it reaches the resource
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Takes a token from a bucket; returns null if there was one, or how long until the next one. */
-  private Duration takeToken(int index, Fault fault, Instant now) {
-    int burst = fault.burstValue();
-    double perSecond = fault.refillPerSecondValue();
-    if (bucketRefilled[index] == null) {
-      bucketTokens[index] = burst;
-    } else {
-      double seconds = Duration.between(bucketRefilled[index], now).toNanos() / 1e9;
-      bucketTokens[index] = Math.min(burst, bucketTokens[index] + seconds * perSecond);
-    }
-    bucketRefilled[index] = now;
-    if (bucketTokens[index] >= 1.0) {
-      bucketTokens[index] -= 1.0;
-      return null;
-    }
-    return Duration.ofMillis((long) Math.ceil((1.0 - bucketTokens[index]) / perSecond * 1000.0));
-  }
-
-  /** Capacity per size, then capacity and quota faults, for a provision that would create a resource. */
-  private ProviderException capacityFailure(String region, String size, Instant now) {
-    Integer max = capacity.getOrDefault(region, Map.of()).get(size);
-    if (max != null && count(region, size) >= max) {
-      return ProviderException.capacity("AllocationFailed", "no capacity left for size " + size + " in "
-          + region + " (" + max + " in use)");
-    }
-    for (Fault fault : faults) {
-      if (!fault.matches(Operation.PROVISION, region, now)) {
-        continue;
-      }
-      if (fault.kind() == Fault.Kind.CAPACITY && (fault.sizeValue() == null || fault.sizeValue().equals(size))
-          && draw(fault)) {
-        return ProviderException.capacity(fault.codeValue(), fault.codeValue() + ": size " + size
-            + " cannot be allocated in " + region);
-      }
-      if (fault.kind() == Fault.Kind.QUOTA && count(fault.region(), null) >= fault.limitValue()) {
-        return ProviderException.capacity("QuotaExceeded", "QuotaExceeded: the quota of " + fault.limitValue()
-            + " resources in " + (fault.region() == null ? "the cloud" : fault.region()) + " is used up");
-      }
-    }
-    return null;
-  }
-
-  private int count(String region, String size) {
-    int n = 0;
-    for (Res r : inventory.values()) {
-      if ((region == null || r.region.equals(region)) && (size == null || r.size.equals(size))) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private boolean draw(Fault fault) {
-    double rate = fault.rate();
-    if (rate >= 1.0) {
-      return true;
-    }
-    return rate > 0.0 && random.nextDouble() < rate;
-  }
-
-  // ---- helpers ----
-
-  private Entry log(Instant now, Operation op, String region, String poolId, String workerId) {
-    Entry e = new Entry(now, op, region, poolId, workerId);
-    calls.add(e);
-    return e;
-  }
-
-  private <T> void answer(Duration delay, CompletableFuture<T> f, Entry e, T value, Outcome outcome, String code) {
-    clock.schedule(delay, () -> {
-      synchronized (lock) {
-        e.finish(clock.now(), outcome, code);
-      }
-      f.complete(value);
-    });
-  }
-
-  private void fail(Duration delay, CompletableFuture<?> f, Entry e, ProviderException ex) {
-    clock.schedule(delay, () -> {
-      synchronized (lock) {
-        e.finish(clock.now(), Outcome.of(ex.kind()), ex.code());
-      }
-      f.completeExceptionally(ex);
-    });
-  }
-
-  private <T> void timedOut(List<Waiter<T>> waiters, Waiter<T> w, String what) {
-    ProviderException ex = ProviderException.transientFailure("OperationTimedOut",
-        what + " did not finish by the request's deadline; it goes on in the cloud");
-    synchronized (lock) {
-      if (!waiters.remove(w)) {
-        return;
-      }
-      w.entry.finish(clock.now(), Outcome.TRANSIENT, ex.code());
-    }
-    w.future.completeExceptionally(ex);
-  }
-
-  private static ProviderException unknownRegion(String region) {
-    return ProviderException.invalid("LocationNotAvailableForResourceType",
-        "region \"" + region + "\" is not a region of this fake cloud");
-  }
-
-  private static Duration until(Instant now, Instant deadline) {
-    return deadline.isAfter(now) ? Duration.between(now, deadline) : Duration.ZERO;
-  }
-
-  private static void cancel(PoolClock.Scheduled task) {
-    if (task != null) {
-      task.cancel();
-    }
-  }
-
-  private static String resourceId(String region, String poolId, String workerId) {
-    return "fake:" + region + "/" + poolId + "/" + workerId;
-  }
-
-  private String nextAddress() {
-    long n = ++addresses;
-    return "10." + ((n >> 16) & 0xff) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
-  }
-
-  private record RegionSpec(String name, String geography, Latency latency) {}
-
-  /** One resource; mutable, guarded by the cloud's lock. */
-  private static final class Res {
-    final String id;
-    final String region;
-    final String poolId;
-    final String workerId;
-    final String size;
-    final Map<String, String> tags;
-    final Instant createdAt;
-    final String address;
-    ResourceState state = ResourceState.CREATING;
-    /** Deletes under way that will fail; the resource lists as deleting meanwhile. Guarded by the cloud's lock. */
-    int failingDeletes;
-    Instant readyAt;
-    Instant goneAt;
-    PoolClock.Scheduled creation;
-    PoolClock.Scheduled deletion;
-    final List<Waiter<ProvisionedWorker>> createWaiters = new ArrayList<>();
-    final List<Waiter<Void>> deleteWaiters = new ArrayList<>();
-
-    Res(String id, String region, ProvisionRequest req, Instant createdAt, String address) {
-      this.id = id;
-      this.region = region;
-      this.poolId = req.poolId();
-      this.workerId = req.workerId();
-      this.size = req.template().size();
-      this.tags = req.tags();
-      this.createdAt = createdAt;
-      this.address = address;
-    }
-
-    boolean taggedWith(String pool) {
-      return pool.equals(tags.get(WorkerTags.POOL));
-    }
-
-    Map<String, String> attributes() {
-      return Map.of("ip", address, "region", region, "name", workerId + "-" + region);
-    }
-
-    ProvisionedWorker worker() {
-      return new ProvisionedWorker(id, attributes());
-    }
-
-    ProviderResource listed() {
-      Map<String, String> attributes = new LinkedHashMap<>(attributes());
-      attributes.put("state", failingDeletes > 0 ? ResourceState.DELETING.attribute() : state.attribute());
-      return new ProviderResource(id, region, tags, Optional.of(createdAt), attributes);
-    }
-
-    FakeResource view() {
-      return new FakeResource(id, region, poolId, workerId, size, tags, createdAt, state);
-    }
-  }
-
-  /** A caller waiting for a resource's creation or deletion. */
-  private static final class Waiter<T> {
-    final CompletableFuture<T> future;
-    final Entry entry;
-    PoolClock.Scheduled deadlineTask;
-
-    Waiter(CompletableFuture<T> future, Entry entry) {
-      this.future = future;
-      this.entry = entry;
-    }
-  }
-
-  /** One call log entry; mutable until the call completes, guarded by the cloud's lock. */
-  private static final class Entry {
-    final Instant at;
-    final Operation operation;
-    final String region;
-    final String poolId;
-    final String workerId;
-    Outcome outcome = Outcome.PENDING;
-    String code = "";
-    Instant completedAt;
-
-    Entry(Instant at, Operation operation, String region, String poolId, String workerId) {
-      this.at = at;
-      this.operation = operation;
-      this.region = region;
-      this.poolId = poolId;
-      this.workerId = workerId;
-    }
-
-    void finish(Instant when, Outcome result, String errorCode) {
-      if (completedAt == null) {
-        outcome = result;
-        code = errorCode;
-        completedAt = when;
-      }
-    }
-
-    Call view() {
-      return new Call(at, operation, region, poolId, workerId, outcome, code, Optional.ofNullable(completedAt));
-    }
-  }
-
-  /** The SPI view of the cloud for one pool (or several). */
-  private final class FakeProvider implements WorkerProvider, WorkerHealthProbe {
-    private final String name;
-    private final Set<String> pools = ConcurrentHashMap.newKeySet();
-
-    FakeProvider(String name, String poolId) {
-      this.name = name;
-      if (poolId != null) {
-        pools.add(poolId);
-      }
-    }
-
-    @Override
-    public CompletableFuture<ProvisionedWorker> provision(ProvisionRequest request) {
-      pools.add(Objects.requireNonNull(request, "request cannot be null").poolId());
-      return FakeCloud.this.provision(request);
-    }
-
-    @Override
-    public CompletableFuture<Void> deprovision(DeprovisionRequest request) {
-      pools.add(Objects.requireNonNull(request, "request cannot be null").poolId());
-      return FakeCloud.this.deprovision(request);
-    }
-
-    @Override
-    public CompletableFuture<List<ProviderResource>> list(String poolId) {
-      pools.add(Objects.requireNonNull(poolId, "poolId cannot be null"));
-      return FakeCloud.this.list(poolId);
-    }
-
-    @Override
-    public CompletableFuture<Boolean> isHealthy(ProviderResource resource) {
-      return FakeCloud.this.isHealthy(resource);
-    }
-
-    /** Marks every pool this provider served as closed; the cloud's leak check looks at their resources. */
-    @Override
-    public void close() {
-      synchronized (lock) {
-        closedPools.addAll(pools);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "FakeProvider[" + name + " on " + id + "]";
-    }
+    plane.start();
   }
 
   /**
@@ -1143,32 +618,7 @@ public final class FakeCloud {
         throw new InvalidConfigurationException("id", "id must be letters, digits, '.', '_' or '-', was \""
             + id + "\"");
       }
-      if (regions.isEmpty()) {
-        throw new InvalidConfigurationException("regions", "regions must hold at least one region: call "
-            + "region(name, geography)");
-      }
-      if (!duplicateRegions.isEmpty()) {
-        throw new InvalidConfigurationException("regions", "regions must be unique, were defined twice: "
-            + duplicateRegions);
-      }
-      for (RegionSpec r : regions.values()) {
-        if (r.name().isBlank() || r.geography().isBlank()) {
-          throw new InvalidConfigurationException("regions", "region name and geography must not be blank, were \""
-              + r.name() + "\" and \"" + r.geography() + "\"");
-        }
-      }
-      capacity.forEach((region, sizes) -> {
-        if (!regions.containsKey(region)) {
-          throw new InvalidConfigurationException("capacity[" + region + "].region",
-              "capacity region must be one of " + regions.keySet() + ", was \"" + region + "\"");
-        }
-        sizes.forEach((size, max) -> {
-          if (max < 0) {
-            throw new InvalidConfigurationException("capacity[" + region + "/" + size + "]",
-                "capacity of " + size + " in " + region + " must be zero or positive, was " + max);
-          }
-        });
-      });
+      RegionSpec.check(regions, duplicateRegions, capacity);
       for (int i = 0; i < faults.size(); i++) {
         faults.get(i).validate("faults[" + i + "]", regions.keySet());
       }

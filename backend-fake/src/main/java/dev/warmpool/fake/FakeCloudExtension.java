@@ -39,6 +39,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * state, deleting included) is a leak, and the test fails with an {@link AssertionError} that names the resources.
  * The check does not move the clock: advance it until the pool's deletes finish before the test ends.
  *
+ * <p>A pool built with {@code keepWarmPool(true)} leaves its idle workers on purpose. Declare it to the cloud
+ * ({@link FakeCloud#declareKeepWarm(String)}, or the factory setting {@code keepWarmPool=true}) and the check counts
+ * what was running when it closed as kept ({@link FakeCloud#keptResources()}), not leaked; what else of the pool is
+ * left (creating, deleting, made after the close) still fails the test.
+ *
  * <p>Thread-safe: it keeps per-test state in JUnit's extension store.
  */
 public final class FakeCloudExtension implements ParameterResolver, AfterEachCallback {
@@ -107,7 +112,7 @@ public final class FakeCloudExtension implements ParameterResolver, AfterEachCal
   }
 
   /**
-   * Fails the test if the cloud holds a resource of a closed pool.
+   * Fails the test if the cloud holds a resource of a closed pool that the pool did not keep on purpose.
    *
    * @param context the test
    * @throws AssertionError naming the leaked resources
@@ -118,12 +123,16 @@ public final class FakeCloudExtension implements ParameterResolver, AfterEachCal
     if (fixture == null) {
       return;
     }
-    List<FakeResource> leaked = fixture.cloud().leakedResources();
+    FakeCloud cloud = fixture.cloud();
+    List<FakeResource> leaked = cloud.leakedResources();
     if (!leaked.isEmpty()) {
+      int kept = cloud.keptResources().size();
       throw new AssertionError("FakeCloud leak: " + leaked.size() + " resource(s) of closed pool(s) "
-          + fixture.cloud().closedPools() + " are still in the inventory at " + fixture.clock().now() + ": "
+          + cloud.closedPools() + " are still in the inventory at " + fixture.clock().now() + ": "
           + leaked.stream().map(r -> r.resourceId() + " (" + r.state().attribute() + ")")
-              .collect(Collectors.joining(", ")));
+              .collect(Collectors.joining(", "))
+          + (kept == 0 ? "" : "; " + kept + " more kept warm on purpose by keep-warm pool(s) "
+              + cloud.keepWarmPools() + " are not counted"));
     }
   }
 

@@ -25,6 +25,9 @@ import java.util.TreeSet;
  *       (ISO-8601 durations); 3 to 20 minutes by default.</li>
  *   <li>{@code deprovisionLatency}, {@code listLatency}: the same form; one minute and one second by default.</li>
  *   <li>{@code seed=42}: the new cloud's seed; 0 by default.</li>
+ *   <li>{@code keepWarmPool=true}: the pool keeps its warm stock on close (give it when the pool is built with
+ *       {@code keepWarmPool(true)}), so the cloud counts what it leaves running as kept, not leaked
+ *       ({@link FakeCloud#declareKeepWarm(String)}); {@code false} by default.</li>
  * </ul>
  * A new cloud made from settings has no faults; script faults by building the cloud in the test and naming it with
  * {@code cloud}. Unknown settings are refused.
@@ -35,7 +38,7 @@ import java.util.TreeSet;
  */
 public final class FakeProviderFactory implements ProviderFactory {
   private static final Set<String> SETTINGS = Set.of("cloud", "regions", "latency", "deprovisionLatency",
-      "listLatency", "seed");
+      "listLatency", "seed", "keepWarmPool");
 
   /** Creates the factory; ServiceLoader calls this. */
   public FakeProviderFactory() {
@@ -63,11 +66,12 @@ public final class FakeProviderFactory implements ProviderFactory {
             + " is not a setting of the fake provider; known: " + new TreeSet<>(SETTINGS));
       }
     }
+    boolean keepWarm = keepWarm(context);
     var cloudId = context.setting("cloud");
     if (cloudId.isPresent()) {
       var existing = FakeCloud.registered(cloudId.get());
       if (existing.isPresent()) {
-        return existing.get().provider(context.providerName(), context.poolId());
+        return providerOf(existing.get(), context, keepWarm);
       }
       if (context.setting("regions").isEmpty()) {
         throw new InvalidConfigurationException(context.option("cloud"), context.option("cloud")
@@ -102,7 +106,23 @@ public final class FakeProviderFactory implements ProviderFactory {
             + " must be a whole number, was \"" + v + "\"");
       }
     });
-    return b.build().provider(context.providerName(), context.poolId());
+    return providerOf(b.build(), context, keepWarm);
+  }
+
+  private static WorkerProvider providerOf(FakeCloud cloud, ProviderContext context, boolean keepWarm) {
+    if (keepWarm) {
+      cloud.declareKeepWarm(context.poolId());
+    }
+    return cloud.provider(context.providerName(), context.poolId());
+  }
+
+  private static boolean keepWarm(ProviderContext context) {
+    String value = context.setting("keepWarmPool").map(String::trim).orElse("false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new InvalidConfigurationException(context.option("keepWarmPool"), context.option("keepWarmPool")
+          + " must be true or false, was \"" + value + "\"");
+    }
+    return value.equals("true");
   }
 
   private static Latency latency(ProviderContext context, String key, String value) {

@@ -7,9 +7,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One scripted fault of a {@link FakeCloud}: what goes wrong, where (one region or the whole cloud), when (a window
@@ -20,12 +23,22 @@ import java.util.TreeSet;
  * Fault outage = Faults.outage("westeurope").from(t1).until(t2).failureRate(0.8);
  * }</pre>
  *
- * <p>Faults compose: a cloud applies every fault of its script to every call, in script order. A call is rejected
- * by the first rejecting fault that fires (outage, throttling, token bucket, capacity, quota); the other kinds
- * change how a call that is accepted behaves (slower, never finishing, its answer lost, a delete that fails).
+ * <p>Faults compose: a cloud applies every fault of its script to every call. Token buckets come first (the
+ * cloud's front door); then outages and throttling, then capacity errors and quotas refuse a call; the other kinds
+ * change how a call that is accepted behaves (slower, never finishing, created late, its answer lost, a delete that
+ * fails).
  *
- * <p>A {@code list} visits every region, so a region's fault that affects {@link Operation#LIST} applies to every
- * list; narrow it with {@link #operations} to spare lists.
+ * <p><b>Shares add up.</b> Among the faults with one effect that match one call, their {@link #failureRate shares}
+ * add up, capped at 1.0, and one draw picks at most one of them: two 30% outages of a region fail 60% of its calls
+ * (not 51%, as two independent draws would), and a 30% outage with a 30% throttling fails 30% with 503 and 30% with
+ * 429. Where the shares pass 1.0, the faults early in the script get theirs in full and the later ones the rest. The
+ * effects that share a draw: outages with throttling; capacity errors; slow provisions; hanging with
+ * hang-then-create-late provisions; lost responses; failing deletes. Slowdown factors multiply instead.
+ *
+ * <p><b>Lists are scoped by region.</b> A {@code list} visits every region: the cloud-wide faults that affect
+ * {@link Operation#LIST} are applied once per list, and a region's faults as the list visits that region (shares
+ * add up within a region, not across regions); the first region that refuses fails the list with an error that
+ * names it. Narrow a region's fault with {@link #operations} to spare lists.
  *
  * <p>A fault is active from {@link #from} (included; the beginning of time when not set) until {@link #until}
  * (excluded; forever when not set). Where it has a rate, each matching call draws from the cloud's seeded random
@@ -43,7 +56,10 @@ public final class Fault {
     OUTAGE("outage", EnumSet.allOf(Operation.class), EnumSet.allOf(Operation.class)),
     /** A share of calls fail THROTTLED with code {@code TooManyRequests} and a retry-after. */
     THROTTLING("throttling", EnumSet.allOf(Operation.class), EnumSet.allOf(Operation.class)),
-    /** Calls take tokens from a bucket (ARM: 200 burst, 10 per second for writes); an empty bucket throttles. */
+    /**
+     * Calls take tokens from a bucket per region (ARM: 200 burst, 10 per second for writes); an empty bucket
+     * throttles, and the cloud counts what each bucket admitted.
+     */
     TOKEN_BUCKET("writeTokenBucket", EnumSet.of(Operation.PROVISION, Operation.DEPROVISION),
         EnumSet.allOf(Operation.class)),
     /** A share of provisions (of one size, or any) fail CAPACITY with code {@code AllocationFailed} or another. */
@@ -52,8 +68,15 @@ public final class Fault {
     QUOTA("quota", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
     /** A share of provisions take longer by a fixed extra time. */
     SLOW("slowProvisions", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
+    /** Calls in a window take a multiple of their drawn latency. */
+    SLOWDOWN("slowdown", EnumSet.of(Operation.PROVISION), EnumSet.allOf(Operation.class)),
     /** A share of provisions never finish: the resource stays {@link ResourceState#CREATING}. */
     HANG("hangingProvisions", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
+    /**
+     * A share of provisions never answer their caller, who fails at the request's deadline, while the resource
+     * still appears (running) later.
+     */
+    HANG_THEN_CREATE("hangThenCreateLate", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
     /** A share of calls do their work, but the caller sees TRANSIENT with code {@code LostResponse}. */
     LOST_RESPONSE("lostResponses", EnumSet.of(Operation.PROVISION),
         EnumSet.of(Operation.PROVISION, Operation.DEPROVISION)),
@@ -94,6 +117,8 @@ public final class Fault {
   public static final int DEFAULT_BURST = 200;
   /** The default refill of {@link Faults#writeTokenBucket()}: 10 tokens per second, as ARM's write bucket. */
   public static final int DEFAULT_REFILL_PER_SECOND = 10;
+  /** The largest factor of {@link Faults#slowdown(double)}: {@value}. */
+  public static final double MAX_SLOWDOWN_FACTOR = 1000.0;
   /** The default code of {@link Faults#capacityError(String)}: {@code AllocationFailed}. */
   public static final String DEFAULT_CAPACITY_CODE = "AllocationFailed";
 
@@ -111,6 +136,8 @@ public final class Fault {
   private int limit;
   private Duration extraLatency = Duration.ZERO;
   private int count = 1;
+  private double factor = 1.0;
+  private Duration createdAfter;
   /** The kind-specific options that were set, to refuse those that do not apply to the kind. */
   private Set<String> set = Set.of();
 
@@ -133,6 +160,8 @@ public final class Fault {
     f.limit = limit;
     f.extraLatency = extraLatency;
     f.count = count;
+    f.factor = factor;
+    f.createdAfter = createdAfter;
     Set<String> s = new TreeSet<>(set);
     s.add(option);
     f.set = Set.copyOf(s);
@@ -148,6 +177,12 @@ public final class Fault {
   Fault withExtraLatency(Duration extra) {
     Fault f = copy("extraLatency");
     f.extraLatency = Objects.requireNonNull(extra, "extraLatency cannot be null");
+    return f;
+  }
+
+  Fault withFactor(double factor) {
+    Fault f = copy("factor");
+    f.factor = factor;
     return f;
   }
 
@@ -203,7 +238,8 @@ public final class Fault {
   /**
    * The share of matching calls the fault affects, between 0.0 and 1.0; 1.0 (every call) by default. For the
    * failing kinds it is a failure rate; for slow, hanging and lost-response faults it is the share of calls made
-   * slow, hanging or lost. Quota, token bucket and external deletion faults refuse it: they fire by their own rule.
+   * slow, hanging or lost. The shares of overlapping faults with one effect add up (see the class comment). Quota,
+   * token bucket, slowdown and external deletion faults refuse it: they act by their own rule.
    *
    * @param failureRate between 0.0 and 1.0
    * @return a copy with the rate
@@ -233,7 +269,10 @@ public final class Fault {
   }
 
   /**
-   * For throttling: the retry-after the cloud sends; 30 seconds by default.
+   * The Retry-After the cloud sends with a refusal. For throttling: 30 seconds by default. For an outage: none by
+   * default; set, each 503 carries it, as a front door under maintenance says when to come back. For a token bucket:
+   * by default the time until its next token; set, every refusal carries this fixed value (a bucket that answers a
+   * short fixed Retry-After invites a retry storm, a long one idles callers).
    *
    * @param retryAfter zero or positive
    * @return a copy with the retry-after
@@ -309,6 +348,46 @@ public final class Fault {
     return f;
   }
 
+  /**
+   * For {@link Faults#hangThenCreateLate()}: how long after the call the resource appears, running; by default the
+   * time the provision would have taken (the region's latency, with slowdowns and slow provisions). A retried
+   * provision for the same worker after that finds the resource; the hanging caller still fails at its deadline.
+   *
+   * @param createdAfter zero or positive
+   * @return a copy with the delay
+   * @throws NullPointerException if createdAfter is null
+   */
+  public Fault createdAfter(Duration createdAfter) {
+    Fault f = copy("createdAfter");
+    f.createdAfter = Objects.requireNonNull(createdAfter, "createdAfter cannot be null");
+    return f;
+  }
+
+  /**
+   * For a token bucket: the most calls it can admit in one region over a stretch of time from that region's first
+   * call, {@code burst + floor(refillPerSecond * seconds)}. {@link FakeCloud#admittedCalls(Fault, String)} never
+   * exceeds it.
+   *
+   * @param over the stretch of time; zero or positive
+   * @return the budget
+   * @throws IllegalArgumentException if over is negative
+   * @throws IllegalStateException if this is not a token bucket
+   */
+  public long tokenBudget(Duration over) {
+    Objects.requireNonNull(over, "over cannot be null");
+    if (kind != Kind.TOKEN_BUCKET) {
+      throw new IllegalStateException("tokenBudget applies only to " + Kind.TOKEN_BUCKET.label + " faults, was "
+          + kind.label);
+    }
+    if (over.isNegative()) {
+      throw new IllegalArgumentException("over must be zero or positive, was " + over);
+    }
+    long seconds = over.getSeconds();
+    long refill = seconds > Long.MAX_VALUE / refillPerSecond ? Long.MAX_VALUE
+        : seconds * refillPerSecond + (long) over.getNano() * refillPerSecond / 1_000_000_000L;
+    return refill > Long.MAX_VALUE - burst ? Long.MAX_VALUE : refill + burst;
+  }
+
   /** @return what kind of trouble the fault makes */
   public Kind kind() {
     return kind;
@@ -343,6 +422,19 @@ public final class Fault {
     return retryAfter;
   }
 
+  /** The retry-after if it was set, else null: outages and buckets send one only when told to. */
+  Duration retryAfterIfSet() {
+    return set.contains("retryAfter") ? retryAfter : null;
+  }
+
+  double factorValue() {
+    return factor;
+  }
+
+  Duration createdAfterValue() {
+    return createdAfter;
+  }
+
   int burstValue() {
     return burst;
   }
@@ -374,7 +466,7 @@ public final class Fault {
   /** Whether the fault applies to a call of an operation in a region at an instant (the rate is not drawn here). */
   boolean matches(Operation operation, String callRegion, Instant now) {
     return affectedOperations().contains(operation)
-        && (region == null || callRegion.equals(FakeCloud.ALL_REGIONS) || region.equals(callRegion))
+        && (region == null || region.equals(callRegion))
         && (from == null || !now.isBefore(from))
         && (until == null || now.isBefore(until));
   }
@@ -402,12 +494,13 @@ public final class Fault {
       throw invalid(option + ".operations", name + " operations must be a non-empty subset of "
           + kind.allowed + ", was " + operations);
     }
-    if (set.contains("failureRate")
-        && (kind == Kind.QUOTA || kind == Kind.TOKEN_BUCKET || kind == Kind.EXTERNAL_DELETION)) {
+    if (set.contains("failureRate") && (kind == Kind.QUOTA || kind == Kind.TOKEN_BUCKET
+        || kind == Kind.EXTERNAL_DELETION || kind == Kind.SLOWDOWN)) {
       throw invalid(option + ".failureRate", name + " failureRate does not apply to " + kind.label
           + " faults, which fire by their own rule");
     }
-    requireOnly(option, name, "retryAfter", Kind.THROTTLING);
+    requireOnly(option, name, "retryAfter", Kind.THROTTLING, Kind.OUTAGE, Kind.TOKEN_BUCKET);
+    requireOnly(option, name, "createdAfter", Kind.HANG_THEN_CREATE);
     requireOnly(option, name, "burst", Kind.TOKEN_BUCKET);
     requireOnly(option, name, "refillPerSecond", Kind.TOKEN_BUCKET);
     requireOnly(option, name, "size", Kind.CAPACITY);
@@ -432,6 +525,14 @@ public final class Fault {
     if (extraLatency.isNegative()) {
       throw invalid(option + ".extraLatency", name + " extraLatency must be zero or positive, was " + extraLatency);
     }
+    if (!(factor > 0.0 && factor <= MAX_SLOWDOWN_FACTOR)) {
+      throw invalid(option + ".factor", name + " factor must be above 0.0 and at most " + MAX_SLOWDOWN_FACTOR
+          + ", was " + factor);
+    }
+    if (createdAfter != null && createdAfter.isNegative()) {
+      throw invalid(option + ".createdAfter", name + " createdAfter must be zero or positive, was "
+          + createdAfter);
+    }
     if (count < 1) {
       throw invalid(option + ".count", name + " count must be at least 1, was " + count);
     }
@@ -443,10 +544,10 @@ public final class Fault {
     }
   }
 
-  private void requireOnly(String option, String name, String setting, Kind only) {
-    if (set.contains(setting) && kind != only) {
-      throw invalid(option + "." + setting, name + " " + setting + " applies only to " + only.label
-          + " faults");
+  private void requireOnly(String option, String name, String setting, Kind... only) {
+    if (set.contains(setting) && !List.of(only).contains(kind)) {
+      throw invalid(option + "." + setting, name + " " + setting + " applies only to "
+          + Stream.of(only).map(k -> k.label).collect(Collectors.joining(", ")) + " faults");
     }
   }
 
@@ -468,6 +569,9 @@ public final class Fault {
     }
     if (operations != null) {
       b.append(" on ").append(operations);
+    }
+    if (kind == Kind.SLOWDOWN) {
+      b.append(" x").append(factor);
     }
     return b.toString();
   }

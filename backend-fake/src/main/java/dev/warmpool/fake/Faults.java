@@ -24,7 +24,8 @@ public final class Faults {
   private Faults() {}
 
   /**
-   * A control-plane outage of the whole cloud: calls fail TRANSIENT, code {@code ServiceUnavailable} (503).
+   * A control-plane outage of the whole cloud: calls fail TRANSIENT, code {@code ServiceUnavailable} (503), with no
+   * retry-after unless {@link Fault#retryAfter} sets one.
    *
    * @return the fault, affecting provision, deprovision and list
    */
@@ -67,9 +68,13 @@ public final class Faults {
   }
 
   /**
-   * A token bucket for the whole cloud's writes, like ARM's: {@link Fault#burst} calls at once (200), refilled at
-   * {@link Fault#refillPerSecond} tokens a second (10). A call that finds the bucket empty fails THROTTLED, code
-   * {@code TooManyRequests}, with a retry-after of the time until the next token. The bucket starts full.
+   * A token bucket for writes in every region, like ARM's: each region has its own bucket (the budget is per
+   * provider and region), of {@link Fault#burst} calls at once (200), refilled at {@link Fault#refillPerSecond}
+   * tokens a second (10). A call that finds its bucket empty fails THROTTLED, code {@code TooManyRequests}, with a
+   * retry-after of the time until the next token, or the fixed {@link Fault#retryAfter} when set. A bucket starts
+   * full at its region's first call. The cloud counts what each bucket admitted
+   * ({@link FakeCloud#admittedCalls(Fault, String)}); a list (when added with {@link Fault#operations}) takes its
+   * token from a bucket of its own, region {@link FakeCloud#ALL_REGIONS}.
    *
    * @return the fault, affecting provision and deprovision
    */
@@ -157,6 +162,57 @@ public final class Faults {
    */
   public static Fault slowProvisions(String region, Duration extra) {
     return new Fault(Fault.Kind.SLOW, region(region)).withExtraLatency(extra);
+  }
+
+  /**
+   * A slowdown of the whole cloud: provisions (add other operations with {@link Fault#operations}) that start in the
+   * fault's window take {@code factor} times the latency drawn for them, before the extra time of any slow-provision
+   * fault is added. Overlapping slowdowns multiply. A list takes as long as its slowest region.
+   *
+   * @param factor above 0.0 and at most {@value Fault#MAX_SLOWDOWN_FACTOR}; below 1.0 speeds calls up
+   * @return the fault, affecting provision
+   */
+  public static Fault slowdown(double factor) {
+    return new Fault(Fault.Kind.SLOWDOWN, null).withFactor(factor);
+  }
+
+  /**
+   * A slowdown of one region.
+   *
+   * @param region the region
+   * @param factor above 0.0 and at most {@value Fault#MAX_SLOWDOWN_FACTOR}
+   * @return the fault, affecting provision
+   * @throws NullPointerException if region is null
+   * @see #slowdown(double)
+   */
+  public static Fault slowdown(String region, double factor) {
+    return new Fault(Fault.Kind.SLOWDOWN, region(region)).withFactor(factor);
+  }
+
+  /**
+   * Provisions that hang, then create late, in the whole cloud: the caller hears nothing until its request's
+   * deadline, when it fails TRANSIENT, code {@code OperationTimedOut}, while the resource still appears, running,
+   * {@link Fault#createdAfter} after the call (by default after the time the provision would have taken). It is
+   * listed as {@code creating} until then. A retried provision for the same worker waits for the creation, or
+   * finds the resource once it is running; a delete cancels the creation. This is what a hanging long-running
+   * operation looks like, and why a timed-out create is not a failed create.
+   *
+   * @return the fault, affecting provision
+   */
+  public static Fault hangThenCreateLate() {
+    return new Fault(Fault.Kind.HANG_THEN_CREATE, null);
+  }
+
+  /**
+   * Provisions that hang, then create late, in one region.
+   *
+   * @param region the region
+   * @return the fault, affecting provision
+   * @throws NullPointerException if region is null
+   * @see #hangThenCreateLate()
+   */
+  public static Fault hangThenCreateLate(String region) {
+    return new Fault(Fault.Kind.HANG_THEN_CREATE, region(region));
   }
 
   /**

@@ -53,11 +53,24 @@ class FakeCloudExtensionTest {
     Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(LeakyScenarios.class)).execute()
         .testEvents();
 
-    tests.assertStatistics(s -> s.started(4).succeeded(3).failed(1));
+    tests.assertStatistics(s -> s.started(6).succeeded(4).failed(2));
     tests.failed().assertThatEvents().haveExactly(1, event(test("leaksAWorkerOfAClosedPool"),
         finishedWithFailure(instanceOf(AssertionError.class),
             message(m -> m.contains("FakeCloud leak: 1 resource(s) of closed pool(s) [leaky]")
                 && m.contains("fake:westeurope/leaky/w2 (running)") && !m.contains("/leaky/w1")))));
+  }
+
+  @Test
+  void theLeakCheckHonoursAKeepWarmPoolButNotWhatItLeftHalfMade() {
+    Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(LeakyScenarios.class)).execute()
+        .testEvents();
+
+    tests.succeeded().assertThatEvents().haveExactly(1, event(test("keepsAWarmPoolOnPurpose")));
+    tests.failed().assertThatEvents().haveExactly(1, event(test("aKeepWarmPoolStillLeaksWhatWasBeingCreated"),
+        finishedWithFailure(instanceOf(AssertionError.class),
+            message(m -> m.contains("FakeCloud leak: 1 resource(s)") && m.contains("/warmish/w2 (creating)")
+                && !m.contains("/warmish/w1")
+                && m.contains("1 more kept warm on purpose by keep-warm pool(s) [warmish] are not counted")))));
   }
 
   @Test
@@ -84,6 +97,23 @@ class FakeCloudExtensionTest {
       WorkerProvider provider = cloud.provider();
       clock.await(provider.provision(provision("tidy", "w1", "westeurope", far(clock))), Duration.ofHours(1));
       clock.await(provider.deprovision(deprovision("tidy", "w1", "westeurope", far(clock))), Duration.ofHours(1));
+      provider.close();
+    }
+
+    @Test
+    void keepsAWarmPoolOnPurpose(FakeCloud cloud, VirtualClock clock) throws Exception {
+      cloud.declareKeepWarm("warm");
+      WorkerProvider provider = cloud.provider();
+      clock.await(provider.provision(provision("warm", "w1", "westeurope", far(clock))), Duration.ofHours(1));
+      provider.close();
+    }
+
+    @Test
+    void aKeepWarmPoolStillLeaksWhatWasBeingCreated(FakeCloud cloud, VirtualClock clock) throws Exception {
+      cloud.declareKeepWarm("warmish");
+      WorkerProvider provider = cloud.provider();
+      clock.await(provider.provision(provision("warmish", "w1", "westeurope", far(clock))), Duration.ofHours(1));
+      provider.provision(provision("warmish", "w2", "westeurope", far(clock)));
       provider.close();
     }
 

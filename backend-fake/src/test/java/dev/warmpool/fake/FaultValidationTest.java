@@ -71,6 +71,39 @@ class FaultValidationTest {
   }
 
   @Test
+  void theNewShapesNameTheirFieldAndRange() {
+    assertInvalid(cloud().fault(Faults.slowdown(0.0)), "faults[0].factor")
+        .hasMessageContaining("faults[0] (slowdown) factor must be above 0.0 and at most 1000.0, was 0.0");
+    assertInvalid(cloud().fault(Faults.slowdown("eastus", 1000.5)), "faults[0].factor");
+    assertInvalid(cloud().fault(Faults.slowdown(Double.NaN)), "faults[0].factor");
+    assertInvalid(cloud().fault(Faults.slowdown(2.0).failureRate(0.5)), "faults[0].failureRate")
+        .hasMessageContaining("failureRate does not apply to slowdown faults");
+    assertInvalid(cloud().fault(Faults.hangThenCreateLate().createdAfter(Duration.ofSeconds(-1))),
+        "faults[0].createdAfter").hasMessageContaining("createdAfter must be zero or positive, was PT-1S");
+    assertInvalid(cloud().fault(Faults.hangingProvisions().createdAfter(Duration.ofMinutes(1))),
+        "faults[0].createdAfter").hasMessageContaining("createdAfter applies only to hangThenCreateLate faults");
+    assertInvalid(cloud().fault(Faults.capacityError().retryAfter(Duration.ofMinutes(1))), "faults[0].retryAfter")
+        .hasMessageContaining("retryAfter applies only to throttling, outage, writeTokenBucket faults");
+    assertInvalid(cloud().fault(Faults.outage().retryAfter(Duration.ofSeconds(-1))), "faults[0].retryAfter");
+    assertThat(cloud().fault(Faults.outage().retryAfter(Duration.ofMinutes(1)))
+        .fault(Faults.writeTokenBucket().retryAfter(Duration.ZERO)).build().faults()).hasSize(2);
+  }
+
+  @Test
+  void aTokenBudgetIsBurstPlusRefillAndRefusesOtherKinds() {
+    Fault bucket = Faults.writeTokenBucket().burst(20).refillPerSecond(3);
+    assertThat(bucket.tokenBudget(Duration.ZERO)).isEqualTo(20);
+    assertThat(bucket.tokenBudget(Duration.ofMillis(2500))).isEqualTo(27);
+    assertThat(bucket.tokenBudget(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> bucket.tokenBudget(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("over must be zero or positive, was PT-1S");
+    assertThatThrownBy(() -> Faults.outage().tokenBudget(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+    FakeCloud cloud = cloud().build();
+    assertThatThrownBy(() -> cloud.admittedCalls(bucket, "eastus")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bucket must be a writeTokenBucket fault of this cloud's script");
+  }
+
+  @Test
   void aCloudNeedsAClockAndUniqueRegions() {
     assertInvalid(FakeCloud.builder().region("westeurope", "eu"), "clock");
     assertInvalid(FakeCloud.builder().clock(clock), "regions").hasMessageContaining("at least one region");

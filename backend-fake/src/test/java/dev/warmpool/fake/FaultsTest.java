@@ -16,31 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Every fault kind against the SPI directly, without a pool. */
-class FaultsTest {
-  private final VirtualClock clock = new VirtualClock();
-  private final Instant t0 = clock.now();
-  private FakeCloud cloud;
-  private WorkerProvider provider;
-
-  private void cloud(Fault... faults) {
-    cloud(b -> b.faults(faults));
-  }
-
-  private void cloud(UnaryOperator<FakeCloud.Builder> more) {
-    cloud = more.apply(FakeCloud.builder().seed(7).clock(clock)
-        .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
-        .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))).build();
-    provider = cloud.provider();
-  }
-
-  private Instant at(int minutes) {
-    return t0.plus(Duration.ofMinutes(minutes));
-  }
-
+class FaultsTest extends ScriptedCloudTest {
   private CompletableFuture<ProvisionedWorker> provisionNow(String workerId, String region) {
     CompletableFuture<ProvisionedWorker> f = provider.provision(provision("p1", workerId, region, far(clock)));
     clock.runDue();

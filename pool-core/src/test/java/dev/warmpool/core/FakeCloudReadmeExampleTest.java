@@ -23,8 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's example of an orchestrator's unit test on the fake cloud, kept compiling and passing here. */
-class FakeCloudReadmeExampleTest {
+/**
+ * The README's example of an orchestrator's unit test on the fake cloud, kept compiling and passing here, in every
+ * mode (a subclass per mode; the README shows the local one, {@code WorkerPools.builder()}).
+ */
+public abstract class FakeCloudReadmeExampleTest implements PoolMode.Suite {
   static final Instant T0 = VirtualClock.DEFAULT_START;
 
   @RegisterExtension
@@ -36,9 +39,10 @@ class FakeCloudReadmeExampleTest {
       .fault(Faults.outage("westeurope").from(T0.plus(Duration.ofHours(1))).until(T0.plus(Duration.ofMinutes(150)))));
 
   @Test
+  @StoreModeGap(StoreModeGap.FAILOVER)
   void ourJobsKeepRunningInTheEuWhenWesteuropeFails(FakeCloud cloud, VirtualClock clock) throws Exception {
     List<PoolEvent> events = new CopyOnWriteArrayList<>();
-    WorkerPool pool = WorkerPools.builder()
+    WorkerPool pool = mode().apply(WorkerPools.builder())
         .poolId("orders")
         .clock(clock)                                   // the pool runs on the test's virtual clock
         .template(WorkerTemplate.builder("linux").warmTarget(3).maxTotal(20).build())

@@ -26,14 +26,18 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LeasingTest {
+/**
+ * Leasing through the public API, in every mode (a subclass per mode): grants, waiting, priorities, tenants, reuse,
+ * recycling, expiry, bounds, residency and close.
+ */
+public abstract class LeasingTest implements PoolMode.Suite {
   private final VirtualClock clock = new VirtualClock();
   private final TestProvider provider = new TestProvider(clock, Duration.ofMinutes(3));
   private final List<PoolEvent> events = new CopyOnWriteArrayList<>();
   private WorkerPool pool;
 
   private WorkerPool pool(UnaryOperator<WorkerTemplate.Builder> template) {
-    pool = WorkerPools.builder()
+    pool = mode().apply(WorkerPools.builder())
         .poolId("test")
         .clock(clock)
         .template(template.apply(WorkerTemplate.builder("linux")).build())
@@ -115,6 +119,7 @@ class LeasingTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.TIMEOUT_CAUSE)
   void aTimedOutRequestSaysWhyProvisioningFailed() {
     pool(t -> t.warmTarget(0).maxTotal(5));
     provider.provisionFailure = r -> ProviderException.transientFailure("ServiceUnavailable", "ARM answered 503");
@@ -223,6 +228,7 @@ class LeasingTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.RECYCLE_REASONS)
   void maxIdleTimeRecyclesIdleWorkers() {
     pool(t -> t.warmTarget(2).maxIdleTime(Duration.ofMinutes(30)));
     clock.advance(Duration.ofMinutes(4));
@@ -284,6 +290,7 @@ class LeasingTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.NO_ELIGIBLE_MESSAGE)
   void aRequestOutsideEveryPlacementFailsAtOnce() {
     pool(t -> t.geographies(Set.of("eu")));
     CompletableFuture<Lease> f = pool.lease(LeaseRequest.forTemplate("linux").geographies(Set.of("us")).build());
@@ -292,6 +299,7 @@ class LeasingTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.WAITER_RESIDENCY)
   void dataResidencyDecidesWhereAWaitersWorkerIsProvisioned() throws Exception {
     pool(t -> t.warmTarget(0));
     Lease l = clock.await(pool.lease(LeaseRequest.forTemplate("linux").geographies(Set.of("us")).build()),

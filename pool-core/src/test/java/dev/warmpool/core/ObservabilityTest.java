@@ -20,15 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Events, alerts and snapshots during the seed incident (failover and degraded mode off). */
-class ObservabilityTest {
+/** Events, alerts and snapshots during the seed incident (failover and degraded mode off), in every mode. */
+public abstract class ObservabilityTest implements PoolMode.Suite {
   static final Instant OUTAGE_START = SeedIncidentForecastTest.OUTAGE_START;
   static final Instant OUTAGE_END = SeedIncidentForecastTest.OUTAGE_END;
   static final String BURST_KEY = "provisioning-failures:fake/westeurope";
 
   @Test
+  @StoreModeGap(StoreModeGap.ALERTS)
   void aFailureBurstRaisesAnAlertWithinSixtySecondsAndRecoveryClearsIt() throws Exception {
-    SeedIncident incident = new SeedIncident(false);
+    SeedIncident incident = new SeedIncident(mode().fresh(), false);
     incident.run(OUTAGE_END.plus(Duration.ofHours(1)));
 
     Instant firstFailure = incident.events.stream().filter(e -> e instanceof PoolEvent.ProvisioningFailed)
@@ -55,11 +56,11 @@ class ObservabilityTest {
   @Test
   void aListenerThatThrowsDoesNotChangeLeaseOutcomesNorStarveOtherListeners() throws Exception {
     Instant end = OUTAGE_START.plus(Duration.ofHours(3));
-    SeedIncident baseline = new SeedIncident(false);
+    SeedIncident baseline = new SeedIncident(mode().fresh(), false);
     baseline.run(end);
 
     AtomicInteger thrown = new AtomicInteger();
-    SeedIncident throwing = new SeedIncident(false, b -> b.listener(e -> {
+    SeedIncident throwing = new SeedIncident(mode().fresh(), false, b -> b.listener(e -> {
       thrown.incrementAndGet();
       throw new IllegalStateException("listener bug");
     }));
@@ -75,15 +76,15 @@ class ObservabilityTest {
   @Test
   void aListenerThatBlocksDoesNotChangeLeaseOutcomesAndItsDroppedEventsAreCounted() throws Exception {
     Instant end = OUTAGE_START.plus(Duration.ofHours(3));
-    SeedIncident baseline = new SeedIncident(false);
+    SeedIncident baseline = new SeedIncident(mode().fresh(), false);
     baseline.run(end);
     assertThat(baseline.pool.snapshot().droppedEvents()).isZero();
 
     CountDownLatch unblock = new CountDownLatch(1);
     ExecutorService listenerThread = Executors.newSingleThreadExecutor();
     try {
-      SeedIncident blocked = new SeedIncident(false, b -> b.eventExecutor(listenerThread).eventQueueCapacity(50)
-          .listener(e -> {
+      SeedIncident blocked = new SeedIncident(mode().fresh(), false, b -> b.eventExecutor(listenerThread)
+          .eventQueueCapacity(50).listener(e -> {
             try {
               unblock.await();
             } catch (InterruptedException ex) {
@@ -108,7 +109,7 @@ class ObservabilityTest {
 
   @Test
   void theSnapshotAddsUpThroughoutTheIncident() throws Exception {
-    SeedIncident incident = new SeedIncident(false);
+    SeedIncident incident = new SeedIncident(mode().fresh(), false);
     AtomicInteger checks = new AtomicInteger();
     incident.run(OUTAGE_END.plus(Duration.ofMinutes(30)), () -> {
       PoolSnapshot s = incident.pool.snapshot();
@@ -139,8 +140,9 @@ class ObservabilityTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.FORECAST)
   void aFallingForecastPublishesOneDepletionEventPerHorizonCrossed() throws Exception {
-    SeedIncident incident = new SeedIncident(false);
+    SeedIncident incident = new SeedIncident(mode().fresh(), false);
     incident.run(OUTAGE_START.plus(Duration.ofHours(3)));
 
     List<Duration> horizons = List.of(Duration.ofHours(6), Duration.ofHours(3), Duration.ofHours(1),
@@ -158,8 +160,9 @@ class ObservabilityTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.FAILOVER)
   void failoverRaisesAnAlertThatFailbackClears() throws Exception {
-    SeedIncident incident = new SeedIncident(true);
+    SeedIncident incident = new SeedIncident(mode().fresh(), true);
     incident.run(OUTAGE_END.plus(Duration.ofHours(1)));
 
     PoolEvent.FailoverStarted failover = first(incident, PoolEvent.FailoverStarted.class);
@@ -181,8 +184,9 @@ class ObservabilityTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.ALERTS)
   void anInvalidErrorRaisesACriticalAlertAtTheFirstOne() throws Exception {
-    SeedIncident incident = new SeedIncident(false, b -> b.placement(
+    SeedIncident incident = new SeedIncident(mode().fresh(), false, b -> b.placement(
         dev.warmpool.api.Placement.of("fake", "mars", "eu"))); // ties with westeurope; "mars" sorts first
     incident.clock.advance(Duration.ofMinutes(30));
 

@@ -33,9 +33,10 @@ import net.jqwik.api.constraints.Size;
 /**
  * Random fault scripts (lost responses, failing deletes, external deletions) and random crashes and restarts under
  * random demand; after the faults end, a quiet while and one reconciliation, the cloud's tagged inventory equals the
- * pool's known set, and no worker was ever held by two live leases of one pool.
+ * pool's known set, and no worker was ever held by two live leases of one pool. In every mode (a subclass per mode);
+ * each try has its own store, which the pool's later generations find again.
  */
-class ReconciliationProperties {
+public abstract class ReconciliationProperties implements PoolMode.Suite {
   static final Duration FAULT_SPAN = Duration.ofHours(1);
 
   /** One fault of the script, in minutes from the start. */
@@ -92,10 +93,10 @@ class ReconciliationProperties {
     final List<Lease> leases = new ArrayList<>();
     final List<CompletableFuture<Lease>> pending = new ArrayList<>();
 
-    Generation(VirtualClock shared, FakeCloud cloud, boolean keepWarm) {
+    Generation(PoolMode mode, VirtualClock shared, FakeCloud cloud, boolean keepWarm) {
       clock = new NodeClock(shared);
       this.keepWarm = keepWarm;
-      pool = ReconciliationScenarioTest.pool(clock, cloud, known, keepWarm, 2);
+      pool = ReconciliationScenarioTest.pool(mode, clock, cloud, known, keepWarm, 2);
     }
 
     void collect() {
@@ -116,6 +117,7 @@ class ReconciliationProperties {
   }
 
   @Property(tries = 100)
+  @StoreModeGap(StoreModeGap.RESTART_ADOPTION + "; " + StoreModeGap.LOST_LEASED_WORKER)
   void afterRecoveryAndOneReconciliationTheInventoryEqualsTheKnownSet(
       @ForAll @Size(max = 4) List<@From("fault") FaultSpec> faults,
       @ForAll @Size(min = 1, max = 40) List<@From("op") Op> ops,
@@ -124,7 +126,8 @@ class ReconciliationProperties {
     Instant t0 = clock.now();
     FakeCloud cloud = ReconciliationScenarioTest.cloud(clock, seed,
         faults.stream().map(f -> f.fault(t0)).toArray(Fault[]::new));
-    Generation current = new Generation(clock, cloud, keepWarm);
+    PoolMode mode = mode().fresh();
+    Generation current = new Generation(mode, clock, cloud, keepWarm);
 
     for (Op op : ops) {
       if (op instanceof LeaseOp l) {
@@ -153,7 +156,7 @@ class ReconciliationProperties {
         current.clock.crash();
         // the process comes back after a second (a new generation is a new millisecond)
         clock.advance(Duration.ofSeconds(1));
-        current = new Generation(clock, cloud, c.keepWarm());
+        current = new Generation(mode, clock, cloud, c.keepWarm());
       }
       clock.runDue();
       current.collect();

@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 7's acceptance, through the public API on the fake cloud and a virtual clock: lost responses, crashes and
  * restarts, external deletions and failing deletes leave the cloud's tagged inventory equal to the pool's known set.
+ * In every mode (a subclass per mode); in a store mode a restarted pool finds the same store, as a restarted node
+ * finds its database.
  */
-class ReconciliationScenarioTest {
+public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
   static final String POOL = "recon";
   static final Duration INTERVAL = Duration.ofMinutes(5);
   static final Duration GRACE = Duration.ofMinutes(5);
@@ -56,9 +58,16 @@ class ReconciliationScenarioTest {
         .build();
   }
 
-  static WorkerPool pool(PoolClock clock, FakeCloud cloud, KnownWorkers known, boolean keepWarm, int warm) {
-    WorkerPools.Builder b = WorkerPools.builder().poolId(POOL).clock(clock)
-        .template(WorkerTemplate.builder("linux").warmTarget(warm).maxTotal(20).build())
+  static WorkerPool pool(PoolMode mode, PoolClock clock, FakeCloud cloud, KnownWorkers known, boolean keepWarm,
+      int warm) {
+    return pool(mode, clock, cloud, known, keepWarm, WorkerTemplate.builder("linux").warmTarget(warm).maxTotal(20)
+        .build());
+  }
+
+  static WorkerPool pool(PoolMode mode, PoolClock clock, FakeCloud cloud, KnownWorkers known, boolean keepWarm,
+      WorkerTemplate template) {
+    WorkerPools.Builder b = mode.apply(WorkerPools.builder()).poolId(POOL).clock(clock)
+        .template(template)
         .provider("fake", cloud.provider())
         .listener(known)
         .controlInterval(Duration.ofSeconds(30))
@@ -114,7 +123,7 @@ class ReconciliationScenarioTest {
     FakeCloud cloud = cloud(clock, 7, Faults.lostResponses().operations(Operation.PROVISION).failureRate(0.2)
         .until(t0.plus(Duration.ofHours(1))));
     KnownWorkers known = new KnownWorkers();
-    WorkerPool pool = pool(clock, cloud, known, false, 4);
+    WorkerPool pool = pool(mode(), clock, cloud, known, false, 4);
     List<CompletableFuture<Lease>> pending = new ArrayList<>();
     Map<Lease, Instant> held = new HashMap<>();
     for (int minute = 0; minute < 60; minute++) {
@@ -153,11 +162,12 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.RESTART_ADOPTION)
   void aRestartWithoutKeepWarmDeletesTheCrashedGenerationWithinOneInterval() throws Exception {
     FakeCloud cloud = cloud(clock, 3);
     NodeClock first = new NodeClock(clock);
     KnownWorkers knownBefore = new KnownWorkers();
-    WorkerPool crashed = pool(first, cloud, knownBefore, false, 4);
+    WorkerPool crashed = pool(mode(), first, cloud, knownBefore, false, 4);
     clock.advance(Duration.ofMinutes(12));
     Lease held = crashed.tryLease(LeaseRequest.of("linux")).orElseThrow();
     clock.advance(Duration.ofMinutes(2)); // a replacement is being created when the process dies
@@ -168,7 +178,7 @@ class ReconciliationScenarioTest {
 
     clock.advance(Duration.ofMinutes(1));
     KnownWorkers known = new KnownWorkers();
-    WorkerPool restarted = pool(clock, cloud, known, false, 4);
+    WorkerPool restarted = pool(mode(), clock, cloud, known, false, 4);
     clock.advance(INTERVAL.plus(Duration.ofMinutes(2))); // one interval, and a delete's latency
 
     assertThat(generations(cloud)).as("only the new generation is left").doesNotContainAnyElementsOf(before);
@@ -180,10 +190,11 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.RESTART_ADOPTION)
   void aWarmRestartAdoptsTheCrashedGenerationAndGrantsWithoutProvisioning() throws Exception {
     FakeCloud cloud = cloud(clock, 3);
     NodeClock first = new NodeClock(clock);
-    WorkerPool crashed = pool(first, cloud, new KnownWorkers(), true, 4);
+    WorkerPool crashed = pool(mode(), first, cloud, new KnownWorkers(), true, 4);
     clock.advance(Duration.ofMinutes(12));
     assertThat(crashed.snapshot().total().idle()).isEqualTo(4);
     first.crash();
@@ -193,7 +204,7 @@ class ReconciliationScenarioTest {
     long provisions = cloud.callCount(Operation.PROVISION, Outcome.SUCCESS)
         + cloud.callCount(Operation.PROVISION, Outcome.PENDING);
     KnownWorkers known = new KnownWorkers();
-    WorkerPool restarted = pool(clock, cloud, known, true, 4);
+    WorkerPool restarted = pool(mode(), clock, cloud, known, true, 4);
     clock.advance(Duration.ofMinutes(1));
 
     assertThat(known.ready).as("adopted").isEqualTo(workers);
@@ -214,10 +225,11 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.RESTART_ADOPTION)
   void aWarmRestartRightAfterReplenishingAdoptsYoungWorkersToo() throws Exception {
     FakeCloud cloud = cloud(clock, 3, Latency.fixed(Duration.ofMinutes(3)));
     NodeClock first = new NodeClock(clock);
-    WorkerPool crashed = pool(first, cloud, new KnownWorkers(), true, 4);
+    WorkerPool crashed = pool(mode(), first, cloud, new KnownWorkers(), true, 4);
     clock.advance(Duration.ofMinutes(12));
     crashed.tryLease(LeaseRequest.of("linux")).orElseThrow().close(); // maxUses 1: deleted and replaced
     clock.advance(Duration.ofMinutes(4)); // the replacement is ready, and younger than the grace period
@@ -229,7 +241,7 @@ class ReconciliationScenarioTest {
     clock.advance(Duration.ofSeconds(30));
     long provisions = cloud.calls().stream().filter(c -> c.operation() == Operation.PROVISION).count();
     KnownWorkers known = new KnownWorkers();
-    WorkerPool restarted = pool(clock, cloud, known, true, 4);
+    WorkerPool restarted = pool(mode(), clock, cloud, known, true, 4);
     clock.advance(Duration.ofMinutes(1));
 
     assertThat(known.ready).as("adopted").isEqualTo(workers);
@@ -243,11 +255,50 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @LocalModeGap(LocalModeGap.FENCING_ACROSS_RESTART)
+  void aWarmRestartKeepsTheFencingTokensOfTheWorkersItAdoptsGrowing() throws Exception {
+    FakeCloud cloud = cloud(clock, 3, Latency.fixed(Duration.ofMinutes(3)));
+    WorkerTemplate reused = WorkerTemplate.builder("linux").warmTarget(2).maxTotal(20).maxUses(50)
+        .shareAcrossTenants(true).build();
+    NodeClock first = new NodeClock(clock);
+    WorkerPool crashed = pool(mode(), first, cloud, new KnownWorkers(), true, reused);
+    clock.advance(Duration.ofMinutes(12));
+    Map<String, Long> seen = leaseBothWorkersThreeTimes(crashed, Math::max); // the largest token a holder saw
+    assertThat(seen).as("tokens the first run handed out").hasSize(2).containsValue(3L);
+    first.crash();
+
+    clock.advance(Duration.ofMinutes(1));
+    WorkerPool restarted = pool(mode(), clock, cloud, new KnownWorkers(), true, reused);
+    clock.advance(Duration.ofMinutes(2));
+
+    Map<String, Long> later = leaseBothWorkersThreeTimes(restarted, Math::min); // the first token after the restart
+    assertThat(later.keySet()).as("the first run's workers, granted again").isEqualTo(seen.keySet());
+    later.forEach((worker, token) -> assertThat(token)
+        .as("first token of %s after the restart vs the largest an earlier holder saw", worker)
+        .isGreaterThan(seen.get(worker)));
+    clock.await(restarted.closeAsync(), Duration.ofHours(1));
+  }
+
+  /** Leases both idle workers at once, three times over; per worker, the tokens merged with {@code merge}. */
+  private static Map<String, Long> leaseBothWorkersThreeTimes(WorkerPool pool,
+      java.util.function.BinaryOperator<Long> merge) {
+    Map<String, Long> tokens = new HashMap<>();
+    for (int round = 0; round < 3; round++) {
+      List<Lease> both = List.of(pool.tryLease(LeaseRequest.of("linux")).orElseThrow(),
+          pool.tryLease(LeaseRequest.of("linux")).orElseThrow());
+      both.forEach(l -> tokens.merge(l.worker().id(), l.fencingToken(), merge));
+      both.forEach(Lease::close);
+    }
+    return tokens;
+  }
+
+  @Test
+  @StoreModeGap(StoreModeGap.DELETE_IN_FLIGHT)
   void aRestartLeavesTheCrashedGenerationsDeleteInFlightAlone() throws Exception {
     FakeCloud cloud = FakeCloud.builder().seed(17).clock(clock).region("westeurope", "eu")
         .deprovisionLatency(Latency.fixed(Duration.ofMinutes(4))).build();
     NodeClock first = new NodeClock(clock);
-    WorkerPool crashed = pool(first, cloud, new KnownWorkers(), false, 2);
+    WorkerPool crashed = pool(mode(), first, cloud, new KnownWorkers(), false, 2);
     clock.advance(Duration.ofMinutes(25));
     Lease discarded = crashed.tryLease(LeaseRequest.of("linux")).orElseThrow();
     discarded.discard();
@@ -257,7 +308,7 @@ class ReconciliationScenarioTest {
         .contains(ResourceState.DELETING);
 
     KnownWorkers known = new KnownWorkers();
-    WorkerPool restarted = pool(clock, cloud, known, false, 2);
+    WorkerPool restarted = pool(mode(), clock, cloud, known, false, 2);
     clock.advance(Duration.ofMinutes(30));
 
     oneDeleteInFlightPerWorker(cloud);
@@ -269,10 +320,11 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.LOST_LEASED_WORKER)
   void anExternallyDeletedLeasedWorkerEndsItsLeaseAndIsReplaced() throws Exception {
     FakeCloud cloud = cloud(clock, 5);
     KnownWorkers known = new KnownWorkers();
-    WorkerPool pool = pool(clock, cloud, known, false, 3);
+    WorkerPool pool = pool(mode(), clock, cloud, known, false, 3);
     clock.advance(Duration.ofMinutes(12));
     Lease lease = pool.tryLease(LeaseRequest.of("linux")).orElseThrow();
     clock.advance(Duration.ofMinutes(11)); // the replacement for the stock is ready
@@ -294,11 +346,12 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.ALERTS)
   void failingDeletesAreRetriedOneAtATimeUntilTheFaultClears() throws Exception {
     Instant clears = t0.plus(Duration.ofMinutes(50));
     FakeCloud cloud = cloud(clock, 11, Faults.failingDeletes().until(clears));
     KnownWorkers known = new KnownWorkers();
-    WorkerPool pool = pool(clock, cloud, known, false, 3);
+    WorkerPool pool = pool(mode(), clock, cloud, known, false, 3);
     clock.advance(Duration.ofMinutes(12));
     Lease a = pool.tryLease(LeaseRequest.of("linux")).orElseThrow();
     Lease b = pool.tryLease(LeaseRequest.of("linux")).orElseThrow();
@@ -322,11 +375,12 @@ class ReconciliationScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.CLOSE_DRAINS)
   void closeRetriesFailingDeletesUntilNothingIsLeft() throws Exception {
     FakeCloud cloud = cloud(clock, 13, Faults.failingDeletes().from(t0.plus(Duration.ofMinutes(13)))
         .until(t0.plus(Duration.ofMinutes(40))));
     KnownWorkers known = new KnownWorkers();
-    WorkerPool pool = pool(clock, cloud, known, false, 3);
+    WorkerPool pool = pool(mode(), clock, cloud, known, false, 3);
     clock.advance(Duration.ofMinutes(14));
     CompletableFuture<Void> closed = pool.closeAsync();
     clock.advance(Duration.ofMinutes(20));

@@ -23,22 +23,37 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Failures beyond the seed incident: two regions at once, throttling, capacity, and an outage that flaps. */
-class ResilienceScenarioTest {
+/**
+ * Failures beyond the seed incident: two regions at once, throttling, capacity, and an outage that flaps; in every
+ * mode (a subclass per mode).
+ */
+public abstract class ResilienceScenarioTest implements PoolMode.Suite {
 
   @Test
+  @StoreModeGap(StoreModeGap.DEGRADED + "; " + StoreModeGap.FORECAST)
   void whenBothEuRegionsFailDegradedModeSharesTheStockFairly() {
+    degradesSharesFairlyAndForecasts(bothEuRegionsFail(mode().fresh(), 1));
+  }
+
+  /**
+   * Both eu regions fail most calls from 02:41 to 06:51, on {@code nodes} nodes of {@code mode}; a whale and five
+   * small tenants share the demand.
+   */
+  static Scenario bothEuRegionsFail(PoolMode mode, int nodes) {
     List<Scenario.Tenant> tenants = new ArrayList<>();
     tenants.add(new Scenario.Tenant("whale", 10, Set.of("eu")));
     for (int i = 0; i < 5; i++) {
       tenants.add(new Scenario.Tenant("small-" + i, 1, Set.of("eu")));
     }
     // both eu regions fail most calls: the stock runs out and what trickles in must be shared
-    Scenario s = new Scenario(7, List.of(
+    return new Scenario(mode, nodes, 7, List.of(
         Faults.outage("westeurope").from(at("02:41")).until(at("06:51")).failureRate(0.8),
         Faults.outage("northeurope").from(at("02:41")).until(at("06:51")).failureRate(0.8)),
         tenants, 1.0, Duration.ofMinutes(20), t -> t.warmTarget(30), o -> o).run(at("00:30"), at("08:00"));
+  }
 
+  /** What {@link #bothEuRegionsFail} shows, on one node or on several. */
+  static void degradesSharesFairlyAndForecasts(Scenario s) {
     assertThat(s.events(PoolEvent.PoolDegraded.class)).isNotEmpty();
     assertThat(s.first(PoolEvent.PoolDegraded.class)).isBefore(at("03:00"));
     assertThat(s.events(PoolEvent.PoolRecovered.class)).isNotEmpty();
@@ -55,6 +70,12 @@ class ResilienceScenarioTest {
     // every lease that fails says why
     assertThat(s.failures).isNotEmpty().allSatisfy(f -> assertThat(f).isInstanceOf(LeaseTimeoutException.class)
         .hasMessageContaining("last provisioning failure"));
+    // the forecast warned before the first lease failed
+    assertThat(s.first(PoolEvent.DepletionForecast.class)).as("first depletion forecast").isNotNull()
+        .isBefore(s.firstFailureAt);
+    assertThat(s.events(PoolEvent.AlertRaised.class)).as("depletion alerts")
+        .filteredOn(a -> a.alert().key().equals("depletion:ubuntu-22")).isNotEmpty()
+        .first().satisfies(a -> assertThat(a.at()).isBefore(s.firstFailureAt));
   }
 
   private static double failedShare(Scenario s, String tenant) {
@@ -63,6 +84,7 @@ class ResilienceScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.DEGRADED)
   void degradedModeKeepsIdleWorkersPastTheirAgeAndReusesReturnedOnes() {
     Scenario protectedRun = twoRegionOutage(o -> o, true);
     Scenario naiveRun = twoRegionOutage(o -> o.degradedMode(false), true);
@@ -79,9 +101,9 @@ class ResilienceScenarioTest {
     assertThat(leasesPerWorker.values()).anyMatch(n -> n > 3);
   }
 
-  private static Scenario twoRegionOutage(java.util.function.UnaryOperator<WorkerPools.Builder> options,
+  private Scenario twoRegionOutage(java.util.function.UnaryOperator<WorkerPools.Builder> options,
       boolean reuse) {
-    return new Scenario(11, List.of(
+    return new Scenario(mode().fresh(), 11, List.of(
         Faults.outage("westeurope").from(at("02:41")).until(at("06:51")),
         Faults.outage("northeurope").from(at("02:41")).until(at("06:51"))),
         Scenario.euTenants(4), 0.4, Duration.ofMinutes(5),
@@ -95,7 +117,8 @@ class ResilienceScenarioTest {
     Duration retryAfter = Duration.ofSeconds(30);
     Instant from = at("02:00");
     Instant until = at("02:30");
-    Scenario s = new Scenario(3, List.of(Faults.throttling("westeurope").retryAfter(retryAfter).during(from, until)),
+    Scenario s = new Scenario(mode().fresh(), 3,
+        List.of(Faults.throttling("westeurope").retryAfter(retryAfter).during(from, until)),
         Scenario.euTenants(5), 1.0, Duration.ofMinutes(30), t -> t.warmTarget(10), o -> o)
         .run(at("01:00"), at("02:30"));
     List<Call> writes = s.cloud.calls().stream()
@@ -113,6 +136,7 @@ class ResilienceScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.FAILOVER)
   void aCapacityErrorForOneSizeMovesOnlyThatSize() {
     VirtualClock clock = new VirtualClock(Scenario.DAY);
     FakeCloud cloud = FakeCloud.builder().clock(clock).seed(5)
@@ -121,7 +145,7 @@ class ResilienceScenarioTest {
         .fault(Faults.capacityError("westeurope").size("Standard_D8s_v5"))
         .build();
     List<PoolEvent> events = new CopyOnWriteArrayList<>();
-    WorkerPool pool = WorkerPools.builder().poolId("sizes").clock(clock)
+    WorkerPool pool = mode().apply(WorkerPools.builder()).poolId("sizes").clock(clock)
         .template(WorkerTemplate.builder("small").size("Standard_D2s_v5").warmTarget(5).build())
         .template(WorkerTemplate.builder("large").size("Standard_D8s_v5").warmTarget(5).build())
         .placement(Placement.of("fake", "westeurope", "eu"))
@@ -146,12 +170,14 @@ class ResilienceScenarioTest {
   }
 
   @Test
+  @StoreModeGap(StoreModeGap.FAILOVER)
   void anOutageThatComesAndGoesDoesNotMakeThePoolFlap() {
     List<Fault> flaps = new ArrayList<>();
     for (Instant t = at("02:00"); t.isBefore(at("04:00")); t = t.plus(Duration.ofMinutes(4))) {
       flaps.add(Faults.outage("westeurope").during(t, t.plus(Duration.ofMinutes(2))));
     }
-    Scenario s = new Scenario(9, flaps, Scenario.euTenants(10), 1.0, Duration.ofMinutes(10), t -> t, o -> o)
+    Scenario s = new Scenario(mode().fresh(), 9, flaps, Scenario.euTenants(10), 1.0, Duration.ofMinutes(10), t -> t,
+        o -> o)
         .run(at("01:00"), at("04:00"));
     long failovers = s.events(PoolEvent.FailoverStarted.class).stream()
         .filter(e -> !e.at().isBefore(at("02:00")) && e.at().isBefore(at("04:00"))).count();

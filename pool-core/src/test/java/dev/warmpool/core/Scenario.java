@@ -34,7 +34,10 @@ final class Scenario {
 
   final VirtualClock clock = new VirtualClock(DAY);
   final FakeCloud cloud;
+  /** The first node's pool (the only one, unless the scenario runs on several nodes). */
   final WorkerPool pool;
+  /** Every node's pool. */
+  final List<WorkerPool> pools;
   final List<PoolEvent> events = new CopyOnWriteArrayList<>();
   final Map<String, int[]> byTenant = new LinkedHashMap<>(); // granted, failed
   final List<Throwable> failures = new ArrayList<>();
@@ -46,8 +49,20 @@ final class Scenario {
   private final double perMinute;
   private final Duration maxWait;
 
-  Scenario(long seed, List<Fault> faults, List<Tenant> tenants, double perMinute, Duration maxWait,
+  Scenario(PoolMode mode, long seed, List<Fault> faults, List<Tenant> tenants, double perMinute, Duration maxWait,
       UnaryOperator<WorkerTemplate.Builder> template, UnaryOperator<WorkerPools.Builder> options) {
+    this(mode, 1, seed, faults, tenants, perMinute, maxWait, template, options);
+  }
+
+  /**
+   * A scenario whose pool runs on {@code nodes} nodes of {@code mode}'s store (one node: the mode's only node); each
+   * request arrives at a node drawn at random, and every node's events go to {@link #events}.
+   */
+  Scenario(PoolMode mode, int nodes, long seed, List<Fault> faults, List<Tenant> tenants, double perMinute,
+      Duration maxWait, UnaryOperator<WorkerTemplate.Builder> template, UnaryOperator<WorkerPools.Builder> options) {
+    if (nodes > 1 && !mode.hasStore()) {
+      throw new IllegalArgumentException("several nodes need a store; mode " + mode + " has none");
+    }
     this.random = new Random(seed);
     this.tenants = tenants;
     this.totalWeight = tenants.stream().mapToInt(Tenant::weight).sum();
@@ -59,18 +74,23 @@ final class Scenario {
         .region("eastus", "us", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)));
     faults.forEach(cb::fault);
     cloud = cb.build();
-    pool = options.apply(WorkerPools.builder()
-        .poolId("incident")
-        .clock(clock)
-        .seed(seed)
-        .template(template.apply(WorkerTemplate.builder("ubuntu-22").warmTarget(40).maxTotal(400).maxUses(1))
-            .build())
-        .placement(Placement.of("fake", "westeurope", "eu"))
-        .placement(Placement.of("fake", "northeurope", "eu").withPreference(1))
-        .placement(Placement.of("fake", "eastus", "us").withPreference(2))
-        .provider("fake", cloud.provider())
-        .listener(events::add))
-        .build();
+    List<WorkerPool> built = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      WorkerPools.Builder b = WorkerPools.builder()
+          .poolId("incident")
+          .clock(clock)
+          .seed(seed)
+          .template(template.apply(WorkerTemplate.builder("ubuntu-22").warmTarget(40).maxTotal(400).maxUses(1))
+              .build())
+          .placement(Placement.of("fake", "westeurope", "eu"))
+          .placement(Placement.of("fake", "northeurope", "eu").withPreference(1))
+          .placement(Placement.of("fake", "eastus", "us").withPreference(2))
+          .provider("fake", cloud.provider())
+          .listener(events::add);
+      built.add(options.apply(nodes == 1 ? mode.apply(b) : mode.node(b, "node-" + i)).build());
+    }
+    pools = List.copyOf(built);
+    pool = pools.get(0);
     tenants.forEach(t -> byTenant.put(t.name(), new int[2]));
   }
 
@@ -99,7 +119,8 @@ final class Scenario {
     LeaseRequest request = LeaseRequest.forTemplate("ubuntu-22").tenant(tenant.name())
         .geographies(tenant.geographies()).maxWait(maxWait).build();
     Duration hold = Duration.ofMinutes(3 + random.nextInt(8));
-    pool.lease(request).whenComplete((lease, failure) -> {
+    WorkerPool node = pools.size() == 1 ? pool : pools.get(random.nextInt(pools.size()));
+    node.lease(request).whenComplete((lease, failure) -> {
       if (failure != null) {
         failures.add(failure);
         byTenant.get(tenant.name())[1]++;

@@ -20,15 +20,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seed incident with failover and degraded mode off: the first forecast after the first failure must predict
- * when the pool runs dry.
+ * when the pool runs dry. In every mode (a subclass per mode).
  */
-class SeedIncidentForecastTest {
+public abstract class SeedIncidentForecastTest implements PoolMode.Suite {
   static final Instant OUTAGE_START = Instant.parse("2023-03-23T02:41:00Z");
   static final Instant OUTAGE_END = Instant.parse("2023-03-23T06:51:00Z");
 
   @Test
+  @StoreModeGap(StoreModeGap.FORECAST)
   void theFirstForecastAfterTheFirstFailurePredictsWhenThePoolRunsDryWithinFifteenPercent() throws Exception {
-    SeedIncident incident = new SeedIncident(false);
+    SeedIncident incident = new SeedIncident(mode(), false);
     incident.run(OUTAGE_START.plus(Duration.ofHours(3)));
 
     Instant firstFailure = incident.events.stream().filter(e -> e instanceof PoolEvent.ProvisioningFailed)
@@ -69,11 +70,12 @@ class SeedIncidentForecastTest {
     /** Every request's outcome in order: when it was made, and which worker it got when, or how it failed. */
     final List<String> outcomes = new ArrayList<>();
 
-    SeedIncident(boolean failover) {
-      this(failover, b -> b);
+    SeedIncident(PoolMode mode, boolean failover) {
+      this(mode, failover, b -> b);
     }
 
-    SeedIncident(boolean failover, UnaryOperator<WorkerPools.Builder> customize) {
+    /** The incident on the one node of {@code mode} (give each incident of a test its own {@link PoolMode#fresh()}). */
+    SeedIncident(PoolMode mode, boolean failover, UnaryOperator<WorkerPools.Builder> customize) {
       WorkerPools.Builder b = WorkerPools.builder().poolId("seed").clock(clock)
           .template(WorkerTemplate.builder("ubuntu-22").size("Standard_D2s_v5").warmTarget(40).maxTotal(200)
               .maxUses(1).build())
@@ -81,7 +83,7 @@ class SeedIncidentForecastTest {
           .failover(failover).degradedMode(failover)
           .listener(events::add);
       cloud.placements().forEach(b::placement);
-      pool = customize.apply(b).build();
+      pool = customize.apply(mode.apply(b)).build();
     }
 
     /** Runs demand until {@code end}: one request every 200 s, each lease held 4 minutes. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
-import dev.warmpool.core.internal.PoolEngine;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeResource;
 import dev.warmpool.fake.Fault;
@@ -228,7 +228,7 @@ public abstract class SharedPoolProperties {
     return world;
   }
 
-  // the bugs these properties found in the shared engine, pinned as fixed scripts
+  // the bugs these properties found in SharedPoolEngine, pinned as fixed scripts
 
   @Example
   public void reconcileOnANodeThatCannotReachTheStoreFailsInsteadOfHanging() throws Exception {
@@ -274,7 +274,7 @@ public abstract class SharedPoolProperties {
       world.step();
     }
     world.advance(Duration.ofSeconds(secondsBeforePause));
-    Node leader = world.nodes.stream().filter(n -> n.engine.leads()).findFirst().orElseThrow();
+    Node leader = world.nodes.stream().filter(n -> n.leads()).findFirst().orElseThrow();
     if (whileListing) {
       world.perform(new Reconcile()); // it falls asleep with its listing in flight
       world.step();
@@ -297,7 +297,7 @@ public abstract class SharedPoolProperties {
     final NodeClock clock;
     final OutageStore store;
     final CountingProvider provider;
-    final PoolEngine engine;
+    final WorkerPool pool;
     final List<PoolEvent> events = new ArrayList<>();
     boolean dead;
     boolean paused;
@@ -328,7 +328,7 @@ public abstract class SharedPoolProperties {
           .orphanGracePeriod(Duration.ofMinutes(5))
           .closeGracePeriod(Duration.ofSeconds(30));
       w.cloud.placements().forEach(b::placement);
-      this.engine = (PoolEngine) b.build();
+      this.pool = b.build();
       this.settlingSince = w.clock.now();
     }
 
@@ -338,6 +338,23 @@ public abstract class SharedPoolProperties {
 
     boolean live() {
       return !dead && left == null;
+    }
+
+    /**
+     * Whether the node believes it leads, as its own events say (they are delivered on the node's thread as they
+     * happen): it acquired the leadership and has not lost it since.
+     */
+    boolean leads() {
+      for (int i = events.size() - 1; i >= 0; i--) {
+        PoolEvent e = events.get(i);
+        if (e instanceof PoolEvent.LeadershipAcquired) {
+          return true;
+        }
+        if (e instanceof PoolEvent.LeadershipLost) {
+          return false;
+        }
+      }
+      return false;
     }
 
     long acquired() {
@@ -539,7 +556,7 @@ public abstract class SharedPoolProperties {
             b.leaseDuration(Duration.ofMinutes(l.leaseMinutes()));
           }
           LeaseRequest r = b.build();
-          CompletableFuture<Lease> f = n.engine.lease(r);
+          CompletableFuture<Lease> f = n.pool.lease(r);
           f.thenAccept(lease -> delivered(n, r, lease));
           pending.add(new Pending(n, f, now.plus(r.maxWait()), r));
         });
@@ -577,7 +594,7 @@ public abstract class SharedPoolProperties {
         awake(p.node()).ifPresent(n -> {
           n.clock.pause();
           n.paused = true;
-          n.ledWhenPaused = n.engine.leads();
+          n.ledWhenPaused = n.leads();
           n.epochWhenPaused = n.lastEpoch();
         });
       } else if (action instanceof Resume r) {
@@ -601,11 +618,11 @@ public abstract class SharedPoolProperties {
       } else if (action instanceof Join) {
         join();
       } else if (action instanceof Leave l) {
-        awake(l.node()).ifPresent(n -> n.left = n.engine.closeAsync());
+        awake(l.node()).ifPresent(n -> n.left = n.pool.closeAsync());
       } else if (action instanceof Reconcile) {
         for (Node n : nodes) {
           if (n.awake()) {
-            reconciles.add(Map.entry(n, n.engine.reconcile()));
+            reconciles.add(Map.entry(n, n.pool.reconcile()));
           }
         }
       }
@@ -651,7 +668,7 @@ public abstract class SharedPoolProperties {
       // store agrees with it
       List<Node> believers = nodes.stream()
           .filter(n -> n.awake() && !allCutOff && !n.cutOff && !now.isBefore(n.settlingSince.plus(tick).plusSeconds(1)))
-          .filter(n -> n.engine.leads()).toList();
+          .filter(n -> n.leads()).toList();
       assertThat(believers).as("settled nodes that believe they lead at %s", now).hasSizeLessThanOrEqualTo(1);
       for (Node n : believers) {
         Optional<Leadership> l = store.leadership(POOL);
@@ -739,9 +756,9 @@ public abstract class SharedPoolProperties {
         }
       }
 
-      Node leader = nodes.stream().filter(n -> n.live() && n.engine.leads()).findFirst()
+      Node leader = nodes.stream().filter(n -> n.live() && n.leads()).findFirst()
           .orElseThrow(() -> new AssertionError("no live node leads after the quiet period: " + nodes));
-      clock.await(leader.engine.reconcile(), Duration.ofMinutes(5));
+      clock.await(leader.pool.reconcile(), Duration.ofMinutes(5));
       advance(Duration.ofMinutes(10));
 
       for (Map.Entry<Node, CompletableFuture<Void>> r : reconciles) {
@@ -774,7 +791,7 @@ public abstract class SharedPoolProperties {
       Map<String, CompletableFuture<Void>> closing = new LinkedHashMap<>();
       for (Node n : nodes) {
         if (n.live()) {
-          CompletableFuture<Void> f = n.engine.closeAsync();
+          CompletableFuture<Void> f = n.pool.closeAsync();
           closing.put(n.name, f);
           clock.await(f, Duration.ofHours(1));
         }

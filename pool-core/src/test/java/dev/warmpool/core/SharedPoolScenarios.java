@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (that can go down) and its own provider (that counts its writes). Subclasses choose the store: in memory here, a
  * real PostgreSQL in store-jdbc.
  */
-public abstract class SharedPoolScenarios {
+public abstract class SharedPoolScenarios implements PoolMode.Suite {
   protected static final String POOL = "shared";
   protected static final String TEMPLATE = "linux";
 
@@ -65,6 +65,12 @@ public abstract class SharedPoolScenarios {
 
   /** @return the store all nodes share; the same instance on every call within a test */
   protected abstract PoolStore sharedStore();
+
+  /** @return the mode of these scenarios: nodes of {@link #sharedStore()} */
+  @Override
+  public PoolMode mode() {
+    return PoolMode.store("shared " + sharedStore().getClass().getSimpleName(), this::sharedStore);
+  }
 
   /** Makes the store unreachable for every node (a database that stopped). */
   protected void storeDown() {
@@ -579,6 +585,19 @@ public abstract class SharedPoolScenarios {
     Lease l = waiting.join();
     assertThat(l.worker().placement().region()).isEqualTo("westeurope");
     l.close();
+  }
+
+  @Test
+  @StoreModeGap(StoreModeGap.FAILOVER)
+  public void threeNodesFailOverAndBackWithTheirEventsAsOneNodeDoes() {
+    IncidentScenarioTest.failsOverWithinMinutesAndBackAfterwardsAndNoLeaseFails(
+        IncidentScenarioTest.incident(mode(), 3, true));
+  }
+
+  @Test
+  @StoreModeGap(StoreModeGap.DEGRADED + "; " + StoreModeGap.FORECAST)
+  public void threeNodesDegradeShareTheStockFairlyAndForecastAsOneNodeDoes() {
+    ResilienceScenarioTest.degradesSharesFairlyAndForecasts(ResilienceScenarioTest.bothEuRegionsFail(mode(), 3));
   }
 
   /** @return lease-release operations per thread in the concurrent test */
