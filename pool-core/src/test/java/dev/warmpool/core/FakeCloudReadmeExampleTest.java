@@ -39,7 +39,6 @@ public abstract class FakeCloudReadmeExampleTest implements PoolMode.Suite {
       .fault(Faults.outage("westeurope").from(T0.plus(Duration.ofHours(1))).until(T0.plus(Duration.ofMinutes(150)))));
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   void ourJobsKeepRunningInTheEuWhenWesteuropeFails(FakeCloud cloud, VirtualClock clock) throws Exception {
     List<PoolEvent> events = new CopyOnWriteArrayList<>();
     WorkerPool pool = mode().apply(WorkerPools.builder())

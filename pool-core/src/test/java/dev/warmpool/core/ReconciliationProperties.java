@@ -117,7 +117,6 @@ public abstract class ReconciliationProperties implements PoolMode.Suite {
   }
 
   @Property(tries = 100)
-  @StoreModeGap(StoreModeGap.RESTART_ADOPTION + "; " + StoreModeGap.LOST_LEASED_WORKER)
   void afterRecoveryAndOneReconciliationTheInventoryEqualsTheKnownSet(
       @ForAll @Size(max = 4) List<@From("fault") FaultSpec> faults,
       @ForAll @Size(min = 1, max = 40) List<@From("op") Op> ops,

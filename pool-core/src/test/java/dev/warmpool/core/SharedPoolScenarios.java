@@ -588,14 +588,13 @@ public abstract class SharedPoolScenarios implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   public void threeNodesFailOverAndBackWithTheirEventsAsOneNodeDoes() {
     IncidentScenarioTest.failsOverWithinMinutesAndBackAfterwardsAndNoLeaseFails(
         IncidentScenarioTest.incident(mode(), 3, true));
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.DEGRADED + "; " + StoreModeGap.FORECAST)
+  @StoreModeGap(StoreModeGap.FAIR_SHARES_ACROSS_NODES)
   public void threeNodesDegradeShareTheStockFairlyAndForecastAsOneNodeDoes() {
     ResilienceScenarioTest.degradesSharesFairlyAndForecasts(ResilienceScenarioTest.bothEuRegionsFail(mode(), 3));
   }

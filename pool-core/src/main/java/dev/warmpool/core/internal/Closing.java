@@ -120,8 +120,8 @@ final class Closing {
           deleter.start(slot, "pool closed"); // no node is left to hold it
         }
       }
-      if (storeLedger.anyWorkerLeft() && now.isBefore(hardStop)) {
-        return soon;
+      if (storeLedger.anyWorkerLeft()) {
+        return soon; // as one node does: deletes that fail are retried until nothing is left
       }
     }
     storeLedger.leave(now);

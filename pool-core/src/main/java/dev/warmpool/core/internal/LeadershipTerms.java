@@ -54,6 +54,10 @@ final class LeadershipTerms {
     board.follow(storeLedger::health, now);
     for (TemplateRuntime t : templates) {
       failover.follow(t);
+      t.leasedByTenant.clear();
+      if (t.degraded) {
+        t.leasedByTenant.putAll(storeLedger.leasedByTenant(t.name())); // every node's leases count
+      }
       if (!rt.closing()) {
         waiters.dispatch(t);
       }

@@ -129,6 +129,27 @@ final class StoreLeases {
     }
   }
 
+  /**
+   * Ends here the leases the store no longer holds for this node: the leader expired them, or found their worker lost
+   * and deleted it. Their holders see {@code isActive()} turn false at the next pass, not only at a renewal.
+   */
+  void settle(List<StoredWorker> read, Collection<LeaseImpl> grantedBeforeTheRead) {
+    if (grantedBeforeTheRead.isEmpty()) {
+      return;
+    }
+    Map<String, StoredWorker> byWorker = new java.util.HashMap<>();
+    read.forEach(w -> byWorker.put(w.id(), w));
+    // only leases granted before the rows were read: a grant that committed after the read is not in them
+    for (LeaseImpl l : grantedBeforeTheRead) {
+      StoredWorker w = byWorker.get(l.slot.id);
+      if (w == null || w.state() != State.LEASED || w.grants() != l.token) {
+        if (l.slot.endLease(l.token, WorkerSlot.DELETING)) {
+          live.remove(l.id());
+        }
+      }
+    }
+  }
+
   /** The store answered a pass: grants may go to it again. */
   void up() {
     if (down != null) {

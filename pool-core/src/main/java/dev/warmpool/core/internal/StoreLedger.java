@@ -140,6 +140,7 @@ final class StoreLedger implements Ledger {
       store.heartbeat(poolId, node, now, waiting.get(), rt.closing());
       nodes = store.nodes(poolId);
       lead(now, rt.closing() && !rt.config.keepWarmPool() && lastNode(now));
+      Collection<LeaseImpl> liveBefore = leases.liveLeases();
       List<StoredWorker> read = store.workers(poolId);
       Map<String, StoredPlacementHealth> h = new HashMap<>();
       store.placementHealth(poolId).forEach(x -> h.put(x.placement(), x));
@@ -147,6 +148,7 @@ final class StoreLedger implements Ledger {
       lastRows = read;
       leases.up();
       leases.retireUnknown(now, read);
+      leases.settle(read, liveBefore);
       sync(read, now);
     } catch (StoreUnavailableException e) {
       leases.down(e);
@@ -234,6 +236,13 @@ final class StoreLedger implements Ledger {
       if (slot == null) {
         slot = new WorkerSlot(w.id(), t, shelf, w.createdAt(), floorOf(w));
         mirror.put(w.id(), slot);
+        if (w.state() == State.DELETING) {
+          // a delete this process did not start (a previous leader's, or this node's before a restart under the same
+          // id, which renews the same epoch) may still be in flight: a second one would overlap it (the local ledger
+          // leaves a resource listed as deleting alone for the grace period too); after it, the delete goes again (a
+          // resource already gone deletes as success)
+          slot.nextDeleteAt = now.plus(rt.config.orphanGracePeriod());
+        }
       }
       rows.put(w.id(), w);
       apply(slot, w, now);
@@ -307,6 +316,17 @@ final class StoreLedger implements Ledger {
   boolean lastNode(Instant now) {
     return nodes.stream().noneMatch(n -> !n.node().equals(node) && !n.closing()
         && now.isBefore(n.lastSeen().plus(settings.leadershipTimeout())));
+  }
+
+  /** Live leases per tenant key of a template, as the last pass read the store: fair shares on every node. */
+  Map<String, Integer> leasedByTenant(String template) {
+    Map<String, Integer> m = new java.util.HashMap<>();
+    for (StoredWorker w : lastRows) {
+      if (w.state() == State.LEASED && w.template().equals(template) && w.tenant() != null) {
+        m.merge(w.tenant(), 1, Integer::sum);
+      }
+    }
+    return m;
   }
 
   /** Whether any row of this configuration's templates is left, as the last pass read them. */
