@@ -170,6 +170,7 @@ public abstract class ReconciliationProperties implements PoolMode.Suite {
     clock.advance(Duration.ofMinutes(2)); // orphan deletes take a minute
     current.collect();
 
+    ReconciliationScenarioTest.storeIsTheKnownSet(mode, current.pool, current.known);
     ReconciliationScenarioTest.inventoryEqualsKnownSet(cloud, current.pool, current.known);
     ReconciliationScenarioTest.noOldOrphan(cloud, current.known, clock.now());
     ReconciliationScenarioTest.oneDeleteInFlightPerWorker(cloud);

@@ -20,6 +20,7 @@ import dev.warmpool.fake.Operation;
 import dev.warmpool.fake.Outcome;
 import dev.warmpool.fake.ResourceState;
 import dev.warmpool.fake.VirtualClock;
+import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.WorkerTags;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,20 @@ public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
     assertThat(inCloud).as("tagged inventory vs the workers the pool's events announced (%s)", c)
         .isEqualTo(Set.copyOf(known.ready));
     assertThat(cloud.resources(POOL)).as("inventory vs snapshot %s", c).hasSize(c.total());
+  }
+
+  /**
+   * Over a store, the pool's known set is what the store holds: a node restarted over the same store continues the
+   * crashed run's workers without announcing them again (see {@code continuedOrAdopted}). Without a store, the events
+   * are the known set.
+   */
+  static void storeIsTheKnownSet(PoolMode mode, WorkerPool pool, KnownWorkers known) {
+    if (mode.hasStore()) {
+      known.ready.clear();
+      mode.store().workers(pool.id()).stream()
+          .filter(w -> w.state() == StoredWorker.State.IDLE || w.state() == StoredWorker.State.LEASED)
+          .forEach(w -> known.ready.add(w.id()));
+    }
   }
 
   /** Nothing in the inventory is older than the grace period without an owner. */
@@ -326,8 +341,6 @@ public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
     first.crash();
     assertThat(cloud.resource(discarded.worker().resourceId())).map(FakeResource::state)
         .contains(ResourceState.DELETING);
-    Set<String> running = cloud.resources(POOL).stream().filter(r -> r.state() == ResourceState.RUNNING)
-        .map(FakeResource::workerId).collect(Collectors.toSet());
 
     KnownWorkers known = new KnownWorkers();
     WorkerPool restarted = pool(mode(), clock, cloud, known, false, 2);
@@ -335,12 +348,10 @@ public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
 
     oneDeleteInFlightPerWorker(cloud);
     assertThat(cloud.resource(discarded.worker().resourceId())).isEmpty();
-    if (mode().hasStore()) {
-      // over the same store the restarted node continues the crashed run's running workers (see continuedOrAdopted)
-      known.ready.addAll(running);
-    } else {
+    if (!mode().hasStore()) {
       assertThat(generations(cloud)).as("the crashed generation is gone").hasSize(1);
     }
+    storeIsTheKnownSet(mode(), restarted, known);
     inventoryEqualsKnownSet(cloud, restarted, known);
     clock.await(restarted.closeAsync(), Duration.ofHours(1));
     assertThat(cloud.resources(POOL)).isEmpty();

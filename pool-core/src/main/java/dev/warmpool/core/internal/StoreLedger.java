@@ -277,7 +277,10 @@ final class StoreLedger implements Ledger {
     }
     // a provision this leader did not start (a previous leader's, or one whose answer this one lost): its outcome is
     // unknown, so the engine deletes it by name once its provisioning timeout passed or at once if older leader's
+    // (a row older than this term is an earlier process's even when a node restarted under the same id renewed the
+    // same epoch)
     slot.foreign = state == WorkerSlot.PROVISIONING && !inFlight.contains(w.id()) && (w.epoch() != epoch
+        || w.createdAt().toEpochMilli() < termStart
         || !now.isBefore(w.createdAt().plus(slot.template.template.provisioningTimeout())));
     slot.mirror(w.grants(), state);
   }
