@@ -52,6 +52,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheSystemClockReadsTheWallClock() {
+    noClasses().that().doNotHaveSimpleName("SystemPoolClock")
+        .should().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(java.time.LocalDateTime.class, "now")
+        .orShould().callMethod(Thread.class, "sleep", long.class)
+        .because("time flows through PoolClock; PoolClock.system() is the one adapter to the wall clock")
+        .check(main);
+  }
+
+  @Test
   void noClassWritesToStandardStreams() {
     noClasses().should(GeneralCodingRules.ACCESS_STANDARD_STREAMS).check(main);
   }

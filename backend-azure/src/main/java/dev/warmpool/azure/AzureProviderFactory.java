@@ -43,6 +43,8 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe. {@link #create} checks every setting before it returns and fails with an
  * {@link InvalidConfigurationException} naming the setting.
+ *
+ * @since 0.1
  */
 public final class AzureProviderFactory implements ProviderFactory {
   /** The provider's name. */

@@ -179,17 +179,17 @@ final class AzureSettings {
     return new AzureSettings(context, tokenSourceSupplied);
   }
 
-  /** @return the resource group for a region, if the provider serves it */
+  /** {@return the resource group for a region, if the provider serves it} */
   Optional<String> resourceGroup(String region) {
     return Optional.ofNullable(resourceGroups.get(region));
   }
 
-  /** @return the option name of a setting, for messages */
+  /** {@return the option name of a setting, for messages} */
   String option(String key) {
     return context.option(key);
   }
 
-  /** @return the token scope for the endpoint: the endpoint's origin plus {@code /.default} */
+  /** {@return the token scope for the endpoint: the endpoint's origin plus {@code /.default}} */
   String scope() {
     String s = endpoint.getScheme() + "://" + endpoint.getAuthority();
     if (s.equalsIgnoreCase("https://management.azure.com")) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  *
  * <p>Implementations MUST be thread-safe; they are called from the provider's own threads, and SHOULD cache tokens
  * until shortly before they expire (the provider's pipeline caches them as well).
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface AzureTokenSource {

@@ -35,11 +35,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * A {@link WorkerProvider} on Azure Resource Manager: each worker is one virtual machine or one container group,
  * named from its pool, worker id and region, and tagged with {@link WorkerTags}. Created by
- * {@link AzureProviderFactory}; read the README section "Using Azure" for settings and role assignments.
+ * {@link AzureProviderFactory}; read docs/azure.md for settings and role assignments.
  *
  * <p>How a call runs: every blocking SDK call runs on a bounded executor this provider owns ({@code
  * maxConcurrentCalls} threads, shut down by {@link #close()}); the waits between polls of a long-running operation
@@ -54,11 +58,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #remainingDeletes()} and {@link #remainingReads()} give ARM's remaining request budget as the last response
  * reported it.
  *
+ * <p>Logs: at DEBUG, through the SLF4J logger {@code dev.warmpool.provider.azure}, each PUT and DELETE sent, each
+ * resource adopted and each failed call, with the keys {@code pool}, {@code template}, {@code placement},
+ * {@code worker}, {@code resource} and {@code resourceGroup} (see docs/logging.md).
+ *
  * <p>Thread-safe. No secret (token, SSH key, custom data, secure environment value) appears in its logs or exception
  * messages.
+ *
+ * @since 0.1
  */
 public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthProbe {
-  private static final System.Logger LOG = System.getLogger(AzureWorkerProvider.class.getName());
+  /** The logger users configure for this backend: {@code dev.warmpool.provider.<name>}. */
+  private static final Logger LOG = LoggerFactory.getLogger("dev.warmpool.provider." + AzureProviderFactory.NAME);
 
   private final AzureSettings settings;
   private final PoolClock clock;
@@ -149,8 +160,9 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       return result;
     }
     String name = ResourceNames.of(request.poolId(), request.workerId(), request.placement().region());
-    new ProvisionOp(request, rg, name, redactor, result).start();
-    return result;
+    ProvisionOp op = new ProvisionOp(request, rg, name, redactor, result);
+    op.start();
+    return logged(result, op::debug);
   }
 
   @Override
@@ -171,8 +183,9 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       result.completeExceptionally(e);
       return result;
     }
-    new DeprovisionOp(request.deadline(), rg, name, result).start();
-    return result;
+    DeprovisionOp op = new DeprovisionOp(request, rg, name, result);
+    op.start();
+    return logged(result, op::debug);
   }
 
   @Override
@@ -204,7 +217,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       }
       result.complete(List.copyOf(found));
     });
-    return result;
+    return logged(result, () -> LOG.atDebug().addKeyValue("pool", poolId));
   }
 
   /**
@@ -261,7 +274,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
     }
   }
 
-  /** @return steps running or queued on the executor (tests wait for zero before they move a virtual clock) */
+  /** {@return steps running or queued on the executor (tests wait for zero before they move a virtual clock)} */
   int busySteps() {
     return busy.get();
   }
@@ -310,9 +323,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
             step.run();
           }
         } catch (RuntimeException | Error e) {
-          ProviderException p = ArmErrors.classify(e, what, redactor);
-          LOG.log(System.Logger.Level.DEBUG, () -> "failed: " + p);
-          result.completeExceptionally(p);
+          result.completeExceptionally(ArmErrors.classify(e, what, redactor));
         } finally {
           busy.decrementAndGet();
         }
@@ -321,6 +332,26 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       busy.decrementAndGet();
       result.completeExceptionally(closedFailure());
     }
+  }
+
+  /**
+   * The call's result as the caller sees it: when DEBUG is on, a failure is logged with the call's keys before the
+   * caller learns of it.
+   */
+  private static <T> CompletableFuture<T> logged(CompletableFuture<T> result, Supplier<LoggingEventBuilder> keys) {
+    if (!LOG.isDebugEnabled()) {
+      return result;
+    }
+    CompletableFuture<T> seen = new CompletableFuture<>();
+    result.whenComplete((value, failure) -> {
+      if (failure == null) {
+        seen.complete(value);
+      } else {
+        keys.get().log("failed: {}", failure.toString());
+        seen.completeExceptionally(failure);
+      }
+    });
+    return seen;
   }
 
   /**
@@ -378,6 +409,13 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       this.result = result;
     }
 
+    /** A DEBUG event with this call's keys. */
+    private LoggingEventBuilder debug() {
+      return LOG.atDebug().addKeyValue("pool", request.poolId()).addKeyValue("template", request.template().name())
+          .addKeyValue("placement", request.placement().key()).addKeyValue("worker", request.workerId())
+          .addKeyValue("resource", name).addKeyValue("resourceGroup", rg);
+    }
+
     void start() {
       if (!clock.now().isBefore(request.deadline())) {
         result.completeExceptionally(new ProviderException(FailureKind.TRANSIENT, "DeadlineExceeded",
@@ -400,7 +438,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
       }
       String state = f.provisioningState() == null ? "" : f.provisioningState();
       if (state.equalsIgnoreCase("Succeeded")) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "adopting existing " + name);
+        debug().log("adopting the existing {}", settings.kind.setting());
         finish(f.resource());
       } else if (state.equalsIgnoreCase("Failed") || state.equalsIgnoreCase("Canceled")) {
         create();
@@ -427,7 +465,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
     }
 
     private void create() {
-      LOG.log(System.Logger.Level.DEBUG, () -> "PUT " + settings.kind.setting() + " " + name + " in " + rg);
+      debug().log("PUT {}", settings.kind.setting());
       SyncPoller<? extends PollResult<?>, ?> poller = kind.beginCreate(rg, name, request);
       poll(poller);
     }
@@ -460,23 +498,31 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
 
   /** One delete: DELETE by name, then poll until gone or the deadline. A resource that is not there counts as gone. */
   private final class DeprovisionOp {
+    private final DeprovisionRequest request;
     private final Instant deadline;
     private final String rg;
     private final String name;
     private final String what;
     private final CompletableFuture<Void> result;
 
-    DeprovisionOp(Instant deadline, String rg, String name, CompletableFuture<Void> result) {
-      this.deadline = deadline;
+    DeprovisionOp(DeprovisionRequest request, String rg, String name, CompletableFuture<Void> result) {
+      this.request = request;
+      this.deadline = request.deadline();
       this.rg = rg;
       this.name = name;
       this.what = "delete " + settings.kind.setting() + " " + name + " (resource group " + rg + ")";
       this.result = result;
     }
 
+    /** A DEBUG event with this call's keys. */
+    private LoggingEventBuilder debug() {
+      return LOG.atDebug().addKeyValue("pool", request.poolId()).addKeyValue("placement", request.placement().key())
+          .addKeyValue("worker", request.workerId()).addKeyValue("resource", name).addKeyValue("resourceGroup", rg);
+    }
+
     void start() {
       run(result, what, Redactor.NONE, () -> {
-        LOG.log(System.Logger.Level.DEBUG, () -> "DELETE " + settings.kind.setting() + " " + name + " in " + rg);
+        debug().log("DELETE {}", settings.kind.setting());
         SyncPoller<? extends PollResult<?>, ?> poller;
         try {
           poller = kind.beginDelete(rg, name);

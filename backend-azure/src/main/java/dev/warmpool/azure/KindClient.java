@@ -15,7 +15,7 @@ interface KindClient {
   /** A resource as a GET returned it. */
   record Found(String id, String provisioningState, Map<String, String> tags, Object resource) {}
 
-  /** @return the resource, or empty if ARM answered 404 */
+  /** {@return the resource, or empty if ARM answered 404} */
   Optional<Found> get(String resourceGroup, String name);
 
   /** Sends the PUT; the returned poller has the activation response. */
@@ -24,7 +24,7 @@ interface KindClient {
   /** Sends the DELETE; the returned poller has the activation response. */
   SyncPoller<? extends PollResult<?>, ?> beginDelete(String resourceGroup, String name);
 
-  /** @return whether a resource as a GET returned it can serve: provisioned and, where ARM says so, running */
+  /** {@return whether a resource as a GET returned it can serve: provisioned and, where ARM says so, running} */
   default boolean isHealthy(Found found) {
     return "Succeeded".equalsIgnoreCase(found.provisioningState());
   }
@@ -46,9 +46,9 @@ interface KindClient {
     }
   }
 
-  /** @return the resource's id, from a final result or a GET */
+  /** {@return the resource's id, from a final result or a GET} */
   String idOf(Object resource);
 
-  /** @return how to reach the worker (ip, fqdn); may make further reads */
+  /** {@return how to reach the worker (ip, fqdn); may make further reads} */
   Map<String, String> attributes(String resourceGroup, Object resource);
 }

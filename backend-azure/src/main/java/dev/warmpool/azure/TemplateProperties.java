@@ -45,7 +45,7 @@ final class TemplateProperties {
   record Vm(String imageId, String publisher, String offer, String sku, String version, String vmSize, String subnetId,
       String adminUsername, String sshPublicKey, Optional<String> customDataBase64, boolean spot, boolean publicIp,
       Optional<String> osDiskType, Optional<Integer> osDiskSizeGB) {
-    /** @return the values that must never appear in a log or a message */
+    /** {@return the values that must never appear in a log or a message} */
     List<String> secrets() {
       List<String> s = new ArrayList<>();
       s.add(sshPublicKey);
@@ -72,7 +72,7 @@ final class TemplateProperties {
     }
   }
 
-  /** @return the values of a template's properties that must never appear in a log or a message */
+  /** {@return the values of a template's properties that must never appear in a log or a message} */
   static List<String> secrets(WorkerTemplate template) {
     List<String> s = new ArrayList<>();
     template.providerProperties().forEach((k, v) -> {

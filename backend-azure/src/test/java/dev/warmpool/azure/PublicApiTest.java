@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** No Azure SDK type appears in a public signature, and the public surface is what the README documents. */
+/** No Azure SDK type appears in a public signature, and the public surface is what docs/azure.md documents. */
 class PublicApiTest {
   private static final List<Class<?>> PUBLIC_TYPES = List.of(AzureProviderFactory.class, AzureWorkerProvider.class,
       AzureTokenSource.class, AzureTokenSource.Token.class);

@@ -7,66 +7,51 @@ import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.spi.ProviderException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** No token, SSH key, custom data or secure environment value reaches a log or an exception message. */
+/**
+ * No token, SSH key, custom data or secure environment value reaches a log or an exception message. The logs are
+ * every SLF4J line of the test (the provider's at DEBUG, the SDK's), which slf4j-simple writes to target/test.log
+ * (src/test/resources/simplelogger.properties).
+ */
 class SecretsTest {
+  private static final Path LOG = Path.of("target", "test.log");
   private final FakeArm arm = new FakeArm();
   private final AzureTestSupport support = new AzureTestSupport(arm);
-  private final List<String> logs = new ArrayList<>();
-  private final Logger jul = Logger.getLogger("dev.warmpool.azure");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      synchronized (logs) {
-        logs.add(r.getMessage() + (r.getThrown() == null ? "" : " " + stackTrace(r.getThrown())));
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-  private PrintStream originalErr;
-  private Level originalLevel;
+  private long logStart;
 
   @BeforeEach
-  void captureLogs() {
-    originalLevel = jul.getLevel();
-    jul.setLevel(Level.ALL);
-    jul.addHandler(capture);
-    originalErr = System.err;
-    // the SDK logs through slf4j-simple, which writes to System.err
-    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+  void markTheLog() throws IOException {
+    org.slf4j.LoggerFactory.getLogger(SecretsTest.class);  // starts slf4j-simple, which creates the file
+    logStart = Files.size(LOG);
   }
 
   @AfterEach
-  void restore() {
-    System.setErr(originalErr);
-    jul.removeHandler(capture);
-    jul.setLevel(originalLevel);
+  void closeTheFakeServer() {
     arm.close();
   }
 
+  /** What SLF4J logged since the test started. */
+  private String logs() throws IOException {
+    try (InputStream in = Files.newInputStream(LOG)) {
+      in.skipNBytes(logStart);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
-  void anArmErrorThatEchoesTheRequestNeverShowsItsSecrets() {
+  void anArmErrorThatEchoesTheRequestNeverShowsItsSecrets() throws IOException {
     AzureWorkerProvider provider = support.provider("vm");
     arm.fail("PUT", "", 1, 400, "InvalidParameter", "Invalid value for keyData '" + AzureTestSupport.SSH_KEY
         + "' and customData '" + AzureTestSupport.secrets().get(5) + "' (" + AzureTestSupport.CUSTOM_DATA.trim()
@@ -80,8 +65,8 @@ class SecretsTest {
     assertThat(((ProviderException) t).kind()).isEqualTo(FailureKind.INVALID);
     assertThat(t.getMessage()).contains("InvalidParameter").contains("***");
     assertNoSecretIn(stackTrace(t) + t);
-    assertNoSecretIn(String.join("\n", logs));
-    assertNoSecretIn(stderr.toString(StandardCharsets.UTF_8));
+    assertThat(logs()).as("the provider logs the failure").contains("failed: ").contains("worker=w-1");
+    assertNoSecretIn(logs());
     assertThat(arm.requests("PUT", "").get(0).getHeader("Authorization")).contains(AzureTestSupport.TOKEN);
   }
 
@@ -97,9 +82,11 @@ class SecretsTest {
       assertNoSecretIn(w.toString());
       provider.close();
     }
-    assertThat(logs).as("the provider logs what it does").isNotEmpty();
-    assertNoSecretIn(String.join("\n", logs));
-    assertNoSecretIn(stderr.toString(StandardCharsets.UTF_8));
+    assertThat(logs()).as("the provider logs what it does, on its logger, with the call's keys")
+        .contains("DEBUG dev.warmpool.provider.azure - pool=")
+        .contains("worker=w-vm").contains("worker=w-aci").contains("placement=azure/westeurope")
+        .contains("template=").contains("resourceGroup=").contains("PUT ").contains("DELETE ");
+    assertNoSecretIn(logs());
   }
 
   @Test

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param outcome what the cloud answered, or {@link Outcome#PENDING}
  * @param code the error code the caller saw (e.g. {@code ServiceUnavailable}), or an empty string
  * @param completedAt when the caller got the answer, if it did
+ *
+ * @since 0.1
  */
 public record Call(Instant at, Operation operation, String region, String poolId, String workerId, Outcome outcome,
     String code, Optional<Instant> completedAt) {

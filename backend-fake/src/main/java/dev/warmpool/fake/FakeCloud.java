@@ -75,6 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Finding a cloud from settings: every cloud is registered under its {@link #id()} (weakly: a cloud nobody
  * references can be collected) so that the {@code "fake"} factory can hand a pool the provider of a cloud that a
  * test built, with the setting {@code cloud=<id>}. See {@link FakeProviderFactory}.
+ *
+ * @since 0.1
  */
 public final class FakeCloud {
   /** The provider name of {@link #provider()} and of the {@link FakeProviderFactory}: {@value}. */
@@ -132,7 +134,7 @@ public final class FakeCloud {
     return Optional.ofNullable(ref == null ? null : ref.get());
   }
 
-  /** @return the ids of the live registered clouds, sorted */
+  /** {@return the ids of the live registered clouds, sorted} */
   public static List<String> registeredIds() {
     REGISTRY.values().removeIf(r -> r.get() == null);
     return List.copyOf(new TreeSet<>(REGISTRY.keySet()));
@@ -140,22 +142,22 @@ public final class FakeCloud {
 
   // ---- configuration ----
 
-  /** @return the id this cloud is registered under, for the factory's {@code cloud} setting */
+  /** {@return the id this cloud is registered under, for the factory's {@code cloud} setting} */
   public String id() {
     return id;
   }
 
-  /** @return the clock the cloud schedules its work on */
+  /** {@return the clock the cloud schedules its work on} */
   public PoolClock clock() {
     return clock;
   }
 
-  /** @return the seed of its random generator */
+  /** {@return the seed of its random generator} */
   public long seed() {
     return seed;
   }
 
-  /** @return the regions, in the order they were defined */
+  /** {@return the regions, in the order they were defined} */
   public List<String> regions() {
     return List.copyOf(regions.keySet());
   }
@@ -201,7 +203,7 @@ public final class FakeCloud {
     return out;
   }
 
-  /** @return the fault script, in order */
+  /** {@return the fault script, in order} */
   public List<Fault> faults() {
     return faults;
   }
@@ -234,7 +236,7 @@ public final class FakeCloud {
 
   // ---- inspection ----
 
-  /** @return every resource in the inventory, by id */
+  /** {@return every resource in the inventory, by id} */
   public List<FakeResource> resources() {
     synchronized (plane.lock) {
       return plane.inventory.all().stream().map(CloudResource::view).toList();
@@ -266,14 +268,14 @@ public final class FakeCloud {
     }
   }
 
-  /** @return how many resources the inventory holds, in any state */
+  /** {@return how many resources the inventory holds, in any state} */
   public int inventorySize() {
     synchronized (plane.lock) {
       return plane.inventory.size();
     }
   }
 
-  /** @return every call made, in the order made */
+  /** {@return every call made, in the order made} */
   public List<Call> calls() {
     synchronized (plane.lock) {
       return plane.calls.views();
@@ -320,7 +322,7 @@ public final class FakeCloud {
     }
   }
 
-  /** @return the pool ids whose provider was closed, sorted */
+  /** {@return the pool ids whose provider was closed, sorted} */
   public Set<String> closedPools() {
     synchronized (plane.lock) {
       return plane.inventory.closedPools();
@@ -344,7 +346,7 @@ public final class FakeCloud {
     }
   }
 
-  /** @return the pools declared with {@link #declareKeepWarm(String)} */
+  /** {@return the pools declared with {@link #declareKeepWarm(String)}} */
   public Set<String> keepWarmPools() {
     synchronized (plane.lock) {
       return plane.inventory.keepWarmPools();
@@ -425,7 +427,7 @@ public final class FakeCloud {
     }
   }
 
-  /** @return the ids of the resources that vanished by external deletion, in order */
+  /** {@return the ids of the resources that vanished by external deletion, in order} */
   public List<String> externallyDeleted() {
     synchronized (plane.lock) {
       return plane.inventory.externallyDeleted();

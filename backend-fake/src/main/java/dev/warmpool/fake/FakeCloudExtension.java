@@ -43,8 +43,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ({@link FakeCloud#declareKeepWarm(String)}, or the factory setting {@code keepWarmPool=true}) and the check counts
  * what was running when it closed as kept ({@link FakeCloud#keptResources()}), not leaked; what else of the pool is
  * left (creating, deleting, made after the close) still fails the test.
+ * <p>Runs on JUnit Jupiter 5.10 and newer, 6 included; the build does not bring JUnit along (it is a
+ * {@code provided} dependency): the test project's own JUnit is used.
  *
  * <p>Thread-safe: it keeps per-test state in JUnit's extension store.
+ *
+ * @since 0.1
  */
 public final class FakeCloudExtension implements ParameterResolver, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
@@ -137,7 +141,11 @@ public final class FakeCloudExtension implements ParameterResolver, AfterEachCal
   }
 
   private Fixture fixture(ExtensionContext context) {
-    return context.getStore(NAMESPACE).computeIfAbsent(Fixture.class, k -> {
+    // get, then put: the store's compute methods differ between JUnit 5 and 6, and one test's parameters are
+    // resolved on one thread
+    ExtensionContext.Store store = context.getStore(NAMESPACE);
+    Fixture fixture = store.get(Fixture.class, Fixture.class);
+    if (fixture == null) {
       VirtualClock clock = new VirtualClock();
       FakeCloud.Builder b = recipe.apply(FakeCloud.builder().clock(clock).seed(0));
       if (b == null) {
@@ -145,8 +153,10 @@ public final class FakeCloudExtension implements ParameterResolver, AfterEachCal
       }
       FakeCloud cloud = b.build();
       // a recipe may have set a clock of its own; inject the one the cloud runs on
-      return new Fixture(cloud, cloud.clock() instanceof VirtualClock own ? own : clock);
-    }, Fixture.class);
+      fixture = new Fixture(cloud, cloud.clock() instanceof VirtualClock own ? own : clock);
+      store.put(Fixture.class, fixture);
+    }
+    return fixture;
   }
 
   private record Fixture(FakeCloud cloud, VirtualClock clock) {}

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * <p>The provider is bound to the pool's id: when it is closed, the cloud counts that pool as closed.
  *
  * <p>Thread-safe: it holds no state.
+ *
+ * @since 0.1
  */
 public final class FakeProviderFactory implements ProviderFactory {
   private static final Set<String> SETTINGS = Set.of("cloud", "regions", "latency", "deprovisionLatency",
@@ -45,7 +47,7 @@ public final class FakeProviderFactory implements ProviderFactory {
     // stateless
   }
 
-  /** @return {@value FakeCloud#DEFAULT_PROVIDER_NAME} */
+  /** {@return {@value FakeCloud#DEFAULT_PROVIDER_NAME}} */
   @Override
   public String name() {
     return FakeCloud.DEFAULT_PROVIDER_NAME;

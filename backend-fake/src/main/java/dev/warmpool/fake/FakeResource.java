@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param tags its tags, as the provision request gave them
  * @param createdAt when the provision that created it was accepted
  * @param state where it is in its life
+ *
+ * @since 0.1
  */
 public record FakeResource(String resourceId, String region, String poolId, String workerId, String size,
     Map<String, String> tags, Instant createdAt, ResourceState state) {

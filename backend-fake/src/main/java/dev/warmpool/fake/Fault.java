@@ -47,6 +47,8 @@ import java.util.stream.Stream;
  * ({@code faults[2].failureRate}).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class Fault {
 
@@ -95,17 +97,17 @@ public final class Fault {
       this.allowed = allowed;
     }
 
-    /** @return the name of the {@link Faults} method that makes this kind */
+    /** {@return the name of the {@link Faults} method that makes this kind} */
     public String label() {
       return label;
     }
 
-    /** @return the operations a fault of this kind affects when {@link Fault#operations} was not called */
+    /** {@return the operations a fault of this kind affects when {@link Fault#operations} was not called} */
     public Set<Operation> defaultOperations() {
       return Set.copyOf(defaults);
     }
 
-    /** @return the operations a fault of this kind can affect */
+    /** {@return the operations a fault of this kind can affect} */
     public Set<Operation> allowedOperations() {
       return Set.copyOf(allowed);
     }
@@ -388,32 +390,32 @@ public final class Fault {
     return refill > Long.MAX_VALUE - burst ? Long.MAX_VALUE : refill + burst;
   }
 
-  /** @return what kind of trouble the fault makes */
+  /** {@return what kind of trouble the fault makes} */
   public Kind kind() {
     return kind;
   }
 
-  /** @return the region it affects, or null for the whole cloud */
+  /** {@return the region it affects, or null for the whole cloud} */
   public String region() {
     return region;
   }
 
-  /** @return when it starts, or null for the beginning of time */
+  /** {@return when it starts, or null for the beginning of time} */
   public Instant start() {
     return from;
   }
 
-  /** @return when it ends, or null for never */
+  /** {@return when it ends, or null for never} */
   public Instant end() {
     return until;
   }
 
-  /** @return the share of matching calls it affects */
+  /** {@return the share of matching calls it affects} */
   public double rate() {
     return failureRate;
   }
 
-  /** @return the operations it affects */
+  /** {@return the operations it affects} */
   public Set<Operation> affectedOperations() {
     return operations == null ? kind.defaultOperations() : operations;
   }

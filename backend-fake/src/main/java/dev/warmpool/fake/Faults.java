@@ -18,6 +18,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Thread-safe: it holds no state.
+ *
+ * @since 0.1
  */
 public final class Faults {
 

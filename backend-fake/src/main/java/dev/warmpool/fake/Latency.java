@@ -10,6 +10,8 @@ import java.util.random.RandomGenerator;
  * cloud's seeded random generator (so the same seed gives the same latencies).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class Latency {
   private final Duration min;
@@ -58,12 +60,12 @@ public final class Latency {
     return new Latency(min, max);
   }
 
-  /** @return the shortest time this latency gives */
+  /** {@return the shortest time this latency gives} */
   public Duration min() {
     return min;
   }
 
-  /** @return the longest time this latency gives */
+  /** {@return the longest time this latency gives} */
   public Duration max() {
     return max;
   }

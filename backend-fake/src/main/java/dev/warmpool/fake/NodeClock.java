@@ -15,6 +15,8 @@ import java.util.Objects;
  *
  * <p>Give each node of a shared pool its own view: {@code WorkerPools.builder().clock(new NodeClock(clock))}.
  * Thread-safe.
+ *
+ * @since 0.1
  */
 public final class NodeClock implements PoolClock {
   private final PoolClock shared;
@@ -53,12 +55,12 @@ public final class NodeClock implements PoolClock {
     held.clear();
   }
 
-  /** @return whether {@link #crash()} was called */
+  /** {@return whether {@link #crash()} was called} */
   public synchronized boolean crashed() {
     return crashed;
   }
 
-  /** @return whether the view is paused */
+  /** {@return whether the view is paused} */
   public synchronized boolean paused() {
     return paused;
   }

@@ -7,6 +7,8 @@ import dev.warmpool.api.FailureKind;
  *
  * <p>The failure outcomes match {@link FailureKind}. {@link #NOT_FOUND} is what the cloud said to a delete of a
  * resource that does not exist; the provider reports that delete as a success.
+ *
+ * @since 0.1
  */
 public enum Outcome {
   /** The call has not completed yet (a provision still creating, or one that never finishes). */

@@ -56,12 +56,12 @@ final class TokenBucket {
     return Duration.ofMillis(ceilDiv(nanos, 1_000_000L));
   }
 
-  /** @return how many calls it admitted */
+  /** {@return how many calls it admitted} */
   long admitted() {
     return admitted;
   }
 
-  /** @return how many calls it refused */
+  /** {@return how many calls it refused} */
   long refused() {
     return refused;
   }

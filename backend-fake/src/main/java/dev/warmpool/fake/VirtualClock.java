@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Design: one priority queue ordered by (due, sequence) under the clock's monitor; tasks run outside the monitor
  * so that they can schedule more tasks. A task that throws stops the advance and the exception reaches the caller
  * (wrapped in {@link IllegalStateException}), so a broken engine step fails the test that caused it.
+ *
+ * @since 0.1
  */
 public final class VirtualClock implements PoolClock {
   /** The instant a clock made with {@link #VirtualClock()} starts at: 2023-03-23T00:00:00Z, the seed incident's day. */
@@ -185,12 +187,12 @@ public final class VirtualClock implements PoolClock {
     }
   }
 
-  /** @return how many tasks are scheduled and not yet run */
+  /** {@return how many tasks are scheduled and not yet run} */
   public synchronized int pendingTasks() {
     return queue.size() - cancelled;
   }
 
-  /** @return when the next task is due, or null when none is scheduled */
+  /** {@return when the next task is due, or null when none is scheduled} */
   public synchronized Instant nextDue() {
     Task t = peekLive();
     return t == null ? null : t.due;
@@ -206,7 +208,7 @@ public final class VirtualClock implements PoolClock {
     return t;
   }
 
-  /** @return how many tasks this clock has run */
+  /** {@return how many tasks this clock has run} */
   public synchronized long tasksRun() {
     return tasksRun;
   }

@@ -122,12 +122,12 @@ final class ApiErrors {
     return new ProviderException(FailureKind.TRANSIENT, "HTTP" + code, message, null, k);
   }
 
-  /** @return whether the failure is the API server's 409 AlreadyExists */
+  /** {@return whether the failure is the API server's 409 AlreadyExists} */
   static boolean alreadyExists(Throwable failure) {
     return unwrap(failure) instanceof KubernetesClientException k && k.getCode() == 409;
   }
 
-  /** @return whether the failure is the API server's 404 */
+  /** {@return whether the failure is the API server's 404} */
   static boolean notFound(Throwable failure) {
     return unwrap(failure) instanceof KubernetesClientException k && k.getCode() == 404;
   }

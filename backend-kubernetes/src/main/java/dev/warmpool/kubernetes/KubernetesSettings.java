@@ -76,7 +76,7 @@ final class KubernetesSettings {
       String namespace, Optional<String> token, Optional<Path> tokenFile, Optional<Path> caCertFile,
       boolean insecureSkipTlsVerify) {
 
-    /** @return where the cluster is, for messages: its URL or context, its namespace; never its token */
+    /** {@return where the cluster is, for messages: its URL or context, its namespace; never its token} */
     String describe() {
       return "cluster " + region + " (" + url.map(URI::toString).orElse("context " + context.orElse("current"))
           + ", namespace " + namespace + ")";
@@ -160,12 +160,12 @@ final class KubernetesSettings {
     return new KubernetesSettings(context);
   }
 
-  /** @return the cluster that serves a region, if the provider serves it */
+  /** {@return the cluster that serves a region, if the provider serves it} */
   Optional<Cluster> cluster(String region) {
     return Optional.ofNullable(clusters.get(region));
   }
 
-  /** @return the option name of a setting, for messages */
+  /** {@return the option name of a setting, for messages} */
   String option(String key) {
     return context.option(key);
   }

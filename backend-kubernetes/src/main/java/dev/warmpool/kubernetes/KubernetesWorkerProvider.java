@@ -229,7 +229,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     clients.values().forEach(KubernetesClient::close);
   }
 
-  /** @return steps running or queued on the executor (tests wait for zero before they move a virtual clock) */
+  /** {@return steps running or queued on the executor (tests wait for zero before they move a virtual clock)} */
   int busySteps() {
     return busy.get();
   }

@@ -20,23 +20,23 @@ final class PodStates {
 
   private PodStates() {}
 
-  /** @return whether the pod is being deleted (it has a deletion timestamp) */
+  /** {@return whether the pod is being deleted (it has a deletion timestamp)} */
   static boolean deleting(Pod pod) {
     return pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null;
   }
 
-  /** @return the pod's phase, or an empty string before the API server set one */
+  /** {@return the pod's phase, or an empty string before the API server set one} */
   static String phase(Pod pod) {
     return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "" : pod.getStatus().getPhase();
   }
 
-  /** @return whether the pod ended (phase Succeeded or Failed): it will never serve */
+  /** {@return whether the pod ended (phase Succeeded or Failed): it will never serve} */
   static boolean finished(Pod pod) {
     String p = phase(pod);
     return p.equals("Succeeded") || p.equals("Failed");
   }
 
-  /** @return whether the pod can serve: Running, its Ready condition True, and not being deleted */
+  /** {@return whether the pod can serve: Running, its Ready condition True, and not being deleted} */
   static boolean ready(Pod pod) {
     return !deleting(pod) && phase(pod).equals("Running")
         && condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
@@ -55,7 +55,7 @@ final class PodStates {
         .map(c -> c.getMessage() == null ? "Unschedulable" : c.getMessage());
   }
 
-  /** @return a container's waiting reason that means the template can never run, with its message */
+  /** {@return a container's waiting reason that means the template can never run, with its message} */
   static Optional<String> hopeless(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Optional.empty();
@@ -112,7 +112,7 @@ final class PodStates {
     return a;
   }
 
-  /** @return the pod's creation time, if the API server set one that parses */
+  /** {@return the pod's creation time, if the API server set one that parses} */
   static Optional<Instant> createdAt(Pod pod) {
     String ts = pod.getMetadata() == null ? null : pod.getMetadata().getCreationTimestamp();
     if (ts == null) {

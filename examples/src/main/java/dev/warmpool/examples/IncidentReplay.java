@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * <p>ARM answers 503 to every call in westeurope from 02:41 to 06:51; provisioning takes 3 to 20 minutes; 40 workers
  * are kept warm and each job gets a fresh one. The demand (0.30 leases a minute) is calibrated so that the naive pool
- * runs dry about 2h10m after its first failed call to the cloud, as the real one did. Each run takes about a second of wall
+ * runs dry about 2h10m after its first failed provision, as the real one did. Each run takes about a second of wall
  * time: everything runs on a {@link dev.warmpool.fake.VirtualClock}.
  *
  * <p>The program prints a timeline of each run and a side-by-side table, and writes an HTML report (inline SVG
@@ -29,6 +29,10 @@ import java.util.function.Function;
 public final class IncidentReplay {
   private static final DateTimeFormatter HHMMSS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  /** Where a timeline entry's detail starts: two spaces, the time, two spaces, the label padded to 26, a space. */
+  private static final int DETAIL_COLUMN = 39;
+  /** The detail wraps here, so that a timeline line is at most 120 characters. */
+  private static final int DETAIL_WIDTH = 120 - DETAIL_COLUMN;
 
   /**
    * The result of a replay: both runs, the options and where the report went.
@@ -109,7 +113,9 @@ public final class IncidentReplay {
 
   private static void print(Result r, PrintStream out) {
     out.println("Warmpool incident replay");
-    out.println(describeScenario(r));
+    for (String line : describeScenario(r).split("\n")) {
+      out.println(wrap(line, 120, "  "));
+    }
     for (ReplayRun run : List.of(r.naive(), r.warmpool())) {
       out.println();
       out.println("Timeline: " + run.name() + " (UTC)");
@@ -122,7 +128,8 @@ public final class IncidentReplay {
               "ARM answers again"));
           endPrinted = true;
         }
-        out.println(String.format("  %s  %-26s %s", HHMMSS.format(m.at()), m.label(), shorten(m.detail(), 110)));
+        out.println(String.format("  %s  %-26s %s", HHMMSS.format(m.at()), m.label(),
+            wrap(m.detail(), DETAIL_WIDTH, " ".repeat(DETAIL_COLUMN))));
       }
       if (!endPrinted) {
         out.println(String.format("  %s  %-26s %s", HHMMSS.format(r.options().outageUntil()), "outage ends",
@@ -153,12 +160,14 @@ public final class IncidentReplay {
     rows.add(row("jobs", n, w, x -> String.valueOf(x.jobs())));
     rows.add(row("failed or timed-out leases", n, w, x -> String.valueOf(x.failed())));
     rows.add(row("tenants affected", n, w, x -> x.tenantsAffected().size() + " of " + tenants));
-    rows.add(row("minutes of impact", n, w, x -> x.impactMinutes() == 0 ? "0"
-        : x.impactMinutes() + " (" + HHMM.format(x.firstFailedLease().orElseThrow()) + " to "
-            + HHMM.format(x.lastFailedLease().orElseThrow()) + ")"));
-    rows.add(row("first failure to first alert", n, w, x -> since(x, x.firstAlert())));
-    rows.add(row("first failure to failover", n, w, x -> since(x, x.firstFailover())));
-    rows.add(row("first failure to pool empty", n, w, x -> since(x, x.poolEmpty())));
+    rows.add(row("minutes of impact", n, w, x -> x.impactWindow().map(window -> x.impactMinutes() + " ("
+        + HHMMSS.format(window[0]) + " to " + HHMMSS.format(window[1]) + ")").orElse("0")));
+    rows.add(row("first failed delete (costs no lease)", n, w,
+        x -> x.firstFailedDelete().map(HHMMSS::format).orElse("never")));
+    rows.add(row("first failed provision", n, w, x -> x.firstFailedProvision().map(HHMMSS::format).orElse("never")));
+    rows.add(row("  to the first provisioning alert", n, w, x -> since(x, x.firstAlert())));
+    rows.add(row("  to failover", n, w, x -> since(x, x.firstFailover())));
+    rows.add(row("  to pool empty", n, w, x -> since(x, x.poolEmpty())));
     rows.add(row("longest wait of a granted lease", n, w, x -> ReplayRun.minutes(x.longestWait())));
     for (ReplayOptions.Region region : r.options().regions()) {
       rows.add(row("workers provisioned in " + region.name(), n, w,
@@ -174,15 +183,32 @@ public final class IncidentReplay {
   }
 
   private static String since(ReplayRun run, Optional<Instant> at) {
-    if (at.isEmpty() || run.firstFailure().isEmpty()) {
+    if (at.isEmpty() || run.firstFailedProvision().isEmpty()) {
       return "never";
     }
-    Duration d = Duration.between(run.firstFailure().get(), at.get());
+    Duration d = Duration.between(run.firstFailedProvision().get(), at.get());
     return (d.isNegative() ? "-" : "") + ReplayRun.minutes(d.abs()) + " (" + HHMMSS.format(at.get()) + ")";
   }
 
-  private static String shorten(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  /**
+   * Wraps a sentence at spaces into lines of at most {@code width} characters (a longer word keeps its own line),
+   * continuation lines starting with {@code indent}: a message is never cut.
+   */
+  static String wrap(String text, int width, String indent) {
+    StringBuilder out = new StringBuilder();
+    int lineLength = 0;
+    for (String word : text.split(" ")) {
+      if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+        out.append(System.lineSeparator()).append(indent);
+        lineLength = 0;
+      } else if (lineLength > 0) {
+        out.append(' ');
+        lineLength++;
+      }
+      out.append(word);
+      lineLength += word.length();
+    }
+    return out.toString();
   }
 
   static String time(Instant at) {

@@ -16,7 +16,10 @@ final class ReplayReport {
   private static final String[] COLOURS = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"};
   private static final int WIDTH = 1000;
   private static final int LEFT = 50;
-  private static final int RIGHT = 20;
+  /** The legend lives in this margin, right of the plots, so that it never covers a line. */
+  private static final int RIGHT = 170;
+  /** Events closer than this many pixels share one marker, labelled with the range of their numbers. */
+  static final double CLUSTER_PIXELS = 14;
   private static final int IDLE_TOP = 40;
   private static final int IDLE_HEIGHT = 200;
   private static final int WAIT_TOP = 280;
@@ -32,7 +35,8 @@ final class ReplayReport {
         .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1040px;")
         .append("color:#222}\nh1{font-size:22px}h2{font-size:18px;margin-top:32px}\n")
         .append("table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ccc;padding:4px 10px;")
-        .append("text-align:left}th{background:#f3f3f3}\n.scenario{white-space:pre-wrap;font-size:14px;color:#444}\n")
+        .append("text-align:left}th{background:#f3f3f3}td.sub{padding-left:28px}\n")
+        .append(".scenario{white-space:pre-wrap;font-size:14px;color:#444}\n")
         .append("ol.events{font-size:13px;columns:2;column-gap:32px}ol.events li{margin-bottom:2px}\n")
         .append("svg text{font-family:inherit}\n</style>\n</head>\n<body>\n")
         .append("<h1>Warmpool incident replay: 2023-03-23, West Europe</h1>\n<p class=\"scenario\">")
@@ -44,13 +48,13 @@ final class ReplayReport {
     }
     b.append("</tr>\n");
     for (String[] row : rows.subList(1, rows.size())) {
-      b.append("<tr><td>").append(esc(row[0])).append("</td><td>").append(esc(row[1])).append("</td><td>")
-          .append(esc(row[2])).append("</td></tr>\n");
+      boolean indented = row[0].startsWith(" ");            // "  to failover": counts from the row above
+      b.append(indented ? "<tr><td class=\"sub\">" : "<tr><td>").append(esc(row[0].strip())).append("</td><td>")
+          .append(esc(row[1])).append("</td><td>").append(esc(row[2])).append("</td></tr>\n");
     }
     b.append("</table>\n");
-    int maxIdle = Math.max(ReplayRun.WARM_TARGET + 5, maxIdle(r.naive()) + 5);
-    maxIdle = Math.max(maxIdle, maxIdle(r.warmpool()) + 5);
-    int maxWaiting = Math.max(3, Math.max(maxWaiting(r.naive()), maxWaiting(r.warmpool())));
+    int maxIdle = roundUp(Math.max(ReplayRun.WARM_TARGET, Math.max(maxIdle(r.naive()), maxIdle(r.warmpool()))));
+    int maxWaiting = roundUp(Math.max(3, Math.max(maxWaiting(r.naive()), maxWaiting(r.warmpool()))));
     for (ReplayRun run : List.of(r.naive(), r.warmpool())) {
       chart(b, r, run, maxIdle, maxWaiting);
     }
@@ -73,12 +77,10 @@ final class ReplayReport {
     b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#fde0dc\"/>%n",
         x0, IDLE_TOP, x1 - x0, WAIT_TOP + WAIT_HEIGHT - IDLE_TOP));
     b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#b0413e\">outage in %s"
-        + "</text>%n", x0 + 4, IDLE_TOP + 14, esc(String.join(", ", o.outageRegions()))));
+        + "</text>%n", x0 + 8, IDLE_TOP + 14, esc(String.join(", ", o.outageRegions()))));
     axes(b, o, IDLE_TOP, IDLE_HEIGHT, maxIdle, "idle workers");
     axes(b, o, WAIT_TOP, WAIT_HEIGHT, maxWaiting, "waiting requests");
     List<ReplayRun.Sample> samples = run.samples();
-    b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"185\" height=\"%d\" fill=\"#fff\" "
-        + "fill-opacity=\"0.85\"/>%n", WIDTH - RIGHT - 196, IDLE_TOP + 2, 16 * o.regions().size() + 8));
     int c = 0;
     for (ReplayOptions.Region region : o.regions()) {
       String colour = COLOURS[c++ % COLOURS.length];
@@ -90,28 +92,38 @@ final class ReplayReport {
       b.append("<polyline class=\"idle\" data-region=\"").append(esc(region.name()))
           .append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
           .append(points.toString().trim()).append("\"/>\n");
-      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-          + "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s (%s)</text>%n",
-          WIDTH - RIGHT - 190, IDLE_TOP + 14 + 16 * (c - 1), WIDTH - RIGHT - 170, IDLE_TOP + 14 + 16 * (c - 1),
-          colour, WIDTH - RIGHT - 164, IDLE_TOP + 18 + 16 * (c - 1), esc(region.name()), esc(region.geography())));
+      legend(b, IDLE_TOP + 10 + 18 * (c - 1), colour, region.name() + " (" + region.geography() + ")");
     }
     StringBuilder waiting = new StringBuilder();
     for (ReplayRun.Sample s : samples) {
       waiting.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(o, s.at()),
           y(s.waiting(), maxWaiting, WAIT_TOP, WAIT_HEIGHT)));
     }
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#d62728\" "
-        + "text-anchor=\"end\">waiting for a worker</text>%n", WIDTH - RIGHT - 4, WAIT_TOP + 12));
+    legend(b, WAIT_TOP + 10, "#d62728", "waiting for a worker");
     b.append("<polyline class=\"waiting\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" points=\"")
         .append(waiting.toString().trim()).append("\"/>\n");
     List<ReplayRun.Marker> markers = run.markers();
-    for (int i = 0; i < markers.size(); i++) {
-      double mx = x(o, markers.get(i).at());
-      b.append(String.format(Locale.ROOT, "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-          + "stroke=\"#555\" stroke-dasharray=\"3,3\" stroke-width=\"1\"><title>%s</title></line>%n", mx, IDLE_TOP,
-          mx, WAIT_TOP + WAIT_HEIGHT, esc(label(markers.get(i)))));
-      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d"
-          + "</text>%n", mx, IDLE_TOP - 4 - 9 * (i % 3), i + 1));
+    // events a few pixels apart share one marker ("1-10"): numbers printed on top of each other cannot be read
+    int first = 0;
+    int cluster = 0;
+    while (first < markers.size()) {
+      double mx = x(o, markers.get(first).at());
+      int last = first;
+      while (last + 1 < markers.size() && x(o, markers.get(last + 1).at()) - mx < CLUSTER_PIXELS) {
+        last++;
+      }
+      StringBuilder title = new StringBuilder();
+      for (int i = first; i <= last; i++) {
+        title.append(i > first ? "\n" : "").append(i + 1).append(". ").append(label(markers.get(i)));
+      }
+      String numbers = first == last ? String.valueOf(first + 1) : (first + 1) + "-" + (last + 1);
+      b.append(String.format(Locale.ROOT, "<line class=\"event\" data-events=\"%s\" x1=\"%.1f\" y1=\"%d\" "
+          + "x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"3,3\" stroke-width=\"1\"><title>%s</title>"
+          + "</line>%n", numbers, mx, IDLE_TOP, mx, WAIT_TOP + WAIT_HEIGHT, esc(title.toString())));
+      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s"
+          + "</text>%n", mx, IDLE_TOP - 4 - 12 * (cluster % 2), numbers));
+      cluster++;
+      first = last + 1;
     }
     b.append("</svg>\n<ol class=\"events\">\n");
     for (ReplayRun.Marker m : markers) {
@@ -132,19 +144,56 @@ final class ReplayReport {
         top, LEFT, bottom));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90 %d %d)\" "
         + "text-anchor=\"middle\">%s</text>%n", 14, top + height / 2, 14, top + height / 2, esc(title)));
-    for (int v : new int[] {0, max / 2, max}) {
+    for (int v = 0; v <= max; v += step(max)) {
       double yy = y(v, max, top, height);
       b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%d</text>"
           + "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n", LEFT - 4, yy + 4, v, LEFT + 1, yy,
           WIDTH - RIGHT, yy));
     }
-    Instant t = o.start().plus(Duration.ofMinutes(60 - o.start().getEpochSecond() / 60 % 60));
+    long pastTheHour = o.start().getEpochSecond() % 3600;      // the first tick: the first full hour, the start too
+    Instant t = pastTheHour == 0 ? o.start() : o.start().plusSeconds(3600 - pastTheHour);
     for (; !t.isAfter(o.end()); t = t.plus(Duration.ofHours(1))) {
       double xx = x(o, t);
       b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>"
           + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>%n", xx, bottom, xx,
           bottom + 4, xx, bottom + 16, IncidentReplay.time(t).substring(0, 5)));
     }
+  }
+
+  private static void legend(StringBuilder b, int y, String colour, String text) {
+    int x = WIDTH - RIGHT + 14;
+    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+        + "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n", x, y, x + 18, y, colour,
+        x + 24, y + 4, esc(text)));
+  }
+
+  /**
+   * A round step for an axis up to {@code max}: 1, 2 or 5 times a power of ten, about five ticks.
+   *
+   * @param max the axis maximum, positive
+   * @return the step
+   */
+  static int step(int max) {
+    int magnitude = 1;
+    while (true) {
+      for (int m : new int[] {1, 2, 5}) {
+        if (m * magnitude * 5 >= max) {
+          return m * magnitude;
+        }
+      }
+      magnitude *= 10;
+    }
+  }
+
+  /**
+   * Rounds an axis maximum up to a multiple of its {@link #step(int)}, so that the top tick is round.
+   *
+   * @param max the largest value to show, positive
+   * @return the axis maximum
+   */
+  static int roundUp(int max) {
+    int step = step(max);
+    return (max + step - 1) / step * step;
   }
 
   private static double x(ReplayOptions o, Instant at) {

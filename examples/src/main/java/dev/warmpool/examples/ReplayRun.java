@@ -80,7 +80,7 @@ public final class ReplayRun {
   private final List<Sample> samples = new ArrayList<>();
   private final Map<String, Integer> provisionedByRegion = new LinkedHashMap<>();
   private final Set<String> tenantsAffected = new TreeSet<>();
-  private final TreeSet<Long> impactMinutes = new TreeSet<>();
+  private final List<Instant[]> failedWaits = new ArrayList<>();
   private final Set<String> alertKeys = new LinkedHashSet<>();
   private final Set<String> openRegions = new LinkedHashSet<>();
   private final List<Marker> forecasts = new ArrayList<>();
@@ -89,7 +89,8 @@ public final class ReplayRun {
   private int failed;
   private int euOnlyOutsideEu;
   private Duration longestWait = Duration.ZERO;
-  private Instant firstFailure;
+  private Instant firstFailedProvision;
+  private Instant firstFailedDelete;
   private Instant firstAlert;
   private Instant firstFailover;
   private Instant firstDegraded;
@@ -227,9 +228,7 @@ public final class ReplayRun {
     failed++;
     Instant now = clock.now();
     tenantsAffected.add(job.tenant());
-    for (long m = job.arrival().getEpochSecond() / 60; m <= now.getEpochSecond() / 60; m++) {
-      impactMinutes.add(m);
-    }
+    failedWaits.add(new Instant[] {job.arrival(), now});
     if (firstFailedLease == null) {
       firstFailedLease = now;
       mark(now, "first failed lease", job.tenant() + " waited " + minutes(Duration.between(job.arrival(), now))
@@ -282,20 +281,22 @@ public final class ReplayRun {
     if (event instanceof PoolEvent.WorkerProvisioned p) {
       provisionedByRegion.merge(p.placement().region(), 1, Integer::sum);
     } else if (event instanceof PoolEvent.ProvisioningFailed f) {
-      if (firstFailure == null) {
-        firstFailure = at;
-        mark(at, "first failure", "a provision in " + f.placement().region() + " failed: " + f.kind() + " "
-            + f.code());
+      if (firstFailedProvision == null) {
+        firstFailedProvision = at;
+        mark(at, "first failed provision", "a provision in " + f.placement().region() + " failed: " + f.kind()
+            + " " + f.code());
       }
     } else if (event instanceof PoolEvent.DeprovisioningFailed f) {
-      if (firstFailure == null) {         // with a fresh worker per job, a delete often meets the outage first
-        firstFailure = at;
-        mark(at, "first failure", "a delete in " + f.placement().region() + " failed: " + f.kind() + " "
+      // with a fresh worker per job, a delete often meets the outage before a provision does: it is not the story
+      // (a failed delete costs no lease), so it is named apart
+      if (firstFailedDelete == null) {
+        firstFailedDelete = at;
+        mark(at, "first failed delete", "a delete in " + f.placement().region() + " failed: " + f.kind() + " "
             + f.message());
       }
     } else if (event instanceof PoolEvent.AlertRaised a) {
       if (!at.isBefore(options.outageFrom()) && alertKeys.add(a.alert().key())) {
-        if (firstAlert == null) {
+        if (firstAlert == null && isAboutProvisioning(a.alert().key())) {
           firstAlert = at;
         }
         // a forecast alert repeats the forecast's sentence: say it once
@@ -337,6 +338,11 @@ public final class ReplayRun {
       forecasts.add(new Marker(at, "forecast", d.forecast().message()));
       mark(at, "forecast", d.forecast().message());
     }
+  }
+
+  /** Alerts that warn of the provisioning outage (not of failing deletes or removed orphans). */
+  private static boolean isAboutProvisioning(String alertKey) {
+    return !alertKey.startsWith("deletes-failing") && !alertKey.startsWith("orphans");
   }
 
   private void mark(Instant at, String label, String detail) {
@@ -437,12 +443,42 @@ public final class ReplayRun {
   }
 
   /**
-   * Minutes of virtual time in which a job was waiting for a lease it did not get.
+   * Minutes of virtual time in which at least one job was waiting for a lease it did not get: the length of the
+   * union of the failed jobs' waits (from arrival to failure), rounded to the minute.
    *
-   * @return the count
+   * @return the minutes, at most the length of {@link #impactWindow()}
    */
   public int impactMinutes() {
-    return impactMinutes.size();
+    List<Instant[]> waits = new ArrayList<>(failedWaits);
+    waits.sort((a, b) -> a[0].compareTo(b[0]));
+    long seconds = 0;
+    Instant from = null;
+    Instant until = null;
+    for (Instant[] w : waits) {
+      if (until == null || w[0].isAfter(until)) {
+        if (until != null) {
+          seconds += Duration.between(from, until).toSeconds();
+        }
+        from = w[0];
+        until = w[1];
+      } else if (w[1].isAfter(until)) {
+        until = w[1];
+      }
+    }
+    if (until != null) {
+      seconds += Duration.between(from, until).toSeconds();
+    }
+    return (int) Math.round(seconds / 60.0);
+  }
+
+  /**
+   * From the arrival of the first job that got no lease to the failure of the last one.
+   *
+   * @return the window, if any job failed
+   */
+  public Optional<Instant[]> impactWindow() {
+    return failedWaits.stream().map(w -> w[0]).min(Instant::compareTo).map(from -> new Instant[] {from,
+        failedWaits.stream().map(w -> w[1]).max(Instant::compareTo).orElseThrow()});
   }
 
   /**
@@ -473,16 +509,27 @@ public final class ReplayRun {
   }
 
   /**
-   * The first failed call to the cloud: the first {@code ProvisioningFailed} or {@code DeprovisioningFailed}.
+   * The first failed provision: the first {@code ProvisioningFailed}.
    *
    * @return when, if any
    */
-  public Optional<Instant> firstFailure() {
-    return Optional.ofNullable(firstFailure);
+  public Optional<Instant> firstFailedProvision() {
+    return Optional.ofNullable(firstFailedProvision);
   }
 
   /**
-   * The first alert raised after the outage started.
+   * The first failed delete: the first {@code DeprovisioningFailed}. It costs no lease, so the table does not count
+   * from it.
+   *
+   * @return when, if any
+   */
+  public Optional<Instant> firstFailedDelete() {
+    return Optional.ofNullable(firstFailedDelete);
+  }
+
+  /**
+   * The first alert about provisioning (any alert but {@code deletes-failing} and {@code orphans}) raised after the
+   * outage started.
    *
    * @return when, if any
    */

@@ -34,9 +34,9 @@ class IncidentReplayTest {
   }
 
   @Test
-  void theNaivePoolRunsDryAbout2h10mAfterItsFirstFailedCall() {
+  void theNaivePoolRunsDryAbout2h10mAfterItsFirstFailedProvision() {
     ReplayRun naive = result.naive();
-    Instant firstFailure = naive.firstFailure().orElseThrow();
+    Instant firstFailure = naive.firstFailedProvision().orElseThrow();
     assertThat(firstFailure).isAfterOrEqualTo(result.options().outageFrom());
     Duration toEmpty = Duration.between(firstFailure, naive.poolEmpty().orElseThrow());
     assertThat(toEmpty).isBetween(Duration.ofMinutes(130 - 15), Duration.ofMinutes(130 + 15));
@@ -62,13 +62,69 @@ class IncidentReplayTest {
     assertThat(warmpool.jobs()).isEqualTo(result.jobs().size());
     assertThat(warmpool.failed()).isZero();
     assertThat(warmpool.granted()).isEqualTo(warmpool.jobs());
-    Instant firstFailure = warmpool.firstFailure().orElseThrow();
+    Instant firstFailure = warmpool.firstFailedProvision().orElseThrow();
     assertThat(Duration.between(firstFailure, warmpool.firstAlert().orElseThrow()))
         .isBetween(Duration.ZERO, Duration.ofSeconds(60));
     assertThat(Duration.between(firstFailure, warmpool.firstFailover().orElseThrow()))
         .isBetween(Duration.ZERO, Duration.ofMinutes(5));
     assertThat(warmpool.poolEmpty()).isEmpty();
     assertThat(warmpool.failback()).hasValueSatisfying(t -> assertThat(t).isAfter(result.options().outageUntil()));
+  }
+
+  @Test
+  void theMinutesOfImpactFitTheWindowTheTableShows() {
+    ReplayRun naive = result.naive();
+    Instant[] window = naive.impactWindow().orElseThrow();
+    assertThat(window[0]).isBefore(naive.firstFailedLease().orElseThrow()); // the first failed job arrived earlier
+    assertThat(window[1]).isEqualTo(naive.lastFailedLease().orElseThrow());
+    long span = Math.round(Duration.between(window[0], window[1]).toSeconds() / 60.0);
+    assertThat((long) naive.impactMinutes()).isPositive().isLessThanOrEqualTo(span);
+    assertThat(console).containsPattern("minutes of impact +" + naive.impactMinutes() + " \\("
+        + IncidentReplay.time(window[0]) + " to " + IncidentReplay.time(window[1]) + "\\) ");
+    assertThat(result.warmpool().impactMinutes()).isZero();
+    assertThat(result.warmpool().impactWindow()).isEmpty();
+  }
+
+  @Test
+  void theFirstFailedProvisionAndTheFirstFailedDeleteAreNamedApart() {
+    for (ReplayRun run : List.of(result.naive(), result.warmpool())) {
+      Instant provision = run.firstFailedProvision().orElseThrow();
+      Instant delete = run.firstFailedDelete().orElseThrow();
+      assertThat(run.markers()).anySatisfy(m -> {
+        assertThat(m.label()).isEqualTo("first failed provision");
+        assertThat(m.at()).isEqualTo(provision);
+        assertThat(m.detail()).startsWith("a provision in westeurope failed");
+      }).anySatisfy(m -> {
+        assertThat(m.label()).isEqualTo("first failed delete");
+        assertThat(m.at()).isEqualTo(delete);
+        assertThat(m.detail()).startsWith("a delete in westeurope failed");
+      }).noneMatch(m -> m.label().equals("first failure"));
+      // the first alert counted is about provisioning, not the deletes alert that may come before it
+      assertThat(run.firstAlert().orElseThrow()).isAfterOrEqualTo(provision);
+    }
+    assertThat(console).contains("first failed delete (costs no lease)", "first failed provision",
+        "to the first provisioning alert");
+  }
+
+  @Test
+  void everyMessageIsPrintedWholeInLinesOfAtMost120Characters() {
+    assertThat(console.lines().filter(l -> !l.startsWith("HTML report")))
+        .allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(120));
+    assertThat(console).doesNotContain("...");
+    String unwrapped = console.replaceAll("\\R {39}", " ");
+    for (ReplayRun run : List.of(result.naive(), result.warmpool())) {
+      assertThat(run.markers()).allSatisfy(m -> assertThat(unwrapped).contains(m.label() + " ".repeat(
+          Math.max(1, 27 - m.label().length())) + m.detail()));
+    }
+  }
+
+  @Test
+  void theChartsYAxisHasRoundTicks() {
+    assertThat(ReplayReport.step(3)).isEqualTo(1);
+    assertThat(ReplayReport.step(45)).isEqualTo(10);
+    assertThat(ReplayReport.roundUp(45)).isEqualTo(50);
+    assertThat(ReplayReport.roundUp(40)).isEqualTo(40);
+    assertThat(ReplayReport.roundUp(120)).isEqualTo(150);
   }
 
   @Test
@@ -95,7 +151,7 @@ class IncidentReplayTest {
   void theConsoleShowsBothTimelinesTheTableAndWhereTheReportIs() {
     assertThat(console)
         .contains("Timeline: naive pool (UTC)", "Timeline: Warmpool (UTC)")
-        .contains("failed or timed-out leases", "first failure to failover", "workers provisioned in northeurope")
+        .contains("failed or timed-out leases", "  to failover", "workers provisioned in northeurope")
         .contains("HTML report").contains(result.report().toString());
   }
 
@@ -120,14 +176,22 @@ class IncidentReplayTest {
         assertThat(line.getAttribute("points").split(" ")).hasSize(run.samples().size());
       }
       assertThat(classes).containsExactly("idle:westeurope", "idle:northeurope", "idle:eastus", "waiting:");
-      int events = 0;
+      // every event is marked once; markers closer than CLUSTER_PIXELS are one cluster ("1-10")
+      int next = 1;
+      double lastX = -100;
       for (int j = 0; j < svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "line").getLength(); j++) {
         Element line = (Element) svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "line").item(j);
         if (line.getAttribute("class").equals("event")) {
-          events++;
+          String[] range = line.getAttribute("data-events").split("-");
+          assertThat(Integer.parseInt(range[0])).isEqualTo(next);
+          next = Integer.parseInt(range[range.length - 1]) + 1;
+          double x = Double.parseDouble(line.getAttribute("x1"));
+          assertThat(x - lastX).as("distance between two event markers").isGreaterThanOrEqualTo(
+              ReplayReport.CLUSTER_PIXELS);
+          lastX = x;
         }
       }
-      assertThat(events).isEqualTo(run.markers().size());
+      assertThat(next - 1).isEqualTo(run.markers().size());
     }
     // self-contained: nothing fetched from anywhere
     assertThat(Files.readString(report)).doesNotContain("<script", "src=", "href=", "@import", "url(")

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param severity how urgent it is
  * @param message a sentence a person can act on
  * @param raisedAt when it was raised, on the pool's clock
+ *
+ * @since 0.1
  */
 public record Alert(String key, AlertSeverity severity, String message, Instant raisedAt) {
   /**

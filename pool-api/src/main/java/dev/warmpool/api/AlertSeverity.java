@@ -1,6 +1,10 @@
 package dev.warmpool.api;
 
-/** How urgent an {@link Alert} is. */
+/**
+ * How urgent an {@link Alert} is.
+ *
+ * @since 0.1
+ */
 public enum AlertSeverity {
   /** Worth knowing; nothing to do yet. */
   INFO,

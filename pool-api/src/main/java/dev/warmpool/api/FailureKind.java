@@ -4,6 +4,8 @@ package dev.warmpool.api;
  * How a cloud call failed, which decides what the pool does next.
  *
  * <p>Backends classify every failure into one of these kinds (see {@code dev.warmpool.spi.ProviderException}).
+ *
+ * @since 0.1
  */
 public enum FailureKind {
   /** A passing fault: HTTP 5xx, 408, a reset connection, a timeout. Retried with backoff. */

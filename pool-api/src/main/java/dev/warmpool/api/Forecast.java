@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param supplyPerMinute workers expected per minute from provisions that are likely to succeed
  * @param timeToEmpty when demand exceeds supply, how long until no idle worker is left; empty otherwise
  * @param message a sentence for people, e.g. "eu stock of 38 lasts ~2h09m at 0.29 leases/min; westeurope failing"
+ *
+ * @since 0.1
  */
 public record Forecast(String template, String geography, Instant at, int idle, int inFlight, double demandPerMinute,
     double supplyPerMinute, Optional<Duration> timeToEmpty, String message) {
@@ -44,7 +46,7 @@ public record Forecast(String template, String geography, Instant at, int idle, 
     Objects.requireNonNull(message, "message cannot be null");
   }
 
-  /** @return when the stock is expected to run out, if it is */
+  /** {@return when the stock is expected to run out, if it is} */
   public Optional<Instant> emptyAt() {
     return timeToEmpty.map(at::plus);
   }

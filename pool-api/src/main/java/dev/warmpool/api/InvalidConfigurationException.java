@@ -6,6 +6,8 @@ package dev.warmpool.api;
  * <p>Thrown by {@code build()} methods, never later: a pool that was built has a valid configuration. The message
  * names the option, the value and the allowed values, e.g. {@code "warmTarget must be between 0 and maxTotal (10),
  * was 12"}.
+ *
+ * @since 0.1
  */
 public class InvalidConfigurationException extends WarmpoolException {
   private static final long serialVersionUID = 1L;

@@ -17,22 +17,24 @@ import java.util.Optional;
  *
  * <p>Thread-safe: any thread may renew, release or discard a lease; the first of release, discard and expiry wins and
  * the others do nothing.
+ *
+ * @since 0.1
  */
 public interface Lease extends AutoCloseable {
 
-  /** @return the lease's id, unique within the pool */
+  /** {@return the lease's id, unique within the pool} */
   String id();
 
-  /** @return the worker this lease holds */
+  /** {@return the worker this lease holds} */
   Worker worker();
 
-  /** @return the tenant the lease was granted to */
+  /** {@return the tenant the lease was granted to} */
   String tenant();
 
-  /** @return when the lease was granted, on the pool's clock */
+  /** {@return when the lease was granted, on the pool's clock} */
   Instant grantedAt();
 
-  /** @return when the lease expires unless renewed; empty if it lasts until released */
+  /** {@return when the lease expires unless renewed; empty if it lasts until released} */
   Optional<Instant> expiresAt();
 
   /**

@@ -7,6 +7,8 @@ import java.util.Objects;
  * A lease request that did not get a worker. The subclass says why; this class carries what a person needs to act:
  * the pool, the template, the tenant, how long the request waited, the template's worker counts, how many requests
  * were waiting, and the last provisioning failure as the cause.
+ *
+ * @since 0.1
  */
 public abstract sealed class LeaseFailedException extends WarmpoolException
     permits LeaseTimeoutException, NoEligiblePlacementException, PoolClosedException, StoreUnavailableLeaseException {
@@ -57,32 +59,32 @@ public abstract sealed class LeaseFailedException extends WarmpoolException
         : String.format("%dm%02ds", s / 60, s % 60);
   }
 
-  /** @return the pool's id */
+  /** {@return the pool's id} */
   public String poolId() {
     return poolId;
   }
 
-  /** @return the template asked for (or the label selector, as text, when the request selected by labels) */
+  /** {@return the template asked for (or the label selector, as text, when the request selected by labels)} */
   public String template() {
     return template;
   }
 
-  /** @return the request's tenant */
+  /** {@return the request's tenant} */
   public String tenant() {
     return tenant;
   }
 
-  /** @return how long the request waited before it failed */
+  /** {@return how long the request waited before it failed} */
   public Duration waited() {
     return waited;
   }
 
-  /** @return the template's worker counts when the request failed */
+  /** {@return the template's worker counts when the request failed} */
   public WorkerCounts counts() {
     return counts;
   }
 
-  /** @return how many requests for the template were waiting when this one failed */
+  /** {@return how many requests for the template were waiting when this one failed} */
   public int waiting() {
     return waiting;
   }

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * <p>Defaults: tenant {@value #DEFAULT_TENANT}; any geography and region the template allows; priority 0; no lease
  * expiry; a maximum wait of {@link #DEFAULT_MAX_WAIT}.
+ *
+ * @since 0.1
  */
 public final class LeaseRequest {
   /** The tenant of a request that names none. */
@@ -77,42 +79,42 @@ public final class LeaseRequest {
     return forTemplate(template).build();
   }
 
-  /** @return the template's name, or empty when the request selects by labels */
+  /** {@return the template's name, or empty when the request selects by labels} */
   public Optional<String> template() {
     return Optional.ofNullable(template);
   }
 
-  /** @return the labels a template must carry; empty when the request names its template */
+  /** {@return the labels a template must carry; empty when the request names its template} */
   public Map<String, String> labelSelector() {
     return labelSelector;
   }
 
-  /** @return the tenant the worker is for */
+  /** {@return the tenant the worker is for} */
   public String tenant() {
     return tenant;
   }
 
-  /** @return the geographies the tenant accepts; empty means any */
+  /** {@return the geographies the tenant accepts; empty means any} */
   public Set<String> geographies() {
     return geographies;
   }
 
-  /** @return the regions the tenant accepts; empty means any */
+  /** {@return the regions the tenant accepts; empty means any} */
   public Set<String> regions() {
     return regions;
   }
 
-  /** @return the priority; higher is served first, 0 by default */
+  /** {@return the priority; higher is served first, 0 by default} */
   public int priority() {
     return priority;
   }
 
-  /** @return how long the lease lasts before it expires unless renewed; empty means until released */
+  /** {@return how long the lease lasts before it expires unless renewed; empty means until released} */
   public Optional<Duration> leaseDuration() {
     return Optional.ofNullable(leaseDuration);
   }
 
-  /** @return how long the request may wait for a worker */
+  /** {@return how long the request may wait for a worker} */
   public Duration maxWait() {
     return maxWait;
   }

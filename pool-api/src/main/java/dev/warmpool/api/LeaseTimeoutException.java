@@ -7,6 +7,8 @@ import java.time.Duration;
  *
  * <p>The cause, when there is one, is the last provisioning failure of the template, which usually says why the
  * stock ran out.
+ *
+ * @since 0.1
  */
 public final class LeaseTimeoutException extends LeaseFailedException {
   private static final long serialVersionUID = 1L;

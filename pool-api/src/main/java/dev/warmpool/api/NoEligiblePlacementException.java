@@ -6,6 +6,8 @@ import java.time.Duration;
  * No placement that the request and its template allow can ever serve the request: residency rules exclude every
  * placement the pool has, or the allowed placements can only provision and none can (the pool is degraded and has
  * no idle worker for the tenant).
+ *
+ * @since 0.1
  */
 public final class NoEligiblePlacementException extends LeaseFailedException {
   private static final long serialVersionUID = 1L;

@@ -14,6 +14,8 @@ package dev.warmpool.api;
  * @param region the provider's region id (e.g. {@code "westeurope"})
  * @param geography the geography the region belongs to (e.g. {@code "eu"})
  * @param preference the order in which placements are tried, lowest first; ties are broken by key
+ *
+ * @since 0.1
  */
 public record Placement(String provider, String region, String geography, int preference) {
 

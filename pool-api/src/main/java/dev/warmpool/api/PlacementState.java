@@ -1,6 +1,10 @@
 package dev.warmpool.api;
 
-/** The health of a placement, in circuit-breaker terms. */
+/**
+ * The health of a placement, in circuit-breaker terms.
+ *
+ * @since 0.1
+ */
 public enum PlacementState {
   /** Healthy: provisions go there. */
   CLOSED,

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param recentFailures failed calls among them
  * @param coolingSizes sizes that are cooling down after a capacity error in this placement
  * @param throttledUntil when writes to this placement may resume after a throttle, if they are paused
+ *
+ * @since 0.1
  */
 public record PlacementStatus(Placement placement, PlacementState state, int recentCalls, int recentFailures,
     Set<String> coolingSizes, Optional<Instant> throttledUntil) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 /**
  * The pool was closed before the request got a worker, or the request was made after {@code close()}.
+ *
+ * @since 0.1
  */
 public final class PoolClosedException extends LeaseFailedException {
   private static final long serialVersionUID = 1L;

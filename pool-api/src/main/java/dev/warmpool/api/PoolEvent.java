@@ -11,13 +11,15 @@ import java.util.Optional;
  * <p>A sealed family of immutable records named in the past tense. Every event carries the pool's id and the instant
  * it happened on the pool's clock. New event types may be added in minor releases: listeners should ignore types they
  * do not know.
+ *
+ * @since 0.1
  */
 public sealed interface PoolEvent {
 
-  /** @return the id of the pool the event happened in */
+  /** {@return the id of the pool the event happened in} */
   String poolId();
 
-  /** @return when it happened, on the pool's clock */
+  /** {@return when it happened, on the pool's clock} */
   Instant at();
 
   /**

@@ -7,6 +7,8 @@ package dev.warmpool.api;
  * snapshot) from {@link #onEvent}. The pool delivers events in order, one at a time, off the lease path; a listener
  * that throws is logged and ignored; a listener that falls too far behind loses events, which are counted in
  * {@link PoolSnapshot#droppedEvents()}.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface PoolListener {

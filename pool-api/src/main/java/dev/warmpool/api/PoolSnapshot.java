@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param placements one entry per placement, in preference order
  * @param alerts the alerts raised and not yet cleared
  * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+ *
+ * @since 0.1
  */
 public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> templates,
     List<PlacementStatus> placements, List<Alert> alerts, long droppedEvents) {
@@ -60,12 +62,12 @@ public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> 
     return placements.stream().filter(p -> p.placement().key().equals(key)).findFirst();
   }
 
-  /** @return worker counts summed over every template */
+  /** {@return worker counts summed over every template} */
   public WorkerCounts total() {
     return templates.stream().map(TemplateStatus::total).reduce(WorkerCounts.ZERO, WorkerCounts::plus);
   }
 
-  /** @return lease requests waiting, over every template */
+  /** {@return lease requests waiting, over every template} */
   public int waiting() {
     return templates.stream().mapToInt(TemplateStatus::waiting).sum();
   }

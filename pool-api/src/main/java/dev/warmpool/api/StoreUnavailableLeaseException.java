@@ -6,6 +6,8 @@ import java.time.Duration;
  * A pool shared by several nodes could not reach its store (the database is down or unreachable), so it grants no
  * new lease: granting without the store could hand one worker to two nodes. Leases already granted keep working;
  * the pool retries the store by itself and grants again once it answers. The cause is the store's exception.
+ *
+ * @since 0.1
  */
 public final class StoreUnavailableLeaseException extends LeaseFailedException {
   private static final long serialVersionUID = 1L;

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param waiting lease requests waiting for a worker of this template
  * @param degraded whether no eligible placement can provision this template now (see {@link PoolEvent.PoolDegraded})
  * @param forecast the latest depletion forecast, empty when there is none
+ *
+ * @since 0.1
  */
 public record TemplateStatus(String template, Map<String, WorkerCounts> byPlacement, WorkerCounts total, int waiting,
     boolean degraded, Optional<Forecast> forecast) {

@@ -5,6 +5,8 @@ package dev.warmpool.api;
  *
  * <p>Unchecked, so that callers catch only what they can act on. Subclasses say what failed and carry what a person
  * needs to act on it.
+ *
+ * @since 0.1
  */
 public class WarmpoolException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param placement where the worker runs
  * @param resourceId the provider's id of the resource (for Azure, the ARM resource id)
  * @param attributes how to reach the worker, as the provider reported it (e.g. {@code ip}, {@code fqdn})
+ *
+ * @since 0.1
  */
 public record Worker(String id, String template, Placement placement, String resourceId,
     Map<String, String> attributes) {

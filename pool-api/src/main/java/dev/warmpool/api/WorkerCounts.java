@@ -10,12 +10,14 @@ package dev.warmpool.api;
  * @param leased held by a lease
  * @param draining held by a lease and to be destroyed when it ends
  * @param deleting being destroyed
+ *
+ * @since 0.1
  */
 public record WorkerCounts(int provisioning, int idle, int leased, int draining, int deleting) {
   /** No workers at all. */
   public static final WorkerCounts ZERO = new WorkerCounts(0, 0, 0, 0, 0);
 
-  /** @return the sum over every state */
+  /** {@return the sum over every state} */
   public int total() {
     return provisioning + idle + leased + draining + deleting;
   }

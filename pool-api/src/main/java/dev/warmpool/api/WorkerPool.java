@@ -16,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * why, never later than its maximum wait.
  *
  * <p>Thread-safe: every method may be called from any thread.
+ *
+ * @since 0.1
  */
 public interface WorkerPool extends AutoCloseable {
 
-  /** @return the pool's id; resources it creates are tagged with it */
+  /** {@return the pool's id; resources it creates are tagged with it} */
   String id();
 
   /**
@@ -72,7 +74,7 @@ public interface WorkerPool extends AutoCloseable {
    */
   CompletableFuture<Void> reconcile();
 
-  /** @return a consistent picture of the pool now */
+  /** {@return a consistent picture of the pool now} */
   PoolSnapshot snapshot();
 
   /**

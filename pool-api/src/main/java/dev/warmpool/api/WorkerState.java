@@ -1,6 +1,10 @@
 package dev.warmpool.api;
 
-/** Where a worker is in its life, as counted in {@link PoolSnapshot}. */
+/**
+ * Where a worker is in its life, as counted in {@link PoolSnapshot}.
+ *
+ * @since 0.1
+ */
 public enum WorkerState {
   /** The provider is creating it. */
   PROVISIONING,

@@ -14,6 +14,8 @@ import java.util.Set;
  * {@link #regions()} (empty means anywhere the pool has a placement).
  *
  * <p>Immutable and thread-safe; build with {@link #builder(String)}.
+ *
+ * @since 0.1
  */
 public final class WorkerTemplate {
   /** The default provisioning timeout: 30 minutes, as VMs take 3 to 20 minutes to start. */
@@ -87,52 +89,52 @@ public final class WorkerTemplate {
     return b;
   }
 
-  /** @return the template's name, unique in a pool */
+  /** {@return the template's name, unique in a pool} */
   public String name() {
     return name;
   }
 
-  /** @return what the backend needs to create a worker (image, size, ...); never null */
+  /** {@return what the backend needs to create a worker (image, size, ...); never null} */
   public Map<String, String> providerProperties() {
     return providerProperties;
   }
 
-  /** @return labels that requests can select on (e.g. {@code os=linux}); never null */
+  /** {@return labels that requests can select on (e.g. {@code os=linux}); never null} */
   public Map<String, String> labels() {
     return labels;
   }
 
-  /** @return the size key that capacity cooldowns are kept for; {@value #DEFAULT_SIZE} when none was set */
+  /** {@return the size key that capacity cooldowns are kept for; {@value #DEFAULT_SIZE} when none was set} */
   public String size() {
     return size;
   }
 
-  /** @return how many idle workers the pool keeps ready; 0 by default */
+  /** {@return how many idle workers the pool keeps ready; 0 by default} */
   public int warmTarget() {
     return warmTarget;
   }
 
-  /** @return the most workers of this template in any state; {@link Integer#MAX_VALUE} when unbounded (default) */
+  /** {@return the most workers of this template in any state; {@link Integer#MAX_VALUE} when unbounded (default)} */
   public int maxTotal() {
     return maxTotal;
   }
 
-  /** @return how many leases one worker may serve; 1 (a fresh worker per lease) by default */
+  /** {@return how many leases one worker may serve; 1 (a fresh worker per lease) by default} */
   public int maxUses() {
     return maxUses;
   }
 
-  /** @return the age after which a worker is recycled; empty (none) by default */
+  /** {@return the age after which a worker is recycled; empty (none) by default} */
   public Optional<Duration> maxAge() {
     return Optional.ofNullable(maxAge);
   }
 
-  /** @return how long a worker may stay idle before it is recycled; empty (none) by default */
+  /** {@return how long a worker may stay idle before it is recycled; empty (none) by default} */
   public Optional<Duration> maxIdleTime() {
     return Optional.ofNullable(maxIdleTime);
   }
 
-  /** @return how long one provision may take before it counts as failed; {@link #DEFAULT_PROVISIONING_TIMEOUT} */
+  /** {@return how long one provision may take before it counts as failed; {@link #DEFAULT_PROVISIONING_TIMEOUT}} */
   public Duration provisioningTimeout() {
     return provisioningTimeout;
   }
@@ -157,12 +159,12 @@ public final class WorkerTemplate {
     return shareAcrossTenants;
   }
 
-  /** @return the geographies this template's workers may run in; empty means any */
+  /** {@return the geographies this template's workers may run in; empty means any} */
   public Set<String> geographies() {
     return geographies;
   }
 
-  /** @return the regions this template's workers may run in; empty means any */
+  /** {@return the regions this template's workers may run in; empty means any} */
   public Set<String> regions() {
     return regions;
   }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param resourceId the provider's id of the resource, when the pool knows it
  * @param placement where the worker runs
  * @param deadline when the pool stops waiting
+ *
+ * @since 0.1
  */
 public record DeprovisionRequest(String poolId, String workerId, Optional<String> resourceId, Placement placement,
     Instant deadline) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param leaseId the new lease's id
  * @param now the pool clock's time: the grant time
  * @param deadline when the lease expires, or null if it lasts until released
+ *
+ * @since 0.1
  */
 public record GrantQuery(String template, List<String> placements, String tenantKey, String node, String leaseId,
     Instant now, Instant deadline) {

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param node the leading node
  * @param epoch the leadership's fencing epoch; grows with every take-over
  * @param expiresAt when the leadership ends unless renewed, on the leader's pool clock
+ *
+ * @since 0.1
  */
 public record Leadership(String node, long epoch, Instant expiresAt) {
 

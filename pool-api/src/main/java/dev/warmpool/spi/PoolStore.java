@@ -29,6 +29,8 @@ import java.util.Optional;
  * grant whose answer was lost leaves a lease its node does not know, which the node retires). All arguments are
  * non-null except {@code reason} and {@link GrantQuery#deadline()}. One store may hold many pools: every method names its
  * pool.
+ *
+ * @since 0.1
  */
 public interface PoolStore extends AutoCloseable {
 

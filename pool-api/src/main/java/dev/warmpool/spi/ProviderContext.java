@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param providerName the name the provider is registered under
  * @param settings the provider's settings as the user gave them
  * @param clock the pool's clock; providers read time and schedule polls through it
+ *
+ * @since 0.1
  */
 public record ProviderContext(String poolId, String providerName, Map<String, String> settings, PoolClock clock) {
   /**

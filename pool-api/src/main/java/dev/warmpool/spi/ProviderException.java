@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * <p>Carries the provider's own error code (e.g. ARM's {@code AllocationFailed}) and, for throttling, how long to
  * wait before the next write. Messages MUST NOT contain secrets.
+ *
+ * @since 0.1
  */
 public class ProviderException extends WarmpoolException {
   private static final long serialVersionUID = 1L;
@@ -100,17 +102,17 @@ public class ProviderException extends WarmpoolException {
     return new ProviderException(FailureKind.NOT_FOUND, code, message, null, null);
   }
 
-  /** @return how the call failed */
+  /** {@return how the call failed} */
   public FailureKind kind() {
     return kind;
   }
 
-  /** @return the provider's error code, or an empty string */
+  /** {@return the provider's error code, or an empty string} */
   public String code() {
     return code;
   }
 
-  /** @return how long to wait before the next call, when the provider said */
+  /** {@return how long to wait before the next call, when the provider said} */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -14,6 +14,8 @@ import java.util.TreeMap;
  *
  * <p>A factory that fails to load does not hide the others: its error is reported only when it is the one asked
  * for, or when no factory has the name asked for. Two factories with one name are an error. Thread-safe.
+ *
+ * @since 0.1
  */
 public final class ProviderFactories {
 

@@ -5,10 +5,12 @@ package dev.warmpool.spi;
  * in {@code META-INF/services/dev.warmpool.spi.ProviderFactory}, and the pool finds it by {@link #name()}.
  *
  * <p>Implementations MUST have a public no-argument constructor and MUST be thread-safe.
+ *
+ * @since 0.1
  */
 public interface ProviderFactory {
 
-  /** @return the provider's name, unique among the factories on the class path (e.g. {@code "azure"}) */
+  /** {@return the provider's name, unique among the factories on the class path (e.g. {@code "azure"})} */
   String name();
 
   /**

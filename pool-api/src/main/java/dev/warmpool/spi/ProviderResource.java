@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param tags its tags (the pool finds its own by {@link WorkerTags})
  * @param createdAt when it was created, if the provider knows; reconciliation measures grace periods from it
  * @param attributes how to reach it, as {@link ProvisionedWorker#attributes()}
+ *
+ * @since 0.1
  */
 public record ProviderResource(String resourceId, String region, Map<String, String> tags,
     Optional<Instant> createdAt, Map<String, String> attributes) {
@@ -36,7 +38,7 @@ public record ProviderResource(String resourceId, String region, Map<String, Str
     attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes cannot be null"));
   }
 
-  /** @return the {@link WorkerTags#WORKER} tag, if present */
+  /** {@return the {@link WorkerTags#WORKER} tag, if present} */
   public Optional<String> workerId() {
     return Optional.ofNullable(tags.get(WorkerTags.WORKER));
   }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param tags the tags to put on every resource created (at least {@link WorkerTags#POOL} and
  *     {@link WorkerTags#WORKER})
  * @param deadline when the pool stops waiting; the provider should stop waiting too
+ *
+ * @since 0.1
  */
 public record ProvisionRequest(String poolId, String workerId, long generation, WorkerTemplate template,
     Placement placement, Map<String, String> tags, Instant deadline) {

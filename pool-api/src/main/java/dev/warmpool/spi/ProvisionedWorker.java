@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param resourceId the provider's id of the resource
  * @param attributes how to reach the worker (e.g. {@code ip}, {@code fqdn}); never secrets
+ *
+ * @since 0.1
  */
 public record ProvisionedWorker(String resourceId, Map<String, String> attributes) {
   /**

@@ -5,6 +5,8 @@ import dev.warmpool.api.WarmpoolException;
 /**
  * A leader's write named an epoch that is no longer the pool's: another node took over. The store wrote nothing.
  * The node must stop acting as leader.
+ *
+ * @since 0.1
  */
 public class StaleLeaderException extends WarmpoolException {
   private static final long serialVersionUID = 1L;
@@ -23,7 +25,7 @@ public class StaleLeaderException extends WarmpoolException {
     this.epoch = epoch;
   }
 
-  /** @return the stale epoch the write named */
+  /** {@return the stale epoch the write named} */
   public long epoch() {
     return epoch;
   }

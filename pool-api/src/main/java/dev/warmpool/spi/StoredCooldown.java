@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param kind why: {@code OPEN}, {@code CAPACITY}, {@code INVALID} or {@code THROTTLED}
  * @param until when the rest ends, on the leader's pool clock
  * @param reason what the provider said, for operators
+ *
+ * @since 0.1
  */
 public record StoredCooldown(String key, String kind, Instant until, String reason) {
 

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param lastSeen the node's last heartbeat, on its pool clock
  * @param waiting lease requests waiting on the node, per template name
  * @param closing whether the node is closing
+ *
+ * @since 0.1
  */
 public record StoredNode(String node, Instant lastSeen, Map<String, Integer> waiting, boolean closing) {
 

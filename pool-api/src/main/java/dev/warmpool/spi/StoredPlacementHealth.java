@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param failureCode the provider's code of the first failure in the window, or empty
  * @param throttledUntil when writes to the placement may start again after a throttle, or null if never throttled
  * @param coolingUntil capacity (or invalid-request) cooldowns: when each size may be provisioned again
+ * @since 0.1
  */
 public record StoredPlacementHealth(String placement, PlacementState state, Instant openUntil, Duration nextCooldown,
     Instant closedSince, int probeSuccesses, List<Instant> calls, List<Instant> failures, String failureCode,

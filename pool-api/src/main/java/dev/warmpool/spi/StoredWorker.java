@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param readyAt when the provider reported the worker ready, or null
  * @param idleSince when the worker last became idle, or null
  * @param reason why the worker is RETIRED or DELETING, or null
+ *
+ * @since 0.1
  */
 public record StoredWorker(String id, String template, String placement, State state, long generation, long grants,
     long epoch, String resourceId, Map<String, String> attributes, String tenant, String holder, String leaseId,

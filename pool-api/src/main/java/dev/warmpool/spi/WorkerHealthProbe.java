@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * resource that reconciliation adopts before it grants it.
  *
  * <p>Implementations MUST be thread-safe and MUST NOT throw; a failed probe completes with {@code false}.
+ *
+ * @since 0.1
  */
 public interface WorkerHealthProbe {
 

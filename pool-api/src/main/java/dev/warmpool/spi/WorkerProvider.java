@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * <p>Implementations MUST be thread-safe. A provider may also implement {@link WorkerHealthProbe}.
+ *
+ * @since 0.1
  */
 public interface WorkerProvider extends AutoCloseable {
 

@@ -3,6 +3,8 @@ package dev.warmpool.spi;
 /**
  * The tags that identify a pool's resources in the cloud. A provider puts them on every resource it creates and finds
  * them again by them.
+ *
+ * @since 0.1
  */
 public final class WorkerTags {
   /** The pool's id. */

@@ -27,6 +27,8 @@ import java.util.Optional;
  * on one {@code VirtualClock} and one fake cloud), or to run several pools in one JVM that share their workers. It
  * follows the same contract as the JDBC store, with one lock around each call. A pool built without any store does
  * not use this class: it keeps its state in its own lock-free structures, the fast path.
+ *
+ * @since 0.1
  */
 public final class InMemoryPoolStore implements PoolStore {
 

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  *     .provider("azure", Map.of("subscription", "...", "resourceGroup", "ci-workers"))
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class WorkerPools {
   private WorkerPools() {}

@@ -2,8 +2,8 @@ package dev.warmpool.micrometer;
 
 /**
  * The counters and timers that {@link PoolMeters} keeps from a pool's events, with the tags each one carries besides
- * {@code pool} and the user's tags. One place lists them so that the javadoc of {@link WarmpoolMetrics}, the README
- * table and the tests can be checked against it.
+ * {@code pool} and the user's tags. One place lists them so that the javadoc of {@link WarmpoolMetrics}, the
+ * table in docs/metrics-and-health.md and the tests can be checked against it.
  */
 enum EventMeter {
   LEASES_GRANTED("warmpool.leases.granted", "Leases granted", Type.COUNTER, true, true, null),

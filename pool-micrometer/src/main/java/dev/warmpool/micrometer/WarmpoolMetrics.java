@@ -101,6 +101,8 @@ import java.util.Set;
  * <p>Thread-safe. The listener is cheap (a few hash lookups and an increment per event; a meter is built only the
  * first time its tags occur) and never calls back into the pool; gauges call {@link WorkerPool#snapshot()} from the
  * thread that reads them, never from the listener.
+ *
+ * @since 0.1
  */
 public final class WarmpoolMetrics implements MeterBinder, AutoCloseable {
   /** How long gauges reuse one snapshot of the pool when the builder sets nothing else: 1 second. */

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The binder on a real pool on the fake cloud: during a short scenario with a failure window, every meter of the
- * README's table exists and moves.
+ * table in docs/metrics-and-health.md exists and moves.
  */
 class RealPoolMetricsTest {
   static final Instant T0 = VirtualClock.DEFAULT_START;

@@ -58,6 +58,8 @@ import javax.sql.DataSource;
  * {@link StoreUnavailableException}, whose message names the pool and the operation; any other database error gives
  * a {@link WarmpoolException} carrying the SQL state. Strings must not contain the NUL character (PostgreSQL's text
  * refuses it).
+ *
+ * @since 0.1
  */
 public final class JdbcPoolStore implements PoolStore {
 

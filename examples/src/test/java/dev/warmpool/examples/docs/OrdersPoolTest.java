@@ -1,5 +1,6 @@
-package dev.warmpool.core;
+package dev.warmpool.examples.docs;
 
+// tag::orders-pool-test[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warmpool.api.Lease;
@@ -8,6 +9,7 @@ import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.core.WorkerPools;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.FakeCloudExtension;
 import dev.warmpool.fake.Faults;
@@ -23,11 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/**
- * The README's example of an orchestrator's unit test on the fake cloud, kept compiling and passing here, in every
- * mode (a subclass per mode; the README shows the local one, {@code WorkerPools.builder()}).
- */
-public abstract class FakeCloudReadmeExampleTest implements PoolMode.Suite {
+class OrdersPoolTest {
   static final Instant T0 = VirtualClock.DEFAULT_START;
 
   @RegisterExtension
@@ -41,7 +39,7 @@ public abstract class FakeCloudReadmeExampleTest implements PoolMode.Suite {
   @Test
   void ourJobsKeepRunningInTheEuWhenWesteuropeFails(FakeCloud cloud, VirtualClock clock) throws Exception {
     List<PoolEvent> events = new CopyOnWriteArrayList<>();
-    WorkerPool pool = mode().apply(WorkerPools.builder())
+    WorkerPool pool = WorkerPools.builder()
         .poolId("orders")
         .clock(clock)                                   // the pool runs on the test's virtual clock
         .template(WorkerTemplate.builder("linux").warmTarget(3).maxTotal(20).build())
@@ -74,3 +72,4 @@ public abstract class FakeCloudReadmeExampleTest implements PoolMode.Suite {
     clock.await(pool.closeAsync(), Duration.ofHours(3));
   }
 }
+// end::orders-pool-test[]

@@ -1,11 +1,19 @@
-package dev.warmpool.fake;
+package dev.warmpool.examples.docs;
 
+// tag::spi-test[]
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.FakeCloud;
+import dev.warmpool.fake.FakeCloudExtension;
+import dev.warmpool.fake.Faults;
+import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.Operation;
+import dev.warmpool.fake.Outcome;
+import dev.warmpool.fake.VirtualClock;
 import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
 import dev.warmpool.spi.ProvisionRequest;
@@ -20,8 +28,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The example of the README section "Testing your orchestrator with the fake cloud"; keep the two in step. */
-class ReadmeExampleTest {
+class OrdersPoolOutageTest {
   static final Instant T0 = VirtualClock.DEFAULT_START; // the clock every test starts at
 
   @RegisterExtension
@@ -79,3 +86,4 @@ class ReadmeExampleTest {
     return Placement.of("fake", region, "eu");
   }
 }
+// end::spi-test[]
