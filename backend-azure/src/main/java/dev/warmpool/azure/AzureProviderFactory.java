@@ -10,6 +10,7 @@ import com.azure.resourcemanager.containerinstance.ContainerInstanceManager;
 import com.azure.resourcemanager.network.NetworkManager;
 import com.azure.resourcemanager.resources.ResourceManager;
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.spi.ProviderContext;
 import dev.warmpool.spi.ProviderFactory;
@@ -141,7 +142,7 @@ public final class AzureProviderFactory implements ProviderFactory {
     Objects.requireNonNull(template, "template cannot be null");
     WorkerKind k = WorkerKind.parse(kind.toLowerCase(Locale.ROOT));
     if (k == null) {
-      throw new InvalidConfigurationException("kind", "kind must be one of [vm, aci], was \"" + kind + "\"");
+      throw new InvalidConfigurationException("kind", "kind must be one of [vm, aci], was " + SafeText.quote(kind));
     }
     TemplateProperties.check(k, template);
   }

@@ -1,6 +1,7 @@
 package dev.warmpool.azure;
 
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.spi.ProviderContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -85,12 +86,12 @@ final class AzureSettings {
         String region = key.substring(RESOURCE_GROUP_PREFIX.length());
         if (!REGION.matcher(region).matches()) {
           throw invalid(key, "the region in " + c.option(key) + " must be an Azure region name in lower case "
-              + "without spaces (e.g. westeurope), was \"" + region + "\"");
+              + "without spaces (e.g. westeurope), was " + SafeText.quote(region));
         }
         String group = e.getValue() == null ? "" : e.getValue().trim();
         if (!RESOURCE_GROUP.matcher(group).matches()) {
           throw invalid(key, c.option(key) + " must be a resource group name (1 to 90 letters, digits, '-', '_', "
-              + "'.', '(' or ')', not ending with '.'), was \"" + group + "\"");
+              + "'.', '(' or ')', not ending with '.'), was " + SafeText.quote(group));
         }
         groups.put(region, group);
       } else if (!KEYS.contains(key)) {
@@ -112,20 +113,20 @@ final class AzureSettings {
     this.subscription = c.requireSetting(SUBSCRIPTION, "the Azure subscription id (a GUID)").trim();
     if (!GUID.matcher(subscription).matches()) {
       throw invalid(SUBSCRIPTION, c.option(SUBSCRIPTION) + " must be a subscription id (a GUID such as "
-          + "00000000-0000-0000-0000-000000000000), was \"" + subscription + "\"");
+          + "00000000-0000-0000-0000-000000000000), was " + SafeText.quote(subscription));
     }
     this.tenant = c.setting(TENANT).map(String::trim);
     tenant.ifPresent(t -> {
       if (!TENANT_NAME.matcher(t).matches()) {
         throw invalid(TENANT, c.option(TENANT) + " must be a tenant id (GUID) or domain (contoso.onmicrosoft.com), "
-            + "was \"" + t + "\"");
+            + "was " + SafeText.quote(t));
       }
     });
 
     String kindValue = c.requireSetting(KIND, "the kind of worker: vm or aci");
     this.kind = WorkerKind.parse(kindValue);
     if (kind == null) {
-      throw invalid(KIND, c.option(KIND) + " must be one of [vm, aci], was \"" + kindValue + "\"");
+      throw invalid(KIND, c.option(KIND) + " must be one of [vm, aci], was " + SafeText.quote(kindValue));
     }
 
     String endpointValue = c.setting(ENDPOINT).map(String::trim).orElse(DEFAULT_ENDPOINT);
@@ -140,8 +141,8 @@ final class AzureSettings {
       }
     }
     if (cred == null) {
-      throw invalid(CREDENTIAL, c.option(CREDENTIAL) + " must be one of [default, managedIdentity, supplied], was \""
-          + credentialValue + "\"");
+      throw invalid(CREDENTIAL, c.option(CREDENTIAL) + " must be one of [default, managedIdentity, supplied], was "
+          + SafeText.quote(credentialValue));
     }
     if (cred == Credential.SUPPLIED && !tokenSourceSupplied) {
       throw invalid(CREDENTIAL, c.option(CREDENTIAL) + " is \"supplied\" but no AzureTokenSource was given: create "
@@ -199,16 +200,21 @@ final class AzureSettings {
   }
 
   private URI parseEndpoint(String value) {
+    // the value itself is never echoed when it may carry credentials: only with its user info cut out
+    String shown = SafeText.quote(Redactor.withoutUserInfo(value));
+    if (!Redactor.withoutUserInfo(value).equals(value)) {
+      throw invalid(ENDPOINT, context.option(ENDPOINT) + " must not contain user info (user:password@): ARM takes"
+          + " credentials only through the credential setting; the value is not shown");
+    }
     try {
       URI uri = new URI(value.endsWith("/") ? value : value + "/");
       if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
         throw invalid(ENDPOINT, context.option(ENDPOINT) + " must be an https URL (ARM sends bearer tokens over https "
-            + "only), e.g. https://management.azure.com/ or https://management.usgovcloudapi.net/, was \""
-            + value + "\"");
+            + "only), e.g. https://management.azure.com/ or https://management.usgovcloudapi.net/, was " + shown);
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw invalid(ENDPOINT, context.option(ENDPOINT) + " must be an https URL, was \"" + value + "\"");
+      throw invalid(ENDPOINT, context.option(ENDPOINT) + " must be an https URL, was " + shown);
     }
   }
 
@@ -216,7 +222,7 @@ final class AzureSettings {
     try {
       return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
-      throw invalid(key, context.option(key) + " must be an ISO-8601 duration such as PT10S, was \"" + value + "\"");
+      throw invalid(key, context.option(key) + " must be an ISO-8601 duration such as PT10S, was " + SafeText.quote(value));
     }
   }
 
@@ -225,8 +231,8 @@ final class AzureSettings {
     try {
       v = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw invalid(key, context.option(key) + " must be an integer between " + min + " and " + max + ", was \""
-          + value + "\"");
+      throw invalid(key, context.option(key) + " must be an integer between " + min + " and " + max + ", was "
+          + SafeText.quote(value));
     }
     if (v < min || v > max) {
       throw invalid(key, context.option(key) + " must be between " + min + " and " + max + ", was " + v);

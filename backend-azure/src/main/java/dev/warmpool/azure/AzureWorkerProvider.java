@@ -10,6 +10,7 @@ import com.azure.resourcemanager.resources.fluent.models.GenericResourceExpanded
 import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.PoolClock;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
@@ -142,6 +143,24 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
   public void validate(WorkerTemplate template) {
     java.util.Objects.requireNonNull(template, "template cannot be null");
     TemplateProperties.check(settings.kind, template);
+  }
+
+  /**
+   * Checks that the provider serves a placement: its region has a {@code resourceGroup.<region>} setting.
+   *
+   * @param placement a placement that names this provider
+   * @throws InvalidConfigurationException naming the missing setting and the regions configured
+   * @throws NullPointerException if placement is null
+   */
+  @Override
+  public void validate(dev.warmpool.api.Placement placement) {
+    java.util.Objects.requireNonNull(placement, "placement cannot be null");
+    if (settings.resourceGroup(placement.region()).isEmpty()) {
+      String option = settings.option(AzureSettings.RESOURCE_GROUP_PREFIX + placement.region());
+      throw new InvalidConfigurationException(option, "placement " + placement.key() + " is in region "
+          + SafeText.quote(placement.region()) + ", which has no resource group: add the setting " + option
+          + "; configured regions: " + settings.resourceGroups.keySet());
+    }
   }
 
   @Override

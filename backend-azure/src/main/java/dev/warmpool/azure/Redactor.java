@@ -15,6 +15,10 @@ final class Redactor {
 
   static final Redactor NONE = new Redactor(List.of());
 
+  /** The user info of a URL: after {@code scheme://}, up to an {@code @} before the next '/', '?', '#' or space. */
+  private static final java.util.regex.Pattern USER_INFO =
+      java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
+
   private final List<String> secrets;
 
   Redactor(List<String> secrets) {
@@ -41,10 +45,21 @@ final class Redactor {
     if (text == null) {
       return "";
     }
-    String out = text;
+    String out = withoutUserInfo(text);
     for (String s : secrets) {
       out = out.replace(s, "***");
     }
     return out;
+  }
+
+  /**
+   * Text with the user info of every URL in it replaced by {@code ***} ({@code https://user:pw@host/} becomes
+   * {@code https://***@host/}), wherever a URL may be printed.
+   *
+   * @param text any text
+   * @return the text without user info
+   */
+  static String withoutUserInfo(String text) {
+    return USER_INFO.matcher(text).replaceAll("$1***@");
   }
 }

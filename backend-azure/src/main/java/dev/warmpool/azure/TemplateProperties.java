@@ -1,6 +1,7 @@
 package dev.warmpool.azure;
 
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,7 +98,7 @@ final class TemplateProperties {
         String name = key.substring(key.indexOf('.') + 1);
         if (!ENV_NAME.matcher(name).matches()) {
           throw invalid(t, key, "the environment variable name must be letters, digits and '_', not starting with a "
-              + "digit, was \"" + name + "\"");
+              + "digit, was " + SafeText.quote(name));
         }
         (key.startsWith("env.") ? env : secureEnv).put(name, p.get(key));
       } else if (!ACI_KEYS.contains(key)) {
@@ -143,22 +144,22 @@ final class TemplateProperties {
       urn = image.split(":");
       if (urn.length != 4 || Arrays.stream(urn).anyMatch(String::isBlank)) {
         throw invalid(t, "image", "must be an image URN publisher:offer:sku:version or an image resource id "
-            + "(/subscriptions/...), was \"" + image + "\"");
+            + "(/subscriptions/...), was " + SafeText.quote(image));
       }
     }
     String size = required(t, "vmSize", "the VM size, e.g. Standard_D2s_v5");
     if (!VM_SIZE.matcher(size).matches()) {
-      throw invalid(t, "vmSize", "must be a VM size such as Standard_D2s_v5, was \"" + size + "\"");
+      throw invalid(t, "vmSize", "must be a VM size such as Standard_D2s_v5, was " + SafeText.quote(size));
     }
     String subnet = required(t, "subnetId", "the subnet's resource id");
     if (!SUBNET_ID.matcher(subnet).matches()) {
       throw invalid(t, "subnetId", "must be a subnet resource id /subscriptions/<id>/resourceGroups/<group>/providers/"
-          + "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, was \"" + subnet + "\"");
+          + "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, was " + SafeText.quote(subnet));
     }
     String admin = required(t, "adminUsername", "the Linux admin user");
     if (!ADMIN_USER.matcher(admin).matches()) {
       throw invalid(t, "adminUsername", "must be 1 to 32 lower-case letters, digits, '_' or '-', starting with a "
-          + "letter or '_', was \"" + admin + "\"");
+          + "letter or '_', was " + SafeText.quote(admin));
     }
     String key = required(t, "sshPublicKey", "the admin user's SSH public key (OpenSSH format)");
     if (!(key.startsWith("ssh-") || key.startsWith("ecdsa-"))) {
@@ -177,7 +178,7 @@ final class TemplateProperties {
     Optional<String> diskType = Optional.ofNullable(p.get("osDiskType")).map(String::trim);
     diskType.ifPresent(d -> {
       if (!OS_DISK_TYPES.contains(d)) {
-        throw invalid(t, "osDiskType", "must be one of " + OS_DISK_TYPES + ", was \"" + d + "\"");
+        throw invalid(t, "osDiskType", "must be one of " + OS_DISK_TYPES + ", was " + SafeText.quote(d));
       }
     });
     Optional<Integer> diskSize = Optional.ofNullable(p.get("osDiskSizeGB"))
@@ -201,7 +202,7 @@ final class TemplateProperties {
         return a;
       }
     }
-    throw invalid(t, key, "must be one of " + allowed + ", was \"" + v + "\"");
+    throw invalid(t, key, "must be one of " + allowed + ", was " + SafeText.quote(v));
   }
 
   private static double number(WorkerTemplate t, String key, double dflt, double min, double max) {
@@ -216,7 +217,7 @@ final class TemplateProperties {
       d = Double.NaN;
     }
     if (!(d >= min && d <= max)) {
-      throw invalid(t, key, "must be a number between " + min + " and " + max + ", was \"" + v + "\"");
+      throw invalid(t, key, "must be a number between " + min + " and " + max + ", was " + SafeText.quote(v));
     }
     return d;
   }
@@ -230,7 +231,7 @@ final class TemplateProperties {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw invalid(t, key, "must be " + rule + ", was \"" + v + "\"");
+    throw invalid(t, key, "must be " + rule + ", was " + SafeText.quote(v));
   }
 
   static String option(WorkerTemplate t, String key) {

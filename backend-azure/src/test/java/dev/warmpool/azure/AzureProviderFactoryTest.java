@@ -122,6 +122,49 @@ class AzureProviderFactoryTest {
   }
 
   @Test
+  void anEndpointWithUserInfoIsRefusedWithoutEchoingIt() {
+    for (String endpoint : new String[] {"https://ops:hunter2secret@management.azure.com/",
+        "http://ops:hunter2secret@127.0.0.1:8080/", "https://ops:hunter2secret@bad host/"}) {
+      Map<String, String> s = valid();
+      s.put("endpoint", endpoint);
+
+      InvalidConfigurationException e = rejected(supplied, s);
+
+      assertThat(e.option()).isEqualTo("providers.azure.endpoint");
+      assertThat(e.getMessage()).contains("must not contain user info").doesNotContain("hunter2secret", "ops:");
+    }
+  }
+
+  @Test
+  void userInfoIsCutFromEveryUrlAMessagePrints() {
+    assertThat(Redactor.NONE.apply("GET https://ops:hunter2@arm.example/x failed; see http://a@b/ and mailto:x@y"))
+        .isEqualTo("GET https://***@arm.example/x failed; see http://***@b/ and mailto:x@y");
+    assertThat(Redactor.NONE.apply("https://management.azure.com/subscriptions?api-version=1&x=a@b"))
+        .isEqualTo("https://management.azure.com/subscriptions?api-version=1&x=a@b");
+  }
+
+  @Test
+  void aPlacementInARegionWithoutAResourceGroupIsRefusedNamingTheSetting() {
+    try (WorkerProvider p = supplied.create(context(valid()))) {
+      p.validate(dev.warmpool.api.Placement.of("azure", "westeurope", "eu"));
+      assertThatThrownBy(() -> p.validate(dev.warmpool.api.Placement.of("azure", "northeurope", "eu")))
+          .isInstanceOfSatisfying(InvalidConfigurationException.class,
+              e -> assertThat(e.option()).isEqualTo("providers.azure.resourceGroup.northeurope"))
+          .hasMessage("placement azure/northeurope is in region \"northeurope\", which has no resource group: add"
+              + " the setting providers.azure.resourceGroup.northeurope; configured regions: [westeurope]");
+    }
+  }
+
+  @Test
+  void theContextPrintsNoSecretSetting() {
+    Map<String, String> s = valid();
+    s.put("tenant", "contoso.onmicrosoft.com");
+    s.put("clientSecret", "hunter2secret");
+    assertThat(context(s).toString()).contains("kind=aci", "resourceGroup.westeurope=warmpool-weu", "tenant=***",
+        "clientSecret=***").doesNotContain("hunter2secret", "11111111-2222");
+  }
+
+  @Test
   void anUnknownSettingIsRejectedWithTheKnownOnes() {
     Map<String, String> s = valid();
     s.put("subscriptionId", "x");

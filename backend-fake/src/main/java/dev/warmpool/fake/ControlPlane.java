@@ -39,6 +39,16 @@ final class ControlPlane {
   private final List<Fault> faults;
   private final Random random;
 
+  /** {@return whether the cloud has this region} */
+  boolean serves(String region) {
+    return regions.containsKey(region);
+  }
+
+  /** {@return the cloud's regions, in the order they were declared} */
+  java.util.Set<String> regionNames() {
+    return regions.keySet();
+  }
+
   ControlPlane(PoolClock clock, long seed, Map<String, RegionSpec> regions, Map<String, Map<String, Integer>> capacity,
       Latency deprovisionLatency, Latency listLatency, List<Fault> faults) {
     this.clock = clock;

@@ -1,5 +1,8 @@
 package dev.warmpool.fake;
 
+import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderResource;
 import dev.warmpool.spi.ProvisionRequest;
@@ -30,6 +33,17 @@ final class FakeProvider implements WorkerProvider, WorkerHealthProbe {
     this.plane = plane;
     if (poolId != null) {
       pools.add(poolId);
+    }
+  }
+
+  /** A placement must be in one of the cloud's regions. */
+  @Override
+  public void validate(Placement placement) {
+    Objects.requireNonNull(placement, "placement cannot be null");
+    if (!plane.serves(placement.region())) {
+      throw new InvalidConfigurationException("placements", "placement " + placement.key() + " is in region "
+          + SafeText.quote(placement.region()) + ", which this fake cloud does not serve; its regions: "
+          + plane.regionNames());
     }
   }
 

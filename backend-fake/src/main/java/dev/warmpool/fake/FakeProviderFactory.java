@@ -1,6 +1,7 @@
 package dev.warmpool.fake;
 
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.spi.ProviderContext;
 import dev.warmpool.spi.ProviderFactory;
 import dev.warmpool.spi.WorkerProvider;
@@ -92,8 +93,8 @@ public final class FakeProviderFactory implements ProviderFactory {
       String[] parts = pair.trim().split(":");
       if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
         throw new InvalidConfigurationException(context.option("regions"), context.option("regions")
-            + " must be region:geography pairs separated by commas, e.g. westeurope:eu,northeurope:eu, was \""
-            + regions + "\"");
+            + " must be region:geography pairs separated by commas, e.g. westeurope:eu,northeurope:eu, was "
+            + SafeText.quote(regions));
       }
       b.region(parts[0].trim(), parts[1].trim(), latency);
     }
@@ -105,7 +106,7 @@ public final class FakeProviderFactory implements ProviderFactory {
         b.seed(Long.parseLong(v.trim()));
       } catch (NumberFormatException e) {
         throw new InvalidConfigurationException(context.option("seed"), context.option("seed")
-            + " must be a whole number, was \"" + v + "\"");
+            + " must be a whole number, was " + SafeText.quote(v));
       }
     });
     return providerOf(b.build(), context, keepWarm);
@@ -139,9 +140,9 @@ public final class FakeProviderFactory implements ProviderFactory {
       }
     } catch (DateTimeParseException | InvalidConfigurationException e) {
       throw new InvalidConfigurationException(option, option + " must be an ISO-8601 duration (PT5M) or a range"
-          + " min..max (PT3M..PT20M) with min <= max, both zero or positive, was \"" + value + "\"");
+          + " min..max (PT3M..PT20M) with min <= max, both zero or positive, was " + SafeText.quote(value));
     }
     throw new InvalidConfigurationException(option, option + " must be an ISO-8601 duration (PT5M) or a range"
-        + " min..max (PT3M..PT20M), was \"" + value + "\"");
+        + " min..max (PT3M..PT20M), was " + SafeText.quote(value));
   }
 }

@@ -23,7 +23,7 @@ final class Check {
     notNull(value, option);
     if (!NAME.matcher(value).matches()) {
       throw invalid(option, option + " must be 1 to 63 letters, digits, '.', '_' or '-' starting with"
-          + " a letter or digit, was \"" + value + "\"");
+          + " a letter or digit, was " + SafeText.quote(value));
     }
     return value;
   }
@@ -43,18 +43,15 @@ final class Check {
     return value;
   }
 
-  static Duration positive(Duration value, String option) {
+  /**
+   * A text that goes into log lines and messages as it is (a size key, say): at most {@value SafeText#MAX_LENGTH}
+   * characters and no control or format characters.
+   */
+  static String printable(String value, String option) {
     notNull(value, option);
-    if (value.isNegative() || value.isZero()) {
-      throw invalid(option, option + " must be positive, was " + value);
-    }
-    return value;
-  }
-
-  static Duration notNegative(Duration value, String option) {
-    notNull(value, option);
-    if (value.isNegative()) {
-      throw invalid(option, option + " cannot be negative, was " + value);
+    if (value.length() > SafeText.MAX_LENGTH || !SafeText.of(value).equals(value)) {
+      throw invalid(option, option + " must be at most " + SafeText.MAX_LENGTH + " characters without control"
+          + " characters, was " + SafeText.quote(value));
     }
     return value;
   }

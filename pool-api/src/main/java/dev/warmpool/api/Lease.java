@@ -54,9 +54,10 @@ public interface Lease extends AutoCloseable {
   /**
    * Extends the lease to {@code duration} from now on the pool's clock.
    *
-   * @param duration the new remaining time; positive
+   * @param duration the new remaining time; positive, at most 365 days ({@link LeaseRequest#LEASE_DURATION_RANGE})
    * @return the new expiry
-   * @throws IllegalArgumentException if duration is not positive
+   * @throws NullPointerException if duration is null
+   * @throws IllegalArgumentException if duration is out of range, naming the value and the range
    * @throws IllegalStateException if the lease is no longer active
    */
   Instant renew(Duration duration);

@@ -22,6 +22,13 @@ public final class LeaseRequest {
   public static final String DEFAULT_TENANT = "default";
   /** How long a request waits for a worker when it sets no maximum wait: 5 minutes. */
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(5);
+  /** The values {@link Builder#leaseDuration} and {@link Lease#renew} accept: positive, at most 365 days. */
+  public static final DurationRange LEASE_DURATION_RANGE = DurationRange.positiveUpTo(Duration.ofDays(365));
+  /**
+   * The values {@link Builder#maxWait} and the timeout of {@link WorkerPool#acquire} accept: zero or positive, at
+   * most 1 day.
+   */
+  public static final DurationRange MAX_WAIT_RANGE = DurationRange.upTo(Duration.ofDays(1));
 
   private final String template;
   private final Map<String, String> labelSelector;
@@ -149,7 +156,7 @@ public final class LeaseRequest {
 
   @Override
   public String toString() {
-    return "LeaseRequest[" + (template != null ? "template=" + template : "labels=" + labelSelector)
+    return "LeaseRequest[" + (template != null ? "template=" + template : "labels=" + SafeText.of(labelSelector))
         + ", tenant=" + tenant + (geographies.isEmpty() ? "" : ", geographies=" + geographies)
         + (regions.isEmpty() ? "" : ", regions=" + regions) + ", priority=" + priority + ", maxWait=" + maxWait
         + (leaseDuration == null ? "" : ", leaseDuration=" + leaseDuration) + "]";
@@ -216,7 +223,8 @@ public final class LeaseRequest {
     }
 
     /**
-     * How long the lease lasts unless renewed; positive. Without it the lease lasts until released.
+     * How long the lease lasts unless renewed; positive, at most 365 days ({@link #LEASE_DURATION_RANGE}). Without it
+     * the lease lasts until released.
      *
      * @param leaseDuration the duration
      * @return this builder
@@ -227,7 +235,8 @@ public final class LeaseRequest {
     }
 
     /**
-     * How long the request may wait for a worker; zero or positive. Zero means only an idle worker will do.
+     * How long the request may wait for a worker; zero or positive, at most 1 day ({@link #MAX_WAIT_RANGE}). Zero
+     * means only an idle worker will do.
      *
      * @param maxWait the wait
      * @return this builder
@@ -253,9 +262,9 @@ public final class LeaseRequest {
       geographies.forEach(g -> Check.name(g, "geographies"));
       regions.forEach(r -> Check.name(r, "regions"));
       if (leaseDuration != null) {
-        Check.positive(leaseDuration, "leaseDuration");
+        LEASE_DURATION_RANGE.check(leaseDuration, "leaseDuration");
       }
-      Check.notNegative(maxWait, "maxWait");
+      MAX_WAIT_RANGE.check(maxWait, "maxWait");
       return new LeaseRequest(this);
     }
   }

@@ -46,12 +46,14 @@ public interface WorkerPool extends AutoCloseable {
    * clock. The shorter of {@code timeout} and the request's maximum wait applies.
    *
    * @param request what is asked for
-   * @param timeout the longest wait; zero or positive
+   * @param timeout the longest wait; zero or positive, at most 1 day ({@link LeaseRequest#MAX_WAIT_RANGE})
    * @return the lease
    * @throws LeaseTimeoutException if no worker was granted in time
    * @throws NoEligiblePlacementException if no allowed placement can ever serve the request
    * @throws PoolClosedException if the pool closed while waiting or before
    * @throws WarmpoolException if the calling thread was interrupted (the interrupt flag is kept)
+   * @throws NullPointerException if request or timeout is null
+   * @throws IllegalArgumentException if timeout is out of range, naming the value and the range
    */
   Lease acquire(LeaseRequest request, Duration timeout);
 

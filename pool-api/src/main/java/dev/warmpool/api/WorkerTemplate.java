@@ -20,6 +20,10 @@ import java.util.Set;
 public final class WorkerTemplate {
   /** The default provisioning timeout: 30 minutes, as VMs take 3 to 20 minutes to start. */
   public static final Duration DEFAULT_PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
+  /** The values {@link Builder#maxAge} and {@link Builder#maxIdleTime} accept: positive, at most 365 days. */
+  public static final DurationRange AGE_RANGE = DurationRange.positiveUpTo(Duration.ofDays(365));
+  /** The values {@link Builder#provisioningTimeout} accepts: positive, at most 1 day. */
+  public static final DurationRange PROVISIONING_TIMEOUT_RANGE = DurationRange.positiveUpTo(Duration.ofDays(1));
   /** The size used for capacity cooldowns when a template names none. */
   public static final String DEFAULT_SIZE = "default";
 
@@ -205,7 +209,7 @@ public final class WorkerTemplate {
   public String toString() {
     return "WorkerTemplate[" + name + ", warmTarget=" + warmTarget
         + ", maxTotal=" + (maxTotal == Integer.MAX_VALUE ? "unbounded" : maxTotal) + ", maxUses=" + maxUses
-        + ", size=" + size + ", labels=" + labels + "]";
+        + ", size=" + size + ", labels=" + SafeText.of(labels) + "]";
   }
 
   /**
@@ -268,7 +272,8 @@ public final class WorkerTemplate {
     }
 
     /**
-     * The size key for capacity cooldowns (e.g. the VM size {@code Standard_D2s_v5}).
+     * The size key for capacity cooldowns (e.g. the VM size {@code Standard_D2s_v5}): not blank, at most
+     * {@value SafeText#MAX_LENGTH} characters, no control characters (it appears in log lines).
      *
      * @param size the size
      * @return this builder
@@ -312,7 +317,8 @@ public final class WorkerTemplate {
     }
 
     /**
-     * The age after which a worker is recycled (when idle or released); positive.
+     * The age after which a worker is recycled (when idle or released); positive, at most 365 days
+     * ({@link #AGE_RANGE}). Without it workers are not recycled for their age.
      *
      * @param maxAge the age
      * @return this builder
@@ -323,7 +329,8 @@ public final class WorkerTemplate {
     }
 
     /**
-     * How long a worker may stay idle before it is recycled; positive.
+     * How long a worker may stay idle before it is recycled; positive, at most 365 days ({@link #AGE_RANGE}).
+     * Without it idle workers are not recycled for their idle time.
      *
      * @param maxIdleTime the time
      * @return this builder
@@ -334,7 +341,8 @@ public final class WorkerTemplate {
     }
 
     /**
-     * How long one provision may take before it counts as failed; positive. Defaults to 30 minutes.
+     * How long one provision may take before it counts as failed; positive, at most 1 day
+     * ({@link #PROVISIONING_TIMEOUT_RANGE}). Defaults to 30 minutes.
      *
      * @param provisioningTimeout the timeout
      * @return this builder
@@ -398,17 +406,18 @@ public final class WorkerTemplate {
       String p = "template[" + name + "].";
       Check.name(name, "template.name");
       Check.notBlank(size, p + "size");
+      Check.printable(size, p + "size");
       Check.between(maxTotal, 1, Integer.MAX_VALUE, p + "maxTotal", "1 and " + Integer.MAX_VALUE);
       Check.between(warmTarget, 0, maxTotal, p + "warmTarget",
           "0 and maxTotal (" + (maxTotal == Integer.MAX_VALUE ? "unbounded" : maxTotal) + ")");
       Check.between(maxUses, 1, Integer.MAX_VALUE, p + "maxUses", "1 and " + Integer.MAX_VALUE);
       if (maxAge != null) {
-        Check.positive(maxAge, p + "maxAge");
+        AGE_RANGE.check(maxAge, p + "maxAge");
       }
       if (maxIdleTime != null) {
-        Check.positive(maxIdleTime, p + "maxIdleTime");
+        AGE_RANGE.check(maxIdleTime, p + "maxIdleTime");
       }
-      Check.positive(provisioningTimeout, p + "provisioningTimeout");
+      PROVISIONING_TIMEOUT_RANGE.check(provisioningTimeout, p + "provisioningTimeout");
       geographies.forEach(g -> Check.name(g, p + "geographies"));
       regions.forEach(r -> Check.name(r, p + "regions"));
       return new WorkerTemplate(this);

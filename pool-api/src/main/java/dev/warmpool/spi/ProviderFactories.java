@@ -1,6 +1,7 @@
 package dev.warmpool.spi;
 
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.SafeText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +57,11 @@ public final class ProviderFactories {
     }
     List<ProviderFactory> found = byName.getOrDefault(name, List.of());
     if (found.size() > 1) {
-      throw new InvalidConfigurationException("provider", "provider \"" + name + "\" is registered by several "
+      throw new InvalidConfigurationException("provider", "provider " + SafeText.quote(name) + " is registered by several "
           + "factories: " + found.stream().map(f -> f.getClass().getName()).toList() + "; keep one on the class path");
     }
     if (found.isEmpty()) {
-      throw new InvalidConfigurationException("provider", "provider \"" + name + "\" not found; available: "
+      throw new InvalidConfigurationException("provider", "provider " + SafeText.quote(name) + " not found; available: "
           + byName.keySet() + (broken.isEmpty() ? "" : "; failed to load: " + broken));
     }
     return found.get(0);

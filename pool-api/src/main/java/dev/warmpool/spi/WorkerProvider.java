@@ -62,6 +62,17 @@ public interface WorkerProvider extends AutoCloseable {
    */
   default void validate(dev.warmpool.api.WorkerTemplate template) {}
 
+  /**
+   * Checks that this provider can create workers in a placement: it serves the placement's region, and has the
+   * settings that region needs (an Azure resource group for it, say). The pool calls it at build for every placement
+   * that names this provider, before {@link #validate(dev.warmpool.api.WorkerTemplate)}, so that a typo in a region
+   * fails at once rather than at the first provision. The default accepts every placement.
+   *
+   * @param placement a placement of the pool that names this provider
+   * @throws dev.warmpool.api.InvalidConfigurationException naming the placement and what is wrong with it
+   */
+  default void validate(dev.warmpool.api.Placement placement) {}
+
   /** Releases the provider's own resources (HTTP clients, threads). Called once when the pool closes. */
   @Override
   default void close() {}

@@ -119,13 +119,13 @@ class LeaseRequestTest {
   void aLeaseDurationThatIsNotPositiveFailsAtBuild(long seconds) {
     Duration d = Duration.ofSeconds(seconds);
     LeaseRequest.Builder b = LeaseRequest.forTemplate("linux").leaseDuration(d);
-    assertInvalid(b::build, "leaseDuration", "leaseDuration must be positive, was " + d);
+    assertInvalid(b::build, "leaseDuration", "leaseDuration must be positive and at most 365 days, was " + d);
   }
 
   @Test
   void aNegativeMaxWaitFailsAtBuild() {
     LeaseRequest.Builder b = LeaseRequest.forTemplate("linux").maxWait(Duration.ofMillis(-1));
-    assertInvalid(b::build, "maxWait", "maxWait cannot be negative, was PT-0.001S");
+    assertInvalid(b::build, "maxWait", "maxWait must be zero or positive and at most 1 day, was PT-0.001S");
   }
 
   @Test
@@ -136,7 +136,7 @@ class LeaseRequestTest {
   @Test
   void rulesRunAtBuildWhateverTheCallOrder() {
     LeaseRequest.Builder b = LeaseRequest.forTemplate("linux").maxWait(Duration.ofSeconds(-1)).tenant("acme");
-    assertInvalid(b::build, "maxWait", "maxWait cannot be negative, was PT-1S");
+    assertInvalid(b::build, "maxWait", "maxWait must be zero or positive and at most 1 day, was PT-1S");
     LeaseRequest fixed = b.maxWait(Duration.ofSeconds(1)).build();
     assertThat(fixed.maxWait()).isEqualTo(Duration.ofSeconds(1));
     assertThat(fixed.tenant()).isEqualTo("acme");

@@ -181,7 +181,8 @@ class WorkerTemplateTest {
   @MethodSource("notPositiveDurations")
   void aMaxAgeThatIsNotPositiveFailsAtBuild(Duration d, String text) {
     WorkerTemplate.Builder b = linux().maxAge(d);
-    assertInvalid(b::build, "template[linux].maxAge", "template[linux].maxAge must be positive, was " + text);
+    assertInvalid(b::build, "template[linux].maxAge",
+        "template[linux].maxAge must be positive and at most 365 days, was " + text);
   }
 
   @ParameterizedTest
@@ -189,7 +190,7 @@ class WorkerTemplateTest {
   void aMaxIdleTimeThatIsNotPositiveFailsAtBuild(Duration d, String text) {
     WorkerTemplate.Builder b = linux().maxIdleTime(d);
     assertInvalid(b::build, "template[linux].maxIdleTime",
-        "template[linux].maxIdleTime must be positive, was " + text);
+        "template[linux].maxIdleTime must be positive and at most 365 days, was " + text);
   }
 
   @ParameterizedTest
@@ -197,7 +198,7 @@ class WorkerTemplateTest {
   void aProvisioningTimeoutThatIsNotPositiveFailsAtBuild(Duration d, String text) {
     WorkerTemplate.Builder b = linux().provisioningTimeout(d);
     assertInvalid(b::build, "template[linux].provisioningTimeout",
-        "template[linux].provisioningTimeout must be positive, was " + text);
+        "template[linux].provisioningTimeout must be positive and at most 1 day, was " + text);
   }
 
   @Test

@@ -80,4 +80,17 @@ class ProviderContextTest {
     assertThatNullPointerException().isThrownBy(() -> new ProviderContext("p", "azure", Map.of(), null))
         .withMessage("clock cannot be null");
   }
+
+  @org.junit.jupiter.api.Test
+  void aNullSettingValueIsRefusedNamingTheKeyAndToStringHidesSecrets() {
+    java.util.Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("clientSecret", null);
+    org.assertj.core.api.Assertions.assertThatNullPointerException()
+        .isThrownBy(() -> new ProviderContext("p", "azure", settings, STILL))
+        .withMessage("providers.azure.clientSecret cannot be null");
+    settings.put("clientSecret", "hunter2secret");
+    settings.put("kind", "vm\nforged");
+    org.assertj.core.api.Assertions.assertThat(new ProviderContext("p", "azure", settings, STILL)
+        .toString()).contains("clientSecret=***", "kind=vm\\nforged").doesNotContain("hunter2secret", "\n");
+  }
 }

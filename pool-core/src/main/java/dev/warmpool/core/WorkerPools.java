@@ -1,9 +1,11 @@
 package dev.warmpool.core;
 
+import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolListener;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.internal.CallRetryPolicy;
@@ -325,7 +327,8 @@ public final class WorkerPools {
     public Builder provider(String name, Map<String, String> settings) {
       Objects.requireNonNull(name, "provider name cannot be null");
       Objects.requireNonNull(settings, "provider settings cannot be null");
-      if (providerInstances.containsKey(name) || providerSettings.put(name, Map.copyOf(settings)) != null) {
+      Map<String, String> copy = ProviderContext.copySettings(name, settings);
+      if (providerInstances.containsKey(name) || providerSettings.put(name, copy) != null) {
         duplicateProviders.add(name);
       }
       return this;
@@ -582,7 +585,7 @@ public final class WorkerPools {
       }
       if (!ID.matcher(poolId).matches()) {
         throw new InvalidConfigurationException("poolId", "poolId must be 1 to 40 lower-case letters, digits or '-',"
-            + " starting with a letter or digit, was \"" + poolId + "\"");
+            + " starting with a letter or digit, was " + SafeText.quote(poolId));
       }
       if (templates.isEmpty()) {
         throw new InvalidConfigurationException("templates", "at least one template is required");
@@ -591,7 +594,7 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("placements", "at least one placement is required");
       }
       if (!duplicateProviders.isEmpty()) {
-        throw new InvalidConfigurationException("providers", "provider " + duplicateProviders.get(0)
+        throw new InvalidConfigurationException("providers", "provider " + SafeText.of(duplicateProviders.get(0))
             + " is registered twice; register each name once");
       }
       checkUnique(templates.stream().map(WorkerTemplate::name).toList(), "templates", "template name");
@@ -600,8 +603,8 @@ public final class WorkerPools {
       providerNames.addAll(providerSettings.keySet());
       for (Placement p : placements) {
         if (!providerNames.contains(p.provider())) {
-          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider \""
-              + p.provider() + "\", which is not registered; registered: " + providerNames
+          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider "
+              + SafeText.quote(p.provider()) + ", which is not registered; registered: " + SafeText.of(providerNames)
               + " (register it with provider(name, settings) or provider(name, instance))");
         }
       }
@@ -612,6 +615,7 @@ public final class WorkerPools {
               + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
         }
       }
+      checkDurations(); // the upper bounds of every duration option, then each record checks its own rules
       // each rule lives in the record it checks: building them checks them, before anything is created
       PoolLimits limits = new PoolLimits(controlInterval, maxConcurrentProvisions, closeGracePeriod, deleteTimeout,
           reconcileInterval, orphanGracePeriod, eventQueueCapacity, keepWarmPool);
@@ -637,6 +641,9 @@ public final class WorkerPools {
               : ProviderFactories.find(e.getKey(), loader);
           providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
               e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
+        }
+        for (Placement p : placements) {
+          providers.get(p.provider()).validate(p);
         }
         for (WorkerTemplate t : templates) {
           for (Placement p : placements) {
@@ -705,6 +712,36 @@ public final class WorkerPools {
         }
         seen.add(n);
       }
+    }
+
+    /**
+     * The range of every duration option, in one place (docs/bad-input.md lists them). The upper bounds are far
+     * beyond any useful setting and keep every sum the engine makes with them (a deadline on the clock, a delay in
+     * nanoseconds, a doubled cooldown, a grace period plus a delete timeout) far from overflow.
+     */
+    private void checkDurations() {
+      Duration hour = Duration.ofHours(1);
+      Duration day = Duration.ofDays(1);
+      DurationRange.positiveUpTo(hour).check(controlInterval, "controlInterval");
+      DurationRange.upTo(day).check(closeGracePeriod, "closeGracePeriod");
+      DurationRange.positiveUpTo(day).check(deleteTimeout, "deleteTimeout");
+      DurationRange.positiveUpTo(day).check(reconcileInterval, "reconcileInterval");
+      DurationRange.upTo(Duration.ofDays(30)).check(orphanGracePeriod, "orphanGracePeriod");
+      DurationRange.positiveUpTo(day).check(failureWindow, "placementHealth.window");
+      DurationRange.positiveUpTo(day).check(openCooldown, "openCooldown.initial");
+      DurationRange.between(openCooldown, day).minFrom("openCooldown.initial")
+          .check(maxOpenCooldown, "openCooldown.max");
+      DurationRange.positiveUpTo(day).check(probeAcceptance, "probes.acceptance");
+      DurationRange.positiveUpTo(day).check(capacityCooldown, "capacityCooldown");
+      DurationRange.positiveUpTo(day).check(throttleDefault, "throttlePause");
+      DurationRange.positiveUpTo(hour).check(retryDelay, "retries.delay");
+      DurationRange.between(retryDelay, hour).minFrom("retries.delay").check(maxRetryDelay, "retries.maxDelay");
+      DurationRange.positiveUpTo(Duration.ofDays(30)).check(demandSmoothing, "demandSmoothing");
+      for (Duration h : forecastHorizons) {
+        DurationRange.positiveUpTo(Duration.ofDays(30)).check(h, "forecastHorizons");
+      }
+      DurationRange.between(Duration.ofSeconds(3), hour).check(leadershipTimeout, "leadershipTimeout");
+      DurationRange.positiveUpTo(hour).check(storePollInterval, "storePollInterval");
     }
   }
 }

@@ -51,10 +51,11 @@ class ConfigurationTest {
   @Test
   void negativeDurationsAreRefused() {
     assertInvalid(b -> b.controlInterval(Duration.ofSeconds(-1)), "controlInterval",
-        "controlInterval must be positive, was PT-1S");
-    assertInvalid(b -> b.deleteTimeout(Duration.ZERO), "deleteTimeout", "deleteTimeout must be positive, was PT0S");
+        "controlInterval must be positive and at most 1 hour, was PT-1S");
+    assertInvalid(b -> b.deleteTimeout(Duration.ZERO), "deleteTimeout",
+        "deleteTimeout must be positive and at most 1 day, was PT0S");
     assertInvalid(b -> b.closeGracePeriod(Duration.ofMinutes(-1)), "closeGracePeriod",
-        "closeGracePeriod cannot be negative, was PT-1M");
+        "closeGracePeriod must be zero or positive and at most 1 day, was PT-1M");
   }
 
   @Test
@@ -149,6 +150,35 @@ class ConfigurationTest {
   }
 
   @Test
+  void aPlacementTheProviderDoesNotServeFailsAtBuildAndClosesWhatTheBuildCreated() {
+    TestProvider picky = new TestProvider(clock, Duration.ofMinutes(1)) {
+      @Override
+      public void validate(Placement placement) {
+        if (!placement.region().equals("westeurope")) {
+          throw new InvalidConfigurationException("placements", "region " + placement.region() + " is not served");
+        }
+      }
+    };
+    assertThatThrownBy(() -> valid().provider("cloud2", picky).placement(Placement.of("cloud2", "mars", "eu"))
+        .build()).isInstanceOf(InvalidConfigurationException.class).hasMessage("region mars is not served");
+    dev.warmpool.fake.FakeCloud cloud = dev.warmpool.fake.FakeCloud.builder().clock(clock)
+        .region("westeurope", "eu").build();
+    assertThatThrownBy(() -> WorkerPools.builder().poolId("p2").clock(clock)
+        .template(WorkerTemplate.builder("linux").build()).placement(Placement.of("fake", "mars", "eu"))
+        .provider("fake", cloud.provider()).build()).isInstanceOf(InvalidConfigurationException.class)
+        .hasMessage("placement fake/mars is in region \"mars\", which this fake cloud does not serve; its regions:"
+            + " [westeurope]");
+  }
+
+  @Test
+  void aProviderSettingWithANullValueIsRefusedNamingTheKey() {
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("subscription", null);
+    assertThatThrownBy(() -> WorkerPools.builder().provider("azure", settings))
+        .isInstanceOf(NullPointerException.class).hasMessage("providers.azure.subscription cannot be null");
+  }
+
+  @Test
   void nullFailsAtTheSetter() {
     assertThatThrownBy(() -> WorkerPools.builder().clock(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("clock cannot be null");
@@ -162,9 +192,9 @@ class ConfigurationTest {
     assertInvalid(b -> b.store(new InMemoryPoolStore()).nodeId("bad node"), "nodeId",
         "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or '-', was \"bad node\"");
     assertInvalid(b -> b.store(new InMemoryPoolStore()).leadershipTimeout(Duration.ofSeconds(2)),
-        "leadershipTimeout", "leadershipTimeout must be at least 3 seconds, was PT2S");
+        "leadershipTimeout", "leadershipTimeout must be between 3 seconds and 1 hour, was PT2S");
     assertInvalid(b -> b.store(new InMemoryPoolStore()).storePollInterval(Duration.ZERO), "storePollInterval",
-        "storePollInterval must be positive, was PT0S");
+        "storePollInterval must be positive and at most 1 hour, was PT0S");
     assertThatThrownBy(() -> valid().store(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("store cannot be null");
   }

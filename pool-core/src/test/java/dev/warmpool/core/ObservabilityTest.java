@@ -182,15 +182,35 @@ public abstract class ObservabilityTest implements PoolMode.Suite {
 
   @Test
   void anInvalidErrorRaisesACriticalAlertAtTheFirstOne() throws Exception {
-    SeedIncident incident = new SeedIncident(mode().fresh(), false, b -> b.placement(
-        dev.warmpool.api.Placement.of("fake", "mars", "eu"))); // ties with westeurope; "mars" sorts first
+    // a provider that refuses every provision as invalid (a region it cannot use, say), tied with westeurope;
+    // "broken/mars" sorts first
+    dev.warmpool.spi.WorkerProvider broken = new dev.warmpool.spi.WorkerProvider() {
+      @Override
+      public java.util.concurrent.CompletableFuture<dev.warmpool.spi.ProvisionedWorker> provision(
+          dev.warmpool.spi.ProvisionRequest request) {
+        return java.util.concurrent.CompletableFuture.failedFuture(dev.warmpool.spi.ProviderException.invalid(
+            "LocationNotAvailableForResourceType", "region mars is not available"));
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Void> deprovision(dev.warmpool.spi.DeprovisionRequest request) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.warmpool.spi.ProviderResource>> list(String poolId) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+      }
+    };
+    SeedIncident incident = new SeedIncident(mode().fresh(), false, b -> b.provider("broken", broken)
+        .placement(dev.warmpool.api.Placement.of("broken", "mars", "eu")));
     incident.clock.advance(Duration.ofMinutes(30));
 
     PoolEvent.ProvisioningFailed invalid = incident.events.stream()
         .filter(e -> e instanceof PoolEvent.ProvisioningFailed f && f.kind() == dev.warmpool.api.FailureKind.INVALID)
         .map(e -> (PoolEvent.ProvisioningFailed) e).findFirst().orElseThrow();
     List<PoolEvent.AlertRaised> alerts = incident.events.stream()
-        .filter(e -> e instanceof PoolEvent.AlertRaised a && a.alert().key().equals("invalid:fake/mars"))
+        .filter(e -> e instanceof PoolEvent.AlertRaised a && a.alert().key().equals("invalid:broken/mars"))
         .map(e -> (PoolEvent.AlertRaised) e).toList();
     assertThat(alerts).as("raised once, at the first INVALID error").hasSize(1).first().satisfies(a -> {
       assertThat(a.at()).isEqualTo(invalid.at());

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
 final class OutageStore implements PoolStore {
   private final PoolStore delegate;
   private volatile boolean down;
+  private volatile CountDownLatch stall;
   final AtomicInteger staleRefusals = new AtomicInteger();
   final AtomicInteger callsWhileDown = new AtomicInteger();
 
@@ -35,7 +38,24 @@ final class OutageStore implements PoolStore {
     this.down = down;
   }
 
+  /**
+   * Makes every call hang until {@code until} counts down (at most 30 seconds), as a database that restarts does for
+   * a client waiting on its socket; {@code null} ends the stall for new calls.
+   */
+  void stall(CountDownLatch until) {
+    this.stall = until;
+  }
+
   private <T> T call(Supplier<T> op) {
+    CountDownLatch s = stall;
+    if (s != null) {
+      try {
+        s.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while the store stalled (test)", e);
+      }
+    }
     if (down) {
       callsWhileDown.incrementAndGet();
       throw new StoreUnavailableException("store is down (test)", null);

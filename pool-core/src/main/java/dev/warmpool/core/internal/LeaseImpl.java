@@ -1,10 +1,10 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.Lease;
+import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /** A grant of one slot, identified by the slot's grant count at the time (the fencing token). */
@@ -108,9 +108,6 @@ final class LeaseImpl implements Lease {
 
   /** The argument rule of {@link Lease#renew}, for every lease type. */
   static void checkRenewal(Duration duration) {
-    Objects.requireNonNull(duration, "duration cannot be null");
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration must be positive, was " + duration);
-    }
+    LeaseRequest.LEASE_DURATION_RANGE.checkArgument(duration, "duration");
   }
 }

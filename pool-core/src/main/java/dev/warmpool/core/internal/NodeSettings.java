@@ -23,7 +23,7 @@ public record NodeSettings(String nodeId, Duration leadershipTimeout, Duration p
   public NodeSettings {
     if (nodeId == null || !NODE.matcher(nodeId).matches()) {
       throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
-          + " '-', was \"" + nodeId + "\"");
+          + " '-', was " + dev.warmpool.api.SafeText.quote(nodeId));
     }
     if (leadershipTimeout == null || leadershipTimeout.compareTo(Duration.ofSeconds(3)) < 0) {
       throw new InvalidConfigurationException("leadershipTimeout", "leadershipTimeout must be at least 3 seconds,"

@@ -183,7 +183,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public Lease acquire(LeaseRequest request, Duration timeout) {
-    return Blocking.acquire(this, request, timeout);
+    return Blocking.acquire(this, request, timeout, config);
   }
 
   @Override

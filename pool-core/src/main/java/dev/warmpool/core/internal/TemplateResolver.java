@@ -2,6 +2,7 @@ package dev.warmpool.core.internal;
 
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerTemplate;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +29,7 @@ final class TemplateResolver {
     for (T t : byName.values()) {
       if (template.apply(t).labels().entrySet().containsAll(request.labelSelector().entrySet())) {
         if (found != null) {
-          throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
+          throw new InvalidConfigurationException("labelSelector", "labels " + SafeText.of(request.labelSelector())
               + " select several templates of pool " + poolId + ": " + template.apply(found).name() + ", "
               + template.apply(t).name() + "; add a label that tells them apart");
         }
@@ -36,7 +37,7 @@ final class TemplateResolver {
       }
     }
     if (found == null) {
-      throw new InvalidConfigurationException("labelSelector", "labels " + request.labelSelector()
+      throw new InvalidConfigurationException("labelSelector", "labels " + SafeText.of(request.labelSelector())
           + " select no template of pool " + poolId + "; templates: " + byName.keySet());
     }
     return found;

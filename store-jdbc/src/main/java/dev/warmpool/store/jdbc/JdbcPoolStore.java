@@ -1,7 +1,9 @@
 package dev.warmpool.store.jdbc;
 
+import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.PlacementState;
+import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
@@ -68,7 +70,13 @@ public final class JdbcPoolStore implements PoolStore {
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+  private static final DurationRange STATEMENT_TIMEOUT = DurationRange.between(Duration.ofMillis(1),
+      Duration.ofHours(1));
+  /** PostgreSQL's own schemas: {@code pg_catalog}, {@code pg_toast}, every {@code pg_*}, and the SQL standard's. */
+  private static final Pattern SYSTEM_SCHEMA = Pattern.compile("pg_.*|information_schema");
+  /** The instants a {@code bigint} of microseconds since the epoch holds. */
+  private static final Instant MIN_TIME = instant(Long.MIN_VALUE);
+  private static final Instant MAX_TIME = instant(Long.MAX_VALUE);
   private static final Executor DIRECT = Runnable::run;
 
   private static final String COLUMNS = "id, template, placement, state, generation, grants, epoch, resource_id, "
@@ -163,7 +171,8 @@ public final class JdbcPoolStore implements PoolStore {
      * The schema that holds the tables (created if missing). Default: none, the connection's {@code search_path}
      * decides.
      *
-     * @param schema a lower-case SQL name: {@code [a-z_][a-z0-9_]{0,62}}
+     * @param schema a lower-case SQL name: {@code [a-z_][a-z0-9_]{0,62}}, not one of PostgreSQL's own schemas
+     *     ({@code pg_catalog}, {@code pg_toast}, any {@code pg_*}, {@code information_schema})
      * @return this builder
      * @throws NullPointerException if {@code schema} is null
      */
@@ -191,7 +200,8 @@ public final class JdbcPoolStore implements PoolStore {
      *
      * @return the store
      * @throws InvalidConfigurationException if the data source is missing, the table prefix or schema is not a
-     *     lower-case SQL name of the allowed form, or the statement timeout is out of range
+     *     lower-case SQL name of the allowed form, the schema is a system schema, or the statement timeout is out of
+     *     range
      */
     public JdbcPoolStore build() {
       if (dataSource == null) {
@@ -200,17 +210,18 @@ public final class JdbcPoolStore implements PoolStore {
       }
       if (!PREFIX.matcher(tablePrefix).matches()) {
         throw new InvalidConfigurationException("tablePrefix", "tablePrefix must match [a-z_][a-z0-9_]{0,30} "
-            + "(a lower-case letter or _, then at most 30 lower-case letters, digits or _), was \"" + tablePrefix
-            + "\"");
+            + "(a lower-case letter or _, then at most 30 lower-case letters, digits or _), was "
+            + SafeText.quote(tablePrefix));
       }
       if (schema != null && !SCHEMA.matcher(schema).matches()) {
         throw new InvalidConfigurationException("schema", "schema must match [a-z_][a-z0-9_]{0,62} (a lower-case "
-            + "SQL name), was \"" + schema + "\"");
+            + "SQL name), was " + SafeText.quote(schema));
       }
-      if (statementTimeout.compareTo(Duration.ofMillis(1)) < 0 || statementTimeout.compareTo(MAX_TIMEOUT) > 0) {
-        throw new InvalidConfigurationException("statementTimeout", "statementTimeout must be between PT0.001S and "
-            + MAX_TIMEOUT + ", was " + statementTimeout);
+      if (schema != null && SYSTEM_SCHEMA.matcher(schema).matches()) {
+        throw new InvalidConfigurationException("schema", "schema must not be one of PostgreSQL's own schemas"
+            + " (pg_catalog, pg_toast, pg_*, information_schema), was \"" + schema + "\"");
       }
+      STATEMENT_TIMEOUT.check(statementTimeout, "statementTimeout");
       return new JdbcPoolStore(this);
     }
   }
@@ -486,12 +497,17 @@ public final class JdbcPoolStore implements PoolStore {
         + " expires_at = CASE WHEN l.expires_at <= ? OR l.node = EXCLUDED.node THEN EXCLUDED.expires_at"
         + " ELSE l.expires_at END"
         + " RETURNING node, epoch, expires_at";
+    if (duration.isNegative() || duration.compareTo(Duration.between(now, MAX_TIME)) > 0) {
+      throw new IllegalArgumentException("duration must be zero or positive and end by " + MAX_TIME + ", was "
+          + duration);
+    }
+    Instant deadline = now.plus(duration);
     return call("lead", poolId, true, c -> {
       try (PreparedStatement ps = prepare(c, sql)) {
         long nowMicros = micros(now);
         ps.setString(1, poolId);
         ps.setString(2, node);
-        ps.setLong(3, micros(now.plus(duration)));
+        ps.setLong(3, micros(deadline));
         ps.setLong(4, nowMicros);
         ps.setLong(5, nowMicros);
         ps.setLong(6, nowMicros);
@@ -876,8 +892,16 @@ public final class JdbcPoolStore implements PoolStore {
     return rs.wasNull() ? null : instant(micros);
   }
 
-  /** An instant as whole microseconds since the epoch (truncating nanoseconds). */
+  /**
+   * An instant as whole microseconds since the epoch (truncating nanoseconds).
+   *
+   * @throws IllegalArgumentException naming the instant and the range, if a {@code bigint} cannot hold it
+   */
   static long micros(Instant t) {
+    if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
+      throw new IllegalArgumentException("the store keeps instants from " + MIN_TIME + " to " + MAX_TIME
+          + " (microseconds since the epoch in a bigint), was " + t);
+    }
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 

@@ -82,7 +82,7 @@ class JdbcPoolStoreBuilderTest {
           .isInstanceOfSatisfying(InvalidConfigurationException.class,
               e -> assertThat(e.option()).isEqualTo("tablePrefix"))
           .hasMessageContaining("tablePrefix must match [a-z_][a-z0-9_]{0,30}")
-          .hasMessageContaining("was \"" + bad + "\"");
+          .hasMessageContaining("was " + dev.warmpool.api.SafeText.quote(bad));
     }
     assertThat(JdbcPoolStore.builder().dataSource(UNUSED).tablePrefix("_" + "a".repeat(30)).build()).isNotNull();
     assertThat(JdbcPoolStore.builder().dataSource(UNUSED).tablePrefix("wp2_").build()).isNotNull();
@@ -97,12 +97,42 @@ class JdbcPoolStoreBuilderTest {
 
   @Test
   void aStatementTimeoutOutOfRangeIsRefused() {
-    for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofHours(2)}) {
+    for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofHours(1).plusNanos(1),
+        java.time.temporal.ChronoUnit.FOREVER.getDuration(),
+        java.time.temporal.ChronoUnit.YEARS.getDuration().multipliedBy(1000)}) {
       assertThatThrownBy(() -> JdbcPoolStore.builder().dataSource(UNUSED).statementTimeout(bad).build())
           .isInstanceOfSatisfying(InvalidConfigurationException.class,
               e -> assertThat(e.option()).isEqualTo("statementTimeout"))
-          .hasMessageContaining("statementTimeout must be between PT0.001S and PT1H, was " + bad);
+          .hasMessage("statementTimeout must be between 1 millisecond and 1 hour, was " + bad);
     }
+    assertThat(JdbcPoolStore.builder().dataSource(UNUSED).statementTimeout(Duration.ofHours(1)).build()).isNotNull();
+  }
+
+  @Test
+  void postgresqlsOwnSchemasAreRefusedAtBuild() {
+    for (String system : new String[] {"pg_catalog", "pg_toast", "pg_temp_3", "pg_", "information_schema"}) {
+      assertThatThrownBy(() -> JdbcPoolStore.builder().dataSource(UNUSED).schema(system).build())
+          .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.option()).isEqualTo("schema"))
+          .hasMessage("schema must not be one of PostgreSQL's own schemas (pg_catalog, pg_toast, pg_*,"
+              + " information_schema), was \"" + system + "\"");
+    }
+    assertThat(JdbcPoolStore.builder().dataSource(UNUSED).schema("pgx_pool").build()).isNotNull();
+  }
+
+  @Test
+  void aValueThatWouldForgeALogLineIsQuotedSafely() {
+    assertThatThrownBy(() -> JdbcPoolStore.builder().dataSource(UNUSED).schema("a\nINFO forged" + "x".repeat(500))
+        .build()).hasMessageNotContaining("\n").hasMessageContaining("a\\nINFO forged").hasMessageContaining("more)");
+  }
+
+  @Test
+  void anInstantABigintCannotHoldIsRefusedNamingTheRange() {
+    java.time.Instant far = java.time.Instant.parse("+300000-01-01T00:00:00Z");
+    assertThatThrownBy(() -> JdbcPoolStore.micros(far)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the store keeps instants from ").hasMessageEndingWith(", was " + far);
+    assertThatThrownBy(() -> JdbcPoolStore.builder().dataSource(UNUSED).build().lead("p", "n1",
+        java.time.Instant.now(), java.time.temporal.ChronoUnit.FOREVER.getDuration()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration must be zero or positive");
   }
 
   @Test
