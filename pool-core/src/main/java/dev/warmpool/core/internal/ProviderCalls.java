@@ -51,9 +51,12 @@ final class ProviderCalls {
         .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
         .build();
     // Failsafe tells its own listeners only about failures it handles: the hook sees every attempt's failure
-    return Failsafe.with(retry).with(scheduler).getStageAsync(() -> call(call)
+    // a retry fires after its delay: the node may have stopped leading meanwhile (a pause), so each attempt asks again
+    return Failsafe.with(retry).with(scheduler).getStageAsync(() -> (stillOurs.getAsBoolean() ? call(call)
+        : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
+            "this node stopped leading before the retry")))
         .whenComplete((v, failure) -> {
-          if (failure != null) {
+          if (failure != null && stillOurs.getAsBoolean()) {
             onFailure.accept(unwrap(failure));
           }
         }));
