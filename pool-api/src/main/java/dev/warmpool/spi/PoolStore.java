@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Where the nodes of a shared pool keep its state, so that several orchestrator nodes serve one warm pool: workers
- * (with their leases and pending provisions), the leadership, the nodes and their demand, and the cooldowns the
- * leader put on placements.
+ * (with their leases and pending provisions), the leadership, the nodes and their demand, the cooldowns the
+ * leader put on placements, and each placement's health.
  *
  * <p>A pool built without a store keeps its state in its own memory (one JVM; the fast path). With a store, every
  * node builds a pool with the same id and configuration over the same store: any node grants and releases leases;
@@ -201,6 +201,26 @@ public interface PoolStore extends AutoCloseable {
    * @return the cooldowns
    */
   List<StoredCooldown> cooldowns(String poolId);
+
+  /**
+   * A leader writes (or replaces) the health of one placement, so that the next leader continues where it stopped
+   * (an open placement stays open until its cooldown ends, a window of failures keeps counting, a half-open placement
+   * keeps its successful probes). One per placement key.
+   *
+   * @param poolId the pool
+   * @param epoch the leader's epoch
+   * @param health the placement's health
+   * @throws StaleLeaderException if {@code epoch} is not the current one
+   */
+  void putPlacementHealth(String poolId, long epoch, StoredPlacementHealth health);
+
+  /**
+   * The health of every placement a leader wrote, in no particular order.
+   *
+   * @param poolId the pool
+   * @return the placements' health
+   */
+  List<StoredPlacementHealth> placementHealth(String poolId);
 
   /** Releases the store's resources (not the data). Pools do not close a store they were given. */
   @Override

@@ -5,6 +5,7 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoredCooldown;
+import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
@@ -38,6 +39,7 @@ public final class InMemoryPoolStore implements PoolStore {
     final Map<String, StoredWorker> workers = new LinkedHashMap<>();
     final Map<String, StoredNode> nodes = new LinkedHashMap<>();
     final Map<String, StoredCooldown> cooldowns = new LinkedHashMap<>();
+    final Map<String, StoredPlacementHealth> health = new LinkedHashMap<>();
     Leadership leadership;
   }
 
@@ -216,6 +218,17 @@ public final class InMemoryPoolStore implements PoolStore {
   @Override
   public synchronized List<StoredCooldown> cooldowns(String poolId) {
     return new ArrayList<>(pool(poolId).cooldowns.values());
+  }
+
+  @Override
+  public synchronized void putPlacementHealth(String poolId, long epoch, StoredPlacementHealth health) {
+    Objects.requireNonNull(health, "health cannot be null");
+    fenced(poolId, epoch).health.put(health.placement(), health);
+  }
+
+  @Override
+  public synchronized List<StoredPlacementHealth> placementHealth(String poolId) {
+    return List.copyOf(pool(poolId).health.values());
   }
 
   @Override

@@ -8,10 +8,13 @@ import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
-import dev.warmpool.core.internal.HealthPolicy;
+import dev.warmpool.core.internal.CallRetryPolicy;
+import dev.warmpool.core.internal.ForecastPolicy;
+import dev.warmpool.core.internal.NodeSettings;
+import dev.warmpool.core.internal.PlacementHealthPolicy;
 import dev.warmpool.core.internal.PoolConfig;
+import dev.warmpool.core.internal.PoolLimits;
 import dev.warmpool.core.internal.PoolEngine;
-import dev.warmpool.core.internal.SharedPoolEngine;
 import dev.warmpool.core.internal.SystemClock;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.ProviderContext;
@@ -69,7 +72,6 @@ public final class WorkerPools {
    */
   public static final class Builder {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
 
     private String poolId;
     private final List<WorkerTemplate> templates = new ArrayList<>();
@@ -94,25 +96,25 @@ public final class WorkerPools {
     private String nodeId;
     private Duration leadershipTimeout = Duration.ofSeconds(15);
     private Duration storePollInterval = Duration.ofSeconds(1);
-    private final HealthPolicy d = HealthPolicy.DEFAULTS;
-    private boolean failover = d.failover();
-    private boolean degradedMode = d.degradedMode();
-    private Duration failureWindow = d.failureWindow();
-    private int minCalls = d.minCalls();
-    private double failureRate = d.failureRate();
-    private Duration openCooldown = d.openCooldown();
-    private Duration maxOpenCooldown = d.maxOpenCooldown();
-    private Duration probeAcceptance = d.probeAcceptance();
-    private int probesToClose = d.probesToClose();
-    private Duration capacityCooldown = d.capacityCooldown();
-    private Duration throttleDefault = d.throttleDefault();
-    private int maxAttempts = d.maxAttempts();
-    private Duration retryDelay = d.retryDelay();
-    private Duration maxRetryDelay = d.maxRetryDelay();
-    private long seed = d.seed();
-    private Duration demandSmoothing = d.demandSmoothing();
-    private List<Duration> forecastHorizons = d.forecastHorizons();
-    private int failureBurst = d.failureBurst();
+    private final PlacementHealthPolicy h = PlacementHealthPolicy.DEFAULTS;
+    private boolean failover = h.failover();
+    private boolean degradedMode = h.degradedMode();
+    private Duration failureWindow = h.failureWindow();
+    private int minCalls = h.minCalls();
+    private double failureRate = h.failureRate();
+    private Duration openCooldown = h.openCooldown();
+    private Duration maxOpenCooldown = h.maxOpenCooldown();
+    private Duration probeAcceptance = h.probeAcceptance();
+    private int probesToClose = h.probesToClose();
+    private Duration capacityCooldown = h.capacityCooldown();
+    private Duration throttleDefault = h.throttleDefault();
+    private int maxAttempts = CallRetryPolicy.DEFAULTS.maxAttempts();
+    private Duration retryDelay = CallRetryPolicy.DEFAULTS.retryDelay();
+    private Duration maxRetryDelay = CallRetryPolicy.DEFAULTS.maxRetryDelay();
+    private long seed = CallRetryPolicy.DEFAULTS.seed();
+    private Duration demandSmoothing = ForecastPolicy.DEFAULTS.demandSmoothing();
+    private List<Duration> forecastHorizons = ForecastPolicy.DEFAULTS.forecastHorizons();
+    private int failureBurst = ForecastPolicy.DEFAULTS.failureBurst();
 
     private Builder() {}
 
@@ -503,9 +505,11 @@ public final class WorkerPools {
      * Shares the pool with other nodes through a store: every node (an orchestrator replica, typically) builds a pool
      * with the same id, templates, placements and providers over the same store, with its own
      * {@link #nodeId(String) node id}. Any node grants and releases leases, each in one store call that takes an idle
-     * worker atomically, so no worker is ever granted to two nodes; one node at a time leads and provisions,
-     * recycles, expires leases, deletes and reconciles. Without a store (the default) the pool keeps its state in its
-     * own memory, for one JVM, on the lock-free fast path.
+     * worker atomically, so no worker is ever granted to two nodes; one node at a time leads and runs the same control
+     * loop as a pool without a store (replenishment, recycling, lease expiry, placement health with failover and
+     * failback, degraded mode, retries, forecasts and alerts, reconciliation), keeping each placement's health in the
+     * store so that the next leader continues from it. Every option of this builder applies in both modes. Without a
+     * store (the default) the pool keeps its state in its own memory, for one JVM, on the lock-free fast path.
      *
      * <p>The pool does not close the store. If the store cannot be reached, new grants fail with
      * {@link dev.warmpool.api.StoreUnavailableLeaseException}, leases already granted keep working, releases are kept
@@ -611,47 +615,21 @@ public final class WorkerPools {
               + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
         }
       }
-      checkDurations();
-      if (maxConcurrentProvisions < 1) {
-        throw new InvalidConfigurationException("maxConcurrentProvisions", "maxConcurrentProvisions must be between"
-            + " 1 and " + Integer.MAX_VALUE + ", was " + maxConcurrentProvisions);
-      }
-      if (minCalls < 1) {
-        throw new InvalidConfigurationException("placementHealth.minCalls", "placementHealth.minCalls must be between"
-            + " 1 and " + Integer.MAX_VALUE + ", was " + minCalls);
-      }
-      if (!(failureRate > 0 && failureRate <= 1)) {
-        throw new InvalidConfigurationException("placementHealth.failureRate", "placementHealth.failureRate must be"
-            + " above 0 and at most 1, was " + failureRate);
-      }
-      if (probesToClose < 1) {
-        throw new InvalidConfigurationException("probes.probes", "probes.probes must be between 1 and "
-            + Integer.MAX_VALUE + ", was " + probesToClose);
-      }
-      if (maxAttempts < 1) {
-        throw new InvalidConfigurationException("retries.maxAttempts", "retries.maxAttempts must be between 1 and "
-            + Integer.MAX_VALUE + ", was " + maxAttempts);
-      }
-      if (forecastHorizons.isEmpty()) {
-        throw new InvalidConfigurationException("forecastHorizons", "forecastHorizons needs at least one horizon");
-      }
-      if (failureBurst < 1) {
-        throw new InvalidConfigurationException("alertOnFailures", "alertOnFailures must be between 1 and "
-            + Integer.MAX_VALUE + ", was " + failureBurst);
-      }
-      if (eventQueueCapacity < 1) {
-        throw new InvalidConfigurationException("eventQueueCapacity", "eventQueueCapacity must be between 1 and "
-            + Integer.MAX_VALUE + ", was " + eventQueueCapacity);
-      }
-
-      if (store == null && (nodeId != null)) {
+      checkDurations(); // the upper bounds of every duration option, then each record checks its own rules
+      // each rule lives in the record it checks: building them checks them, before anything is created
+      PoolLimits limits = new PoolLimits(controlInterval, maxConcurrentProvisions, closeGracePeriod, deleteTimeout,
+          reconcileInterval, orphanGracePeriod, eventQueueCapacity, keepWarmPool);
+      PlacementHealthPolicy health = new PlacementHealthPolicy(failover, degradedMode, failureWindow, minCalls,
+          failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
+          throttleDefault);
+      CallRetryPolicy retries = new CallRetryPolicy(maxAttempts, retryDelay, maxRetryDelay, seed);
+      ForecastPolicy forecast = new ForecastPolicy(demandSmoothing, forecastHorizons, failureBurst);
+      if (store == null && nodeId != null) {
         throw new InvalidConfigurationException("nodeId", "nodeId names a node of a shared pool; set store(...) too,"
             + " or leave nodeId unset");
       }
-      if (nodeId != null && !NODE.matcher(nodeId).matches()) {
-        throw new InvalidConfigurationException("nodeId", "nodeId must be 1 to 63 letters, digits, '.', '_', ':' or"
-            + " '-', was " + SafeText.quote(nodeId));
-      }
+      NodeSettings node = new NodeSettings(nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString()
+          .substring(0, 8), leadershipTimeout, storePollInterval);
 
       SystemClock owned = clock == null ? new SystemClock(poolId) : null;
       PoolClock c = clock != null ? clock : owned;
@@ -679,26 +657,29 @@ public final class WorkerPools {
         throw e;
       }
       Executor events = eventExecutor;
+      ExecutorService ownedEvents = null;
       if (events == null) {
-        events = clock != null ? r -> c.schedule(Duration.ZERO, r) : daemonExecutor(poolId);
+        if (clock != null) {
+          events = r -> c.schedule(Duration.ZERO, r);
+        } else {
+          ownedEvents = daemonExecutor(poolId);
+          events = ownedEvents;
+        }
       }
       List<Placement> ordered = new ArrayList<>(placements);
       ordered.sort(Comparator.comparingInt(Placement::preference).thenComparing(Placement::key));
       PoolConfig config = new PoolConfig(poolId, List.copyOf(templates), List.copyOf(ordered), Map.copyOf(providers),
-          c, owned, events, eventQueueCapacity, List.copyOf(listeners), controlInterval, maxConcurrentProvisions,
-          closeGracePeriod, deleteTimeout, new HealthPolicy(failover, degradedMode, failureWindow, minCalls,
-          failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
-          throttleDefault, maxAttempts, retryDelay, maxRetryDelay, seed, demandSmoothing,
-          forecastHorizons.stream().sorted(Comparator.reverseOrder()).toList(), failureBurst), reconcileInterval,
-          orphanGracePeriod, keepWarmPool);
+          c, owned, events, ownedEvents, List.copyOf(listeners), limits, health, retries, forecast);
       if (store == null) {
         return new PoolEngine(config);
       }
       try {
-        return new SharedPoolEngine(config, store, nodeId != null ? nodeId : "node-" + UUID.randomUUID()
-            .toString().substring(0, 8), leadershipTimeout, storePollInterval);
+        return new PoolEngine(config, store, node);
       } catch (RuntimeException e) {
         closeCreated(providers, owned);
+        if (ownedEvents != null) {
+          ownedEvents.shutdown();
+        }
         throw e;
       }
     }

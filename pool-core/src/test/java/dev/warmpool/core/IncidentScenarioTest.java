@@ -31,7 +31,6 @@ public abstract class IncidentScenarioTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.IGNORED_OPTIONS)
   void theNaivePoolRunsDryAbout2h10mAfterTheFirstFailedProvision() {
     Scenario s = incident(false);
     Instant firstProvisioningFailure = s.first(PoolEvent.ProvisioningFailed.class);
@@ -45,7 +44,6 @@ public abstract class IncidentScenarioTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   void warmpoolFailsOverWithinMinutesAndNoLeaseFails() {
     failsOverWithinMinutesAndBackAfterwardsAndNoLeaseFails(incident(true));
   }

@@ -119,7 +119,6 @@ public abstract class LeasingTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.TIMEOUT_CAUSE)
   void aTimedOutRequestSaysWhyProvisioningFailed() {
     pool(t -> t.warmTarget(0).maxTotal(5));
     provider.provisionFailure = r -> ProviderException.transientFailure("ServiceUnavailable", "ARM answered 503");
@@ -228,7 +227,6 @@ public abstract class LeasingTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.RECYCLE_REASONS)
   void maxIdleTimeRecyclesIdleWorkers() {
     pool(t -> t.warmTarget(2).maxIdleTime(Duration.ofMinutes(30)));
     clock.advance(Duration.ofMinutes(4));
@@ -290,7 +288,6 @@ public abstract class LeasingTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.NO_ELIGIBLE_MESSAGE)
   void aRequestOutsideEveryPlacementFailsAtOnce() {
     pool(t -> t.geographies(Set.of("eu")));
     CompletableFuture<Lease> f = pool.lease(LeaseRequest.forTemplate("linux").geographies(Set.of("us")).build());
@@ -299,7 +296,6 @@ public abstract class LeasingTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.WAITER_RESIDENCY)
   void dataResidencyDecidesWhereAWaitersWorkerIsProvisioned() throws Exception {
     pool(t -> t.warmTarget(0));
     Lease l = clock.await(pool.lease(LeaseRequest.forTemplate("linux").geographies(Set.of("us")).build()),

@@ -27,7 +27,6 @@ public abstract class ObservabilityTest implements PoolMode.Suite {
   static final String BURST_KEY = "provisioning-failures:fake/westeurope";
 
   @Test
-  @StoreModeGap(StoreModeGap.ALERTS)
   void aFailureBurstRaisesAnAlertWithinSixtySecondsAndRecoveryClearsIt() throws Exception {
     SeedIncident incident = new SeedIncident(mode().fresh(), false);
     incident.run(OUTAGE_END.plus(Duration.ofHours(1)));
@@ -140,7 +139,6 @@ public abstract class ObservabilityTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FORECAST)
   void aFallingForecastPublishesOneDepletionEventPerHorizonCrossed() throws Exception {
     SeedIncident incident = new SeedIncident(mode().fresh(), false);
     incident.run(OUTAGE_START.plus(Duration.ofHours(3)));
@@ -160,7 +158,6 @@ public abstract class ObservabilityTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   void failoverRaisesAnAlertThatFailbackClears() throws Exception {
     SeedIncident incident = new SeedIncident(mode().fresh(), true);
     incident.run(OUTAGE_END.plus(Duration.ofHours(1)));
@@ -184,7 +181,6 @@ public abstract class ObservabilityTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.ALERTS)
   void anInvalidErrorRaisesACriticalAlertAtTheFirstOne() throws Exception {
     // a provider that refuses every provision as invalid (a region it cannot use, say), tied with westeurope;
     // "broken/mars" sorts first

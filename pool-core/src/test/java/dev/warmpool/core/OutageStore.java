@@ -6,6 +6,7 @@ import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
 import dev.warmpool.spi.StoredCooldown;
+import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import java.time.Duration;
@@ -153,6 +154,16 @@ final class OutageStore implements PoolStore {
   @Override
   public List<StoredCooldown> cooldowns(String poolId) {
     return call(() -> delegate.cooldowns(poolId));
+  }
+
+  @Override
+  public void putPlacementHealth(String poolId, long epoch, StoredPlacementHealth health) {
+    run(() -> delegate.putPlacementHealth(poolId, epoch, health));
+  }
+
+  @Override
+  public List<StoredPlacementHealth> placementHealth(String poolId) {
+    return call(() -> delegate.placementHealth(poolId));
   }
 
   @Override

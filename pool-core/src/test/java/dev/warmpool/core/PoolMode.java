@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  */
 public abstract class PoolMode {
 
-  /** A suite that runs in a mode; {@link StoreModeGap} asks it which. */
+  /** A suite that runs in a mode. */
   public interface Suite {
     /** @return the mode this test instance runs in */
     PoolMode mode();

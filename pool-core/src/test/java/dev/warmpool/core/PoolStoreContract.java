@@ -3,12 +3,14 @@ package dev.warmpool.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warmpool.api.PlacementState;
 import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredNode;
+import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
 import java.time.Duration;
@@ -419,7 +421,8 @@ public abstract class PoolStoreContract {
         s -> s.insert(poolId, epoch, w),
         s -> s.replace(poolId, epoch, w),
         s -> s.delete(poolId, epoch, w.id(), w.generation()),
-        s -> s.putCooldown(poolId, epoch, c));
+        s -> s.putCooldown(poolId, epoch, c),
+        s -> s.putPlacementHealth(poolId, epoch, health("fake/a", at(1))));
     for (Consumer<PoolStore> write : writes) {
       assertThatThrownBy(() -> write.accept(store)).isInstanceOf(StaleLeaderException.class);
     }
@@ -567,6 +570,28 @@ public abstract class PoolStoreContract {
     store.putCooldown(pool, epoch, ended);
 
     assertThat(store.cooldowns(pool)).containsExactly(ended);
+  }
+
+  @Test
+  void placementHealthIsKeptPerPlacementAndReplacedWhole() {
+    long epoch = leader(pool, "n1", T0);
+    StoredPlacementHealth a = health("fake/a", at(1));
+    StoredPlacementHealth b = health("fake/b", at(2));
+    StoredPlacementHealth closedAgain = new StoredPlacementHealth("fake/a", PlacementState.CLOSED, at(120),
+        Duration.ofMinutes(2), at(130), 0, List.of(), List.of(), "", null, Map.of());
+
+    store.putPlacementHealth(pool, epoch, a);
+    store.putPlacementHealth(pool, epoch, b);
+    store.putPlacementHealth(pool, epoch, closedAgain);
+
+    assertThat(store.placementHealth(pool)).containsExactlyInAnyOrder(closedAgain, b);
+    assertThat(store.placementHealth("another-pool")).isEmpty();
+  }
+
+  private static StoredPlacementHealth health(String placement, Instant at) {
+    return new StoredPlacementHealth(placement, PlacementState.OPEN, at.plusSeconds(120), Duration.ofMinutes(4), null,
+        0, List.of(at.minusSeconds(10), at), List.of(at), "ServerBusy", at.plusSeconds(30),
+        Map.of("Standard_D2s", at.plusSeconds(900)));
   }
 
   // ---------------------------------------------------------------------------------------------- isolation

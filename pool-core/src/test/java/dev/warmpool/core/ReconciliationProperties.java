@@ -117,7 +117,6 @@ public abstract class ReconciliationProperties implements PoolMode.Suite {
   }
 
   @Property(tries = 100)
-  @StoreModeGap(StoreModeGap.RESTART_ADOPTION + "; " + StoreModeGap.LOST_LEASED_WORKER)
   void afterRecoveryAndOneReconciliationTheInventoryEqualsTheKnownSet(
       @ForAll @Size(max = 4) List<@From("fault") FaultSpec> faults,
       @ForAll @Size(min = 1, max = 40) List<@From("op") Op> ops,
@@ -171,6 +170,7 @@ public abstract class ReconciliationProperties implements PoolMode.Suite {
     clock.advance(Duration.ofMinutes(2)); // orphan deletes take a minute
     current.collect();
 
+    ReconciliationScenarioTest.storeIsTheKnownSet(mode, current.pool, current.known);
     ReconciliationScenarioTest.inventoryEqualsKnownSet(cloud, current.pool, current.known);
     ReconciliationScenarioTest.noOldOrphan(cloud, current.known, clock.now());
     ReconciliationScenarioTest.oneDeleteInFlightPerWorker(cloud);

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 public abstract class ResilienceScenarioTest implements PoolMode.Suite {
 
   @Test
-  @StoreModeGap(StoreModeGap.DEGRADED + "; " + StoreModeGap.FORECAST)
   void whenBothEuRegionsFailDegradedModeSharesTheStockFairly() {
     degradesSharesFairlyAndForecasts(bothEuRegionsFail(mode().fresh(), 1));
   }
@@ -84,7 +83,6 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.DEGRADED)
   void degradedModeKeepsIdleWorkersPastTheirAgeAndReusesReturnedOnes() {
     Scenario protectedRun = twoRegionOutage(o -> o, true);
     Scenario naiveRun = twoRegionOutage(o -> o.degradedMode(false), true);
@@ -136,7 +134,6 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   void aCapacityErrorForOneSizeMovesOnlyThatSize() {
     VirtualClock clock = new VirtualClock(Scenario.DAY);
     FakeCloud cloud = FakeCloud.builder().clock(clock).seed(5)
@@ -170,7 +167,6 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   void anOutageThatComesAndGoesDoesNotMakeThePoolFlap() {
     List<Fault> flaps = new ArrayList<>();
     for (Instant t = at("02:00"); t.isBefore(at("04:00")); t = t.plus(Duration.ofMinutes(4))) {

@@ -27,7 +27,6 @@ public abstract class SeedIncidentForecastTest implements PoolMode.Suite {
   static final Instant OUTAGE_END = Instant.parse("2023-03-23T06:51:00Z");
 
   @Test
-  @StoreModeGap(StoreModeGap.FORECAST)
   void theFirstForecastAfterTheFirstFailurePredictsWhenThePoolRunsDryWithinFifteenPercent() throws Exception {
     SeedIncident incident = new SeedIncident(mode(), false);
     incident.run(OUTAGE_START.plus(Duration.ofHours(3)));

@@ -547,7 +547,7 @@ public abstract class SharedPoolScenarios implements PoolMode.Suite {
   }
 
   @Test
-  public void aPlacementWhoseCooldownEndedIsProbedWithOneProvisionAtATime() {
+  public void aPlacementWhoseCooldownEndedIsProbedWithNoMoreProvisionsAtATimeThanItTakesToClose() {
     Instant t0 = clock.now();
     Instant opened = t0.plus(Duration.ofMinutes(5));
     cloud = cloud(Faults.outage("westeurope").from(t0.plus(Duration.ofMinutes(3)))
@@ -566,7 +566,8 @@ public abstract class SharedPoolScenarios implements PoolMode.Suite {
             && c.at().isAfter(opened))
         .collect(Collectors.groupingBy(dev.warmpool.fake.Call::at, Collectors.counting()));
     assertThat(callsAtOnce).as("probes of the failing placement after it opened").isNotEmpty();
-    assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n == 1);
+    // the one engine probes a half-open placement as one node does: as many probes as it takes to close (2 by default)
+    assertThat(callsAtOnce.values()).as("provisions sent to it at one instant").allMatch(n -> n <= 2);
   }
 
   @Test
@@ -587,14 +588,13 @@ public abstract class SharedPoolScenarios implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAILOVER)
   public void threeNodesFailOverAndBackWithTheirEventsAsOneNodeDoes() {
     IncidentScenarioTest.failsOverWithinMinutesAndBackAfterwardsAndNoLeaseFails(
         IncidentScenarioTest.incident(mode(), 3, true));
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.DEGRADED + "; " + StoreModeGap.FORECAST)
+  @StoreModeGap(StoreModeGap.FAIR_SHARES_ACROSS_NODES)
   public void threeNodesDegradeShareTheStockFairlyAndForecastAsOneNodeDoes() {
     ResilienceScenarioTest.degradesSharesFairlyAndForecasts(ResilienceScenarioTest.bothEuRegionsFail(mode(), 3));
   }

@@ -134,6 +134,30 @@ final class Blocking {
       return;
     }
     try {
+      waitForClose(closed, config, log);
+    } finally {
+      stopEvents(config);
+    }
+  }
+
+  /**
+   * Stops the event thread the pool made itself once the events queued before it are delivered, and waits a moment
+   * for it to end, so a closed pool leaves no thread behind.
+   */
+  private static void stopEvents(PoolConfig config) {
+    if (config.ownedEvents() == null) {
+      return;
+    }
+    config.ownedEvents().shutdown();
+    try {
+      config.ownedEvents().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitForClose(CompletableFuture<Void> closed, PoolConfig config, Logger log) {
+    try {
       closed.get(config.closeGracePeriod().plus(config.deleteTimeout()).plusSeconds(5).toMillis(),
           TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

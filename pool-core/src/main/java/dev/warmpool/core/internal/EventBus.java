@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,7 +68,18 @@ final class EventBus {
     }
     queue.add(event);
     if (!draining.get() && draining.compareAndSet(false, true)) {
-      executor.execute(this::drain);
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        // the pool closed and stopped its event thread: what is still queued is dropped, and counted
+        draining.set(false);
+        int n = 0;
+        while (queue.poll() != null) {
+          n++;
+        }
+        size.addAndGet(-n);
+        dropped.addAndGet(n);
+      }
     }
   }
 

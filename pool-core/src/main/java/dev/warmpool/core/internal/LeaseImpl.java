@@ -15,6 +15,11 @@ final class LeaseImpl implements Lease {
   final String tenant;
   final Instant grantedAt;
   volatile Instant expiresAt;
+  /** Store ledger only: the id the store granted the lease under; null on the local ledger (derived, no allocation). */
+  private final String storeId;
+  /** Store ledger only: written by the releasing thread before the release is written or queued. */
+  volatile boolean keep;
+  volatile String reason;
 
   LeaseImpl(PoolEngine engine, WorkerSlot slot, long token, String tenant, Instant grantedAt, Instant expiresAt) {
     this.engine = engine;
@@ -23,11 +28,12 @@ final class LeaseImpl implements Lease {
     this.tenant = tenant;
     this.grantedAt = grantedAt;
     this.expiresAt = expiresAt;
+    this.storeId = slot.leaseId;
   }
 
   @Override
   public String id() {
-    return slot.id + "." + token;
+    return storeId != null ? storeId : slot.id + "." + (token - slot.tokenFloor); // the n-th lease in this run
   }
 
   @Override
@@ -55,15 +61,27 @@ final class LeaseImpl implements Lease {
     return token;
   }
 
+  /**
+   * Whether the lease is live as this node knows it. On a shared store the leader may also end it (at its deadline,
+   * or when the worker is lost); the holder's node then learns it at {@link #renew}, so a lease past its deadline
+   * counts as ended here too.
+   */
   @Override
   public boolean isActive() {
-    return slot.isLeasedWith(token);
+    if (!slot.isLeasedWith(token)) {
+      return false;
+    }
+    Instant e;
+    return storeId == null || (e = expiresAt) == null || engine.clock.now().isBefore(e);
   }
 
   @Override
   public Instant renew(Duration duration) {
     checkRenewal(duration);
     Instant next = engine.clock.now().plus(duration);
+    if (storeId != null) {
+      engine.renewInStore(this, next); // throws if the store ended the lease, or cannot be reached
+    }
     expiresAt = next;
     // the engine expires a lease by CAS on the slot word after reading expiresAt; checking the word after writing
     // the new expiry means either the engine saw the renewal or we see the expiry

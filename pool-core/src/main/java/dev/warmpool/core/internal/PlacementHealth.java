@@ -2,17 +2,20 @@ package dev.warmpool.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.warmpool.api.FailureKind;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PlacementStatus;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.spi.ProviderException;
+import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +32,9 @@ import java.util.Optional;
  * Failsafe's circuit breaker reads {@code System.nanoTime}; this one reads the pool's clock, so it replays
  * deterministically on virtual time.
  *
+ * <p>Its whole state can be exported to and restored from a {@link StoredPlacementHealth}: the store ledger keeps it
+ * in the store, so a new leader continues where the old one stopped.
+ *
  * <p>Mutated only by the engine's serial runner; the volatile fields are read by snapshots and retry predicates.
  */
 final class PlacementHealth {
@@ -37,10 +43,14 @@ final class PlacementHealth {
 
   final Placement placement;
   final WorkerProvider provider;
-  private final HealthPolicy policy;
+  private final PlacementHealthPolicy policy;
   private final ArrayDeque<Instant> calls = new ArrayDeque<>();
   private final ArrayDeque<Instant> failures = new ArrayDeque<>();
+  /** Size to the end of its cooldown; each entry expires at its own end, so a restored cooldown ends on time. */
   private final Cache<String, Instant> coolingSizes;
+  private final PoolClock clock;
+  /** Whether anything the store keeps changed since {@link #takeChanged()} last ran. */
+  private boolean changed;
   private final Map<String, Integer> failureCodes = new LinkedHashMap<>();
   private volatile PlacementState state = PlacementState.CLOSED;
   private volatile Instant throttledUntil = Instant.MIN;
@@ -52,17 +62,33 @@ final class PlacementHealth {
   private volatile int windowCalls;
   private volatile int windowFailures;
 
-  PlacementHealth(Placement placement, WorkerProvider provider, HealthPolicy policy, PoolClock clock) {
+  PlacementHealth(Placement placement, WorkerProvider provider, PlacementHealthPolicy policy, PoolClock clock) {
     this.placement = placement;
     this.provider = provider;
     this.policy = policy;
     this.cooldown = policy.openCooldown();
+    this.clock = clock;
     this.coolingSizes = Caffeine.newBuilder()
         .ticker(() -> {
           Instant now = clock.now();
           return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         })
-        .expireAfterWrite(policy.capacityCooldown())
+        .expireAfter(new Expiry<String, Instant>() {
+          @Override
+          public long expireAfterCreate(String key, Instant until, long currentTime) {
+            return Math.max(0, Duration.between(clock.now(), until).toNanos());
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Instant until, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, until, currentTime);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Instant until, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
         .build();
   }
 
@@ -97,6 +123,7 @@ final class PlacementHealth {
       if (!now.isBefore(openUntil)) {
         state = PlacementState.HALF_OPEN;
         probeSuccesses = 0;
+        changed = true;
         return Instant.MAX;
       }
       return openUntil;
@@ -107,6 +134,7 @@ final class PlacementHealth {
   /** Records a successful call; a probe success may close the placement. */
   Transition onSuccess(Instant now, boolean probe) {
     record(now, false);
+    changed = true;
     if (state == PlacementState.HALF_OPEN && probe) {
       probeSuccesses++;
       if (probeSuccesses >= policy.probesToClose()) {
@@ -124,6 +152,7 @@ final class PlacementHealth {
   /** Records a failed call and applies what its kind means; may open the placement. */
   Transition onFailure(Throwable failure, Instant now, String size) {
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+    changed = true;
     switch (kind) {
       case THROTTLED -> {
         Duration wait = ((ProviderException) failure).retryAfter().orElse(policy.throttleDefault());
@@ -134,13 +163,13 @@ final class PlacementHealth {
         return Transition.NONE;
       }
       case CAPACITY -> {
-        coolingSizes.put(size, now);
+        coolingSizes.put(size, now.plus(policy.capacityCooldown()));
         return Transition.NONE;
       }
       case INVALID -> {
         // the request can never succeed as sent (a region the account cannot use, bad credentials for it): rest the
         // pair like a capacity error rather than asking again at once; an alert tells a person
-        coolingSizes.put(size, now);
+        coolingSizes.put(size, now.plus(policy.capacityCooldown()));
         return Transition.NONE;
       }
       default -> {
@@ -206,6 +235,50 @@ final class PlacementHealth {
     }
     windowCalls = calls.size();
     windowFailures = failures.size();
+  }
+
+  /** Whether anything the store keeps changed since the last call; clears the mark. */
+  boolean takeChanged() {
+    boolean c = changed;
+    changed = false;
+    return c;
+  }
+
+  /** The state a store keeps, so the next leader continues from it. */
+  StoredPlacementHealth export() {
+    Map<String, Instant> cooling = new LinkedHashMap<>(coolingSizes.asMap());
+    return new StoredPlacementHealth(placement.key(), state, openUntil.equals(Instant.MIN) ? null : openUntil,
+        cooldown, closedSince.equals(Instant.MIN) ? null : closedSince, probeSuccesses, List.copyOf(calls),
+        List.copyOf(failures), failureCodes.isEmpty() ? "" : failureCodes.keySet().iterator().next(),
+        throttledUntil.equals(Instant.MIN) ? null : throttledUntil, cooling);
+  }
+
+  /** Continues from the state a previous leader kept (or, on a node that does not lead, mirrors it). */
+  void restore(StoredPlacementHealth h) {
+    state = h.state();
+    openUntil = h.openUntil() == null ? Instant.MIN : h.openUntil();
+    cooldown = h.nextCooldown();
+    closedSince = h.closedSince() == null ? Instant.MIN : h.closedSince();
+    probeSuccesses = h.probeSuccesses();
+    calls.clear();
+    calls.addAll(h.calls());
+    failures.clear();
+    failures.addAll(h.failures());
+    windowCalls = calls.size();
+    windowFailures = failures.size();
+    failureCodes.clear();
+    if (!h.failureCode().isEmpty()) {
+      failureCodes.put(h.failureCode(), failures.size());
+    }
+    throttledUntil = h.throttledUntil() == null ? Instant.MIN : h.throttledUntil();
+    coolingSizes.invalidateAll();
+    Instant now = clock.now();
+    h.coolingUntil().forEach((size, until) -> {
+      if (until.isAfter(now)) {
+        coolingSizes.put(size, until);
+      }
+    });
+    changed = false;
   }
 
   PlacementStatus status(Instant now) {

@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
- * A pool's validated, immutable configuration, as the public builder hands it to the engine.
+ * A pool's validated, immutable configuration, as the public builder hands it to the engine. Each rule lives in the
+ * record it checks ({@link PoolLimits}, {@link PlacementHealthPolicy}, {@link CallRetryPolicy},
+ * {@link ForecastPolicy}, {@link NodeSettings}); this record only groups them.
  *
  * @param poolId the pool's id
  * @param templates templates in configuration order
@@ -20,19 +23,47 @@ import java.util.concurrent.Executor;
  * @param clock the pool's clock
  * @param ownedClock the clock the pool created itself and must stop on close, or null
  * @param eventExecutor where listeners run
- * @param eventQueueCapacity how many undelivered events may queue before new ones are dropped
+ * @param ownedEvents the event thread the pool created itself and must stop on close, or null
  * @param listeners listeners registered at build
- * @param controlInterval the longest time between two control passes
- * @param maxConcurrentProvisions provisions in flight per placement and template
- * @param closeGracePeriod how long close waits for live leases
- * @param deleteTimeout how long one deprovision call may take
- * @param health placement health, failover, degraded mode and retries
- * @param reconcileInterval how often the inventory is compared with the known set
- * @param orphanGracePeriod how old an unknown tagged resource must be before it is adopted or deleted
- * @param keepWarmPool whether close keeps idle workers and a start adopts the previous generation's
+ * @param limits the control loop's pace and bounds
+ * @param health placement health, failover and degraded mode
+ * @param retries per-call retries
+ * @param forecast depletion forecasts and failure-burst alerts
  */
 public record PoolConfig(String poolId, List<WorkerTemplate> templates, List<Placement> placements,
     Map<String, WorkerProvider> providers, PoolClock clock, SystemClock ownedClock, Executor eventExecutor,
-    int eventQueueCapacity, List<PoolListener> listeners, Duration controlInterval, int maxConcurrentProvisions,
-    Duration closeGracePeriod, Duration deleteTimeout, HealthPolicy health, Duration reconcileInterval,
-    Duration orphanGracePeriod, boolean keepWarmPool) {}
+    ExecutorService ownedEvents, List<PoolListener> listeners, PoolLimits limits, PlacementHealthPolicy health,
+    CallRetryPolicy retries, ForecastPolicy forecast) {
+
+  Duration controlInterval() {
+    return limits.controlInterval();
+  }
+
+  int maxConcurrentProvisions() {
+    return limits.maxConcurrentProvisions();
+  }
+
+  Duration closeGracePeriod() {
+    return limits.closeGracePeriod();
+  }
+
+  Duration deleteTimeout() {
+    return limits.deleteTimeout();
+  }
+
+  Duration reconcileInterval() {
+    return limits.reconcileInterval();
+  }
+
+  Duration orphanGracePeriod() {
+    return limits.orphanGracePeriod();
+  }
+
+  boolean keepWarmPool() {
+    return limits.keepWarmPool();
+  }
+
+  int eventQueueCapacity() {
+    return limits.eventQueueCapacity();
+  }
+}

@@ -14,7 +14,7 @@ import java.util.Map;
  * bit 3 marking a lease claimed through a thread's hint while the worker's queue entry stays where it is).
  * Every transition is a compare-and-swap from an exact word, so a grant, a release, an expiry and a recycle can race
  * and exactly one wins; a stale lease (whose grant count no longer matches) can change nothing. The grant count is
- * the lease's fencing token. Other fields are written by the thread that owns the current state (the grantor, the
+ * the lease's fencing token; it starts at the ledger's token floor, so tokens keep growing across a warm restart. Other fields are written by the thread that owns the current state (the grantor, the
  * releaser or the engine) before the state is published, and read after it.
  */
 final class WorkerSlot {
@@ -40,6 +40,8 @@ final class WorkerSlot {
   final TemplateRuntime template;
   final PlacementShelf shelf;
   final Instant intendedAt;
+  /** The grant count the slot started from: its first lease's token is one more (see {@link Ledger#tokenFloor()}). */
+  final long tokenFloor;
 
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
@@ -69,15 +71,26 @@ final class WorkerSlot {
   boolean probeCounted;
   /** Engine-only: a provision answered after a delete by name started; delete once more by id. */
   boolean deleteAgain;
-  /** Engine-only: why the worker is being deleted, for the event. */
+  /** Engine-only: why the worker is being deleted, for the event; set before the state turns DELETING. */
   String deleteReason;
+  /**
+   * Store ledger only: the lease as the store holds it (its id, holder node, grant time and deadline), mirrored by
+   * the runner from the row; on a lease slot, the id the store granted it under.
+   */
+  String leaseId;
+  String heldBy;
+  Instant heldSince;
+  Instant heldUntil;
+  /** Store ledger only: a provision this leader did not start, whose outcome is unknown: deleted by name. */
+  boolean foreign;
 
-  WorkerSlot(String id, TemplateRuntime template, PlacementShelf shelf, Instant intendedAt) {
+  WorkerSlot(String id, TemplateRuntime template, PlacementShelf shelf, Instant intendedAt, long tokenFloor) {
     this.id = id;
     this.template = template;
     this.shelf = shelf;
     this.intendedAt = intendedAt;
-    WORD.setRelease(this, (long) PROVISIONING);
+    this.tokenFloor = tokenFloor;
+    WORD.setRelease(this, pack(tokenFloor, PROVISIONING));
   }
 
   static int state(long word) {
@@ -102,6 +115,11 @@ final class WorkerSlot {
 
   Placement placement() {
     return shelf.placement;
+  }
+
+  /** Sets the word as a store row says it is: for mirrors that only the runner touches, and fresh lease slots. */
+  void mirror(long grants, int state) {
+    WORD.setVolatile(this, pack(grants, state));
   }
 
   /** Moves an exact word to another state, keeping the grant count. */
@@ -146,12 +164,6 @@ final class WorkerSlot {
     }
     long token = grants(w) + 1;
     return WORD.compareAndSet(this, w, pack(token, LEASED) | HINTED) ? token : 0;
-  }
-
-  /** Moves an idle or provisioning worker to deleting; false if it was in another state. */
-  boolean retireIfIdle() {
-    long w = word();
-    return state(w) == IDLE && transition(w, DELETING);
   }
 
   /** Ends the lease with this token, moving the worker to {@code to}; false if the lease already ended. */

@@ -2,6 +2,7 @@ package dev.warmpool.store.jdbc;
 
 import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
+import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.spi.GrantQuery;
@@ -11,6 +12,7 @@ import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
 import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredNode;
+import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
 import java.sql.Array;
@@ -38,7 +40,7 @@ import javax.sql.DataSource;
 
 /**
  * A {@link PoolStore} on PostgreSQL (14 or later), through plain JDBC: the nodes of a shared pool keep its workers,
- * leadership, nodes and cooldowns in four tables.
+ * leadership, nodes, cooldowns and placement health in five tables.
  *
  * <p>Build one with {@link #builder()} over a {@link DataSource} (a pooled one, such as HikariCP's, with a short
  * connection timeout: the store takes a connection for every call). The store creates or migrates its tables the
@@ -64,7 +66,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -90,6 +92,7 @@ public final class JdbcPoolStore implements PoolStore {
   private final String leadership;
   private final String nodes;
   private final String cooldowns;
+  private final String health;
   private final String versions;
   private final long lockKey;
 
@@ -110,6 +113,7 @@ public final class JdbcPoolStore implements PoolStore {
     this.leadership = table("leadership");
     this.nodes = table("nodes");
     this.cooldowns = table("cooldowns");
+    this.health = table("placement_health");
     this.versions = table("schema_version");
     this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
   }
@@ -278,7 +282,14 @@ public final class JdbcPoolStore implements PoolStore {
             + "pool_id text NOT NULL, cooldown_key text NOT NULL, kind text NOT NULL, until_at bigint NOT NULL,"
             + " reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))"),
         // version 2: nodes say when they are closing, so the last node that stays drains the pool
-        List.of("ALTER TABLE " + nodes + " ADD COLUMN closing boolean NOT NULL DEFAULT false"));
+        List.of("ALTER TABLE " + nodes + " ADD COLUMN closing boolean NOT NULL DEFAULT false"),
+        // version 3: each placement's health, so the next leader continues where the last one stopped
+        List.of("CREATE TABLE " + health + " ("
+            + "pool_id text NOT NULL, placement text NOT NULL, state text NOT NULL"
+            + " CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')), open_until bigint, next_cooldown_ms bigint NOT NULL,"
+            + " closed_since bigint, probe_successes integer NOT NULL, calls bigint[] NOT NULL,"
+            + " failures bigint[] NOT NULL, failure_code text NOT NULL, throttled_until bigint,"
+            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -643,6 +654,79 @@ public final class JdbcPoolStore implements PoolStore {
         return List.copyOf(out);
       }
     });
+  }
+
+  // ------------------------------------------------------------------------------------------------ placement health
+
+  @Override
+  public void putPlacementHealth(String poolId, long epoch, StoredPlacementHealth h) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(h, "health cannot be null");
+    String sql = "INSERT INTO " + health + " (pool_id, placement, state, open_until, next_cooldown_ms, closed_since,"
+        + " probe_successes, calls, failures, failure_code, throttled_until, cooling_sizes, cooling_until)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pool_id, placement) DO UPDATE SET"
+        + " state = EXCLUDED.state, open_until = EXCLUDED.open_until, next_cooldown_ms = EXCLUDED.next_cooldown_ms,"
+        + " closed_since = EXCLUDED.closed_since, probe_successes = EXCLUDED.probe_successes,"
+        + " calls = EXCLUDED.calls, failures = EXCLUDED.failures, failure_code = EXCLUDED.failure_code,"
+        + " throttled_until = EXCLUDED.throttled_until, cooling_sizes = EXCLUDED.cooling_sizes,"
+        + " cooling_until = EXCLUDED.cooling_until";
+    call("putPlacementHealth", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setString(2, h.placement());
+        ps.setString(3, h.state().name());
+        setTime(ps, 4, h.openUntil());
+        ps.setLong(5, h.nextCooldown().toMillis());
+        setTime(ps, 6, h.closedSince());
+        ps.setInt(7, h.probeSuccesses());
+        ps.setArray(8, c.createArrayOf("bigint", h.calls().stream().map(JdbcPoolStore::micros).toArray()));
+        ps.setArray(9, c.createArrayOf("bigint", h.failures().stream().map(JdbcPoolStore::micros).toArray()));
+        ps.setString(10, h.failureCode());
+        setTime(ps, 11, h.throttledUntil());
+        List<String> sizes = new ArrayList<>(h.coolingUntil().keySet());
+        ps.setArray(12, c.createArrayOf("text", sizes.toArray()));
+        ps.setArray(13, c.createArrayOf("bigint", sizes.stream().map(k -> micros(h.coolingUntil().get(k))).toArray()));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public List<StoredPlacementHealth> placementHealth(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("placementHealth", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT placement, state, open_until, next_cooldown_ms, closed_since,"
+          + " probe_successes, calls, failures, failure_code, throttled_until, cooling_sizes, cooling_until FROM "
+          + health + " WHERE pool_id = ? ORDER BY placement")) {
+        ps.setString(1, poolId);
+        List<StoredPlacementHealth> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Object[] sizes = (Object[]) rs.getArray(11).getArray();
+            List<Instant> until = instants(rs.getArray(12));
+            Map<String, Instant> cooling = new LinkedHashMap<>();
+            for (int i = 0; i < sizes.length && i < until.size(); i++) {
+              cooling.put((String) sizes[i], until.get(i));
+            }
+            out.add(new StoredPlacementHealth(rs.getString(1), PlacementState.valueOf(rs.getString(2)), time(rs, 3),
+                Duration.ofMillis(rs.getLong(4)), time(rs, 5), rs.getInt(6), instants(rs.getArray(7)),
+                instants(rs.getArray(8)), rs.getString(9), time(rs, 10), cooling));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
+  }
+
+  private static List<Instant> instants(Array array) throws SQLException {
+    Object[] items = (Object[]) array.getArray();
+    List<Instant> out = new ArrayList<>(items.length);
+    for (Object o : items) {
+      out.add(instant(((Number) o).longValue()));
+    }
+    array.free();
+    return out;
   }
 
   /** Does nothing: the data source belongs to the caller, who closes it. */

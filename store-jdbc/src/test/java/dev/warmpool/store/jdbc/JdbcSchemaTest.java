@@ -66,9 +66,9 @@ class JdbcSchemaTest {
     store(prefix).open("p2");
 
     assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "cooldowns", prefix + "leadership",
-        prefix + "nodes", prefix + "schema_version", prefix + "workers");
+        prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+        .containsExactly("1", "2", "3").hasSize(JdbcPoolStore.SCHEMA_VERSION);
   }
 
   @Test
@@ -76,8 +76,9 @@ class JdbcSchemaTest {
     String prefix = db.freshPrefix();
     store(prefix).open("p1");
     // what a node of the first release left behind: no closing column, version 1 only
+    execute("DROP TABLE \"" + prefix + "placement_health\"");
     execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN closing");
-    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 2");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version >= 2");
     execute("INSERT INTO \"" + prefix + "nodes\" (pool_id, node, last_seen, waiting) VALUES ('p1', 'old', 5,"
         + " ARRAY['linux', '2'])");
 
@@ -87,7 +88,33 @@ class JdbcSchemaTest {
     assertThat(upgraded.nodes("p1")).containsExactly(new dev.warmpool.spi.StoredNode("old",
         java.time.Instant.EPOCH.plusNanos(5_000), java.util.Map.of("linux", 2), false));
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2");
+        .containsExactly("1", "2", "3");
+  }
+
+  @Test
+  void aVersionTwoSchemaIsMigratedInPlaceKeepsItsRowsAndStoresPlacementHealth() throws SQLException {
+    String prefix = db.freshPrefix();
+    store(prefix).open("p1");
+    // what a node of the second release left behind: no placement health, versions 1 and 2
+    execute("DROP TABLE \"" + prefix + "placement_health\"");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 3");
+    execute("INSERT INTO \"" + prefix + "cooldowns\" (pool_id, cooldown_key, kind, until_at, reason) VALUES ('p1',"
+        + " 'fake/r1', 'OPEN', 7, 'down')");
+
+    JdbcPoolStore upgraded = store(prefix);
+    upgraded.open("p1");
+    upgraded.lead("p1", "n1", java.time.Instant.EPOCH, java.time.Duration.ofMinutes(1));
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00.123456Z");
+    dev.warmpool.spi.StoredPlacementHealth h = new dev.warmpool.spi.StoredPlacementHealth("fake/r1",
+        dev.warmpool.api.PlacementState.OPEN, t.plusSeconds(120), java.time.Duration.ofMinutes(4), null, 0,
+        java.util.List.of(t, t.plusSeconds(1)), java.util.List.of(t.plusSeconds(1)), "ServerBusy", null,
+        java.util.Map.of("large", t.plusSeconds(900)));
+    upgraded.putPlacementHealth("p1", 1, h);
+
+    assertThat(upgraded.cooldowns("p1")).extracting(dev.warmpool.spi.StoredCooldown::key).containsExactly("fake/r1");
+    assertThat(upgraded.placementHealth("p1")).containsExactly(h);
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2", "3");
   }
 
   @Test
@@ -96,7 +123,7 @@ class JdbcSchemaTest {
 
     assertThat(store(prefix).workers("p1")).isEmpty();
 
-    assertThat(tables("current_schema()", prefix)).hasSize(5);
+    assertThat(tables("current_schema()", prefix)).hasSize(6);
   }
 
   @Test
@@ -123,9 +150,9 @@ class JdbcSchemaTest {
       threads.shutdownNow();
     }
 
-    assertThat(tables("current_schema()", prefix)).hasSize(5);
+    assertThat(tables("current_schema()", prefix)).hasSize(6);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2");
+        .containsExactly("1", "2", "3");
   }
 
   @Test
@@ -148,7 +175,7 @@ class JdbcSchemaTest {
 
     inSchema.lead("p1", "n1", T0, Duration.ofSeconds(30));
 
-    assertThat(tables("'" + schema + "'", prefix)).hasSize(5);
+    assertThat(tables("'" + schema + "'", prefix)).hasSize(6);
     assertThat(query("SELECT node FROM \"" + schema + "\".warmpool_leadership")).containsExactly("n1");
   }
 

@@ -1,0 +1,166 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.AlertSeverity;
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PlacementState;
+import dev.warmpool.api.PlacementStatus;
+import dev.warmpool.api.PoolEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every placement's health, and what its changes mean for people: the log lines, the events
+ * ({@code PlacementOpened}, {@code PlacementHalfOpened}, {@code PlacementClosed}) and the alerts (placement open,
+ * failure burst, invalid requests).
+ *
+ * <p>Design: {@link PlacementHealth} holds the rules of one placement (window, cooldowns, probes) on the pool's
+ * clock; the board is the one place that records outcomes into it and says what a transition means, so the
+ * provisioner, the deleter and the probe timer all report through here. Mutated only on the serial runner; snapshots
+ * read the health's volatile fields.
+ */
+final class PlacementBoard {
+  private static final Logger log = LoggerFactory.getLogger(PlacementBoard.class);
+
+  private final PoolRuntime rt;
+  private final List<PlacementHealth> placements = new ArrayList<>();
+
+  PlacementBoard(PoolRuntime rt) {
+    this.rt = rt;
+    for (Placement p : rt.config.placements()) {
+      placements.add(new PlacementHealth(p, rt.config.providers().get(p.provider()), rt.config.health(), rt.clock));
+    }
+  }
+
+  List<PlacementHealth> all() {
+    return placements;
+  }
+
+  /** Half-opens placements whose cooldown ended; returns when to look again. */
+  Instant tick(Instant now) {
+    Instant next = Instant.MAX;
+    for (PlacementHealth h : placements) {
+      boolean wasOpen = h.state() == PlacementState.OPEN;
+      next = min(next, h.tick(now));
+      if (wasOpen && h.state() == PlacementState.HALF_OPEN) {
+        log.info("pool {}: placement {} half-open: probing", rt.poolId, h.placement.key());
+        rt.publish(new PoolEvent.PlacementHalfOpened(rt.poolId, now, h.placement));
+      }
+      if (h.throttled(now)) {
+        next = min(next, h.throttledUntil());
+      }
+    }
+    return next;
+  }
+
+  /** Clears the failure-burst alerts of placements whose window holds no failure any more. */
+  void clearQuiet(Instant now) {
+    for (PlacementHealth h : placements) {
+      if (h.windowFailures() == 0) {
+        rt.alerts.clear("provisioning-failures:" + h.placement.key(), now);
+      }
+    }
+  }
+
+  /** Records a failed provider call for a worker of {@code size}; alerts and wakes the loop on what it changed. */
+  void onFailure(PlacementHealth health, String size, Throwable failure) {
+    Instant now = rt.clock.now();
+    String key = health.placement.key();
+    boolean wasCooling = health.cooling(size);
+    boolean probing = health.state() == PlacementState.HALF_OPEN;
+    PlacementHealth.Transition tr = health.onFailure(failure, now, size);
+    if (tr == PlacementHealth.Transition.OPENED) {
+      String reason = health.failureSummary();
+      if (probing) {
+        // a failed probe of a placement that is still down: one line per outage at WARN is enough
+        log.debug("pool {}: placement {} still failing, open again: {}", rt.poolId, key, reason);
+      } else {
+        log.warn("pool {}: placement {} opened: {}", rt.poolId, key, reason);
+      }
+      rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
+          + reason, now);
+      rt.publish(new PoolEvent.PlacementOpened(rt.poolId, now, health.placement, reason));
+      rt.runner().wake();
+    }
+    if (ProviderCalls.kind(failure) == FailureKind.INVALID) {
+      rt.alerts.raise("invalid:" + key, AlertSeverity.CRITICAL, "placement " + key + " refuses requests as invalid;"
+          + " check the template's provider properties, the provider settings and its credentials or role"
+          + " assignments: " + failure.getMessage(), now);
+    }
+    if (health.windowFailures() >= rt.config.forecast().failureBurst()) {
+      rt.alerts.raise("provisioning-failures:" + key, AlertSeverity.WARNING, "placement " + key + " is failing: "
+          + health.failureSummary(), now);
+    }
+    if (tr != PlacementHealth.Transition.OPENED && !wasCooling && health.cooling(size)) {
+      log.warn("pool {}: placement {} has no capacity for {}: cooling down for {}", rt.poolId, key, size,
+          rt.config.health().capacityCooldown());
+      rt.runner().wake();
+    }
+  }
+
+  /** Records a successful call; a probe's success may close the placement. */
+  void onSuccess(PlacementHealth health, Instant now, boolean probe) {
+    String key = health.placement.key();
+    rt.alerts.clear("invalid:" + key, now);
+    if (health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
+      log.info("pool {}: placement {} closed: healthy again", rt.poolId, key);
+      rt.alerts.clear("placement-open:" + key, now);
+      rt.alerts.clear("provisioning-failures:" + key, now);
+      rt.publish(new PoolEvent.PlacementClosed(rt.poolId, now, health.placement));
+      rt.runner().wake();
+    }
+  }
+
+  /** Counts a probe's outcome once: when it answers, fails, or ran for the acceptance time. */
+  void probeSettled(WorkerSlot slot, boolean succeeded, Instant now) {
+    if (!slot.probe || slot.probeCounted) {
+      return;
+    }
+    slot.probeCounted = true;
+    slot.shelf.health.probesInFlight--;
+    if (succeeded) {
+      onSuccess(slot.shelf.health, now, true);
+    }
+  }
+
+  /**
+   * On a node of a shared pool that does not lead: takes the health the leader kept in the store, and raises (or
+   * clears) the placement-open alert as the leader does, so every node's snapshot tells the same story.
+   */
+  void follow(java.util.function.Function<String, dev.warmpool.spi.StoredPlacementHealth> stored, Instant now) {
+    for (PlacementHealth h : placements) {
+      dev.warmpool.spi.StoredPlacementHealth s = stored.apply(h.placement.key());
+      if (s != null) {
+        h.restore(s);
+      }
+      String key = h.placement.key();
+      if (h.state() == PlacementState.OPEN) {
+        rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
+            + h.failureSummary(), now);
+      } else {
+        rt.alerts.clear("placement-open:" + key, now);
+      }
+    }
+  }
+
+  /** The placement of a provider's region; one the configuration does not know gets geography "unknown". */
+  Placement placementOf(String provider, String region) {
+    for (PlacementHealth h : placements) {
+      if (h.placement.provider().equals(provider) && h.placement.region().equals(region)) {
+        return h.placement;
+      }
+    }
+    return new Placement(provider, region, "unknown", Integer.MAX_VALUE);
+  }
+
+  List<PlacementStatus> statuses(Instant now) {
+    return placements.stream().map(p -> p.status(now)).toList();
+  }
+
+  static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

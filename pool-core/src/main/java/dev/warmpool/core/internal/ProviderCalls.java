@@ -1,0 +1,107 @@
+package dev.warmpool.core.internal;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.spi.ProviderException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Calls to providers: one place that turns a synchronous throw or a null future into a failed future, and the
+ * per-call retries of provisions (Failsafe, on the pool's clock).
+ *
+ * <p>Design: Failsafe's {@link RetryPolicy} runs on a {@link ClockScheduler}, so retries follow virtual time in tests
+ * and simulations, and its jitter comes from the pool's seeded random, so a replay is the same every time. Only
+ * TRANSIENT failures are retried in place, and only while the placement stays closed, the pool is open and the
+ * deadline is ahead: a throttle, a capacity error or an invalid request goes back to the control loop, which paces
+ * and places the next attempt. Every attempt's failure reaches the placement board, whether or not it is retried.
+ * (Issue 16's per-(provider, region) write pacing belongs here, in front of every call.) Thread-safe.
+ */
+final class ProviderCalls {
+  private final PoolRuntime rt;
+  private final CallRetryPolicy policy;
+  private final ClockScheduler scheduler;
+  private final Random jitter;
+
+  ProviderCalls(PoolRuntime rt) {
+    this.rt = rt;
+    this.policy = rt.config.retries();
+    this.scheduler = new ClockScheduler(rt.clock);
+    this.jitter = new Random(policy.seed());
+  }
+
+  /**
+   * Calls the provider with retries; every failed attempt is handed to {@code onFailure} on the caller's thread of
+   * the answer (the board queues it onto the runner).
+   */
+  <T> CompletableFuture<T> withRetries(PlacementHealth health, Instant deadline, BooleanSupplier stillOurs,
+      Supplier<CompletableFuture<T>> call, java.util.function.Consumer<Throwable> onFailure) {
+    RetryPolicy<T> retry = RetryPolicy.<T>builder()
+        // a leader of a shared pool that lost the leadership (or knows it is late) retries nothing
+        .handleIf((result, failure) -> failure != null && stillOurs.getAsBoolean()
+            && retryable(unwrap(failure), health, deadline))
+        .withMaxAttempts(policy.maxAttempts())
+        .withDelayFn(ctx -> retryDelay(ctx.getAttemptCount()))
+        .build();
+    // Failsafe tells its own listeners only about failures it handles: the hook sees every attempt's failure
+    // a retry fires after its delay: the node may have stopped leading meanwhile (a pause), so each attempt asks again
+    return Failsafe.with(retry).with(scheduler).getStageAsync(() -> (stillOurs.getAsBoolean() ? call(call)
+        : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
+            "this node stopped leading before the retry")))
+        .whenComplete((v, failure) -> {
+          if (failure != null && stillOurs.getAsBoolean()) {
+            onFailure.accept(unwrap(failure));
+          }
+        }));
+  }
+
+  private boolean retryable(Throwable failure, PlacementHealth health, Instant deadline) {
+    return kind(failure) == FailureKind.TRANSIENT && health.isClosed() && !rt.closing()
+        && rt.clock.now().plus(policy.maxRetryDelay()).isBefore(deadline);
+  }
+
+  /** Exponential from the first retry delay, capped, with jitter in [50%, 100%] from the pool's seeded random. */
+  private Duration retryDelay(int attempts) {
+    Duration d = policy.retryDelay().multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 20));
+    if (d.compareTo(policy.maxRetryDelay()) > 0) {
+      d = policy.maxRetryDelay();
+    }
+    double factor;
+    synchronized (jitter) {
+      factor = 0.5 + jitter.nextDouble() / 2;
+    }
+    return Duration.ofMillis((long) (d.toMillis() * factor));
+  }
+
+  /** Calls the provider once, turning a synchronous throw or a null future into a failed future. */
+  static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+    try {
+      CompletableFuture<T> f = call.get();
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("provider returned null"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static FailureKind kind(Throwable failure) {
+    return failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
+  }
+
+  static boolean gone(Throwable failure) {
+    return failure == null || kind(failure) == FailureKind.NOT_FOUND && failure instanceof ProviderException;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.PlacementState;
+import dev.warmpool.api.PoolClock;
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.spi.ProviderException;
+import dev.warmpool.spi.ProvisionRequest;
+import dev.warmpool.spi.ProvisionedWorker;
+import dev.warmpool.spi.WorkerTags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replenishment: starts provisions so that every waiting request has a worker coming and the warm target is met,
+ * within max total, the per-placement bound of concurrent provisions and each placement's health; and takes their
+ * answers in.
+ *
+ * <p>Design: each pass counts what exists (the ledger's table) and what is coming (provisions in flight per shelf),
+ * lets every waiter claim an in-flight provision in a placement it accepts, and provisions for the rest and for the
+ * warm deficit through {@link Failover#choose}. A half-open placement gets its probes even when the stock is full
+ * (real workers, so nothing is wasted). A provision that fails or outlives its timeout may have created a resource,
+ * so its worker is deleted by name; a late answer is deleted by id. (Issue 16 sizes the creates in flight from
+ * observed latency and demand here, in place of the fixed bound.) Runner only.
+ */
+final class Provisioner {
+  private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
+  static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
+
+  private final PoolRuntime rt;
+  private final Ledger ledger;
+  private final PlacementBoard board;
+  private final ProviderCalls calls;
+  private final Failover failover;
+  private final Deleter deleter;
+  private Waiters waiters;
+  /** Requests waiting on other nodes of a shared pool, which the leader provisions for as well. */
+  private java.util.function.ToIntFunction<TemplateRuntime> waitingElsewhere = t -> 0;
+
+  Provisioner(PoolRuntime rt, Ledger ledger, PlacementBoard board, ProviderCalls calls, Failover failover,
+      Deleter deleter) {
+    this.rt = rt;
+    this.ledger = ledger;
+    this.board = board;
+    this.calls = calls;
+    this.failover = failover;
+    this.deleter = deleter;
+  }
+
+  void waiters(Waiters waiters) {
+    this.waiters = waiters;
+  }
+
+  void waitingElsewhere(java.util.function.ToIntFunction<TemplateRuntime> count) {
+    this.waitingElsewhere = count;
+  }
+
+  /** Starts what the template needs now. {@code t.tallyTotal} and the shelves' idle tallies come from this pass. */
+  void replenish(TemplateRuntime t, Instant now) {
+    WorkerTemplate tpl = t.template;
+    int budget = tpl.maxTotal() - t.tallyTotal;
+    Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
+    int idleCount = 0;
+    for (PlacementShelf s : t.shelves) {
+      unclaimed.put(s, s.inFlight);
+      idleCount += s.tallyIdle;
+    }
+    // each waiter claims an in-flight provision in a placement it accepts, or needs a new one
+    List<Waiter> uncovered = new ArrayList<>();
+    if (t.waiting() > 0) {
+      for (Waiter w : t.waitersInOrder()) {
+        PlacementShelf claimed = null;
+        for (PlacementShelf s : t.shelves) {
+          if (w.request.allows(s.placement) && unclaimed.get(s) > 0) {
+            claimed = s;
+            break;
+          }
+        }
+        if (claimed != null) {
+          unclaimed.merge(claimed, -1, Integer::sum);
+        } else {
+          uncovered.add(w);
+        }
+      }
+    }
+    for (Waiter w : uncovered) {
+      if (budget <= 0) {
+        break;
+      }
+      PlacementShelf s = failover.choose(t, w.request, now);
+      if (s != null) {
+        start(t, s, now);
+        budget--;
+      }
+    }
+    int probes = 0;
+    for (PlacementShelf s : t.shelves) {
+      while (budget > 0 && failover.mayProbe(t, s, now)) {
+        start(t, s, now);
+        budget--;
+        probes++;
+      }
+    }
+    int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
+    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
+    for (int i = 0; i < warmNeeded && budget > 0; i++) {
+      PlacementShelf s = failover.choose(t, null, now);
+      if (s == null) {
+        break;
+      }
+      start(t, s, now);
+      budget--;
+    }
+  }
+
+  private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
+    String id = ledger.newWorkerId();
+    WorkerSlot slot = new WorkerSlot(id, t, shelf, now, ledger.tokenFloor());
+    if (!ledger.add(slot)) {
+      return; // the intent was not recorded (a shared store refused it): no call without it
+    }
+    if (shelf.health.state() == PlacementState.HALF_OPEN) {
+      slot.probe = true;
+      shelf.health.probesInFlight++;
+      rt.clock.schedule(rt.config.health().probeAcceptance(), () -> rt.runner().execute(() -> {
+        // a probe that ran for the acceptance time without failing: the control plane took the request
+        if (slot.state() == WorkerSlot.PROVISIONING) {
+          board.probeSettled(slot, true, rt.clock.now());
+        }
+      }));
+    }
+    shelf.inFlight++;
+    t.tallyTotal++;
+    long generation = ledger.generation();
+    Map<String, String> tags = Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, id,
+        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name());
+    Duration timeout = t.template.provisioningTimeout();
+    ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
+        now.plus(timeout));
+    CompletableFuture<ProvisionedWorker> call = calls.withRetries(shelf.health, request.deadline(),
+        () -> ledger.owns(slot) && ledger.mayAct(), () -> shelf.health.provider.provision(request), f -> {
+          t.lastFailure = f;
+          rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f));
+        });
+    PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot, null,
+        ProviderException.transientFailure(PROVISIONING_TIMEOUT, "provisioning took longer than " + timeout))));
+    call.whenComplete((worker, failure) -> {
+      timer.cancel();
+      rt.runner().execute(() -> answered(slot, worker, ProviderCalls.unwrap(failure)));
+    });
+  }
+
+  private void answered(WorkerSlot slot, ProvisionedWorker worker, Throwable failure) {
+    if (!ledger.owns(slot)) {
+      return; // asked by an earlier leader of a shared pool: the next one resolves the worker from the store
+    }
+    Instant now = rt.clock.now();
+    if (slot.state() != WorkerSlot.PROVISIONING) {
+      if (worker != null && slot.worker == null) {
+        // the answer came after we gave up on it: the resource exists, so delete it by its id, again if a delete
+        // by name already ran (it may have found nothing)
+        slot.ready(worker.resourceId(), worker.attributes(), now);
+        if (slot.state() == WorkerSlot.GONE) {
+          slot.deleteReason = "late-provision";
+          slot.transition(slot.word(), WorkerSlot.DELETING);
+          if (ledger.add(slot)) {
+            deleter.start(slot, "late-provision");
+          }
+        } else {
+          slot.deleteAgain = slot.deleteInFlight;
+        }
+      }
+      return;
+    }
+    PlacementShelf shelf = slot.shelf;
+    TemplateRuntime t = slot.template;
+    shelf.inFlight--;
+    if (worker != null) {
+      boolean probe = slot.probe && !slot.probeCounted;
+      if (probe) {
+        slot.probeCounted = true;
+        shelf.health.probesInFlight--;
+      }
+      board.onSuccess(shelf.health, now, probe);
+      slot.ready(worker.resourceId(), worker.attributes(), now);
+      rt.publish(new PoolEvent.WorkerProvisioned(rt.poolId, now, slot.id, t.name(), shelf.placement,
+          Duration.between(slot.intendedAt, now)));
+      if (rt.draining()) {
+        if (ledger.toDeleting(slot, slot.word(), "close")) {
+          deleter.start(slot, "close");
+        }
+        return;
+      }
+      if (ledger.toIdle(slot)) {
+        waiters.dispatch(t);
+      }
+      return;
+    }
+    t.lastFailure = failure;
+    board.probeSettled(slot, false, now);
+    if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
+      board.onFailure(shelf.health, t.template.size(), failure); // our own timer: no attempt hook saw it
+    }
+    FailureKind kind = ProviderCalls.kind(failure);
+    rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
+        failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
+    log.debug("pool {}: provisioning {} in {} failed: {}", rt.poolId, slot.id, shelf.placement.key(),
+        failure.toString());
+    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
+      // the request was refused before anything was created
+      ledger.forget(slot);
+    } else {
+      // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
+      if (ledger.toDeleting(slot, slot.word(), "provisioning-failed")) {
+        deleter.start(slot, "provisioning-failed");
+      }
+    }
+    rt.runner().wake();
+  }
+}
