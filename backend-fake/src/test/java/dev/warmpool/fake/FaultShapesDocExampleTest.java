@@ -20,6 +20,8 @@ class FaultShapesDocExampleTest {
 
   @Test
   void aPartialImpairmentWithASlowdownBehavesAsDocumented() {
+    Instant start = clock.now();
+    // tag::partial-impairment[]
     Instant jump = clock.now().plus(Duration.ofHours(1));
     Fault bucket = Faults.writeTokenBucket().burst(20).refillPerSecond(1).retryAfter(Duration.ofSeconds(5));
     FakeCloud cloud = FakeCloud.builder()
@@ -37,6 +39,7 @@ class FaultShapesDocExampleTest {
         // writes are paced per region: 20 at once, then one a second
         .fault(bucket)
         .build();
+    // end::partial-impairment[]
     WorkerProvider provider = cloud.provider();
 
     CompletableFuture<ProvisionedWorker> before = provider.provision(provision("p1", "before", "westeurope",
@@ -66,6 +69,14 @@ class FaultShapesDocExampleTest {
     assertThat(cloud.resources()).as("the hung creates appeared").allMatch(r -> r.state() == ResourceState.RUNNING);
     assertThat(cloud.admittedCalls(bucket, "westeurope")).isEqualTo(3001)
         .isLessThanOrEqualTo(bucket.tokenBudget(Duration.ofSeconds(3000 + 3600)));
+    Duration elapsed = Duration.between(start, clock.now());
+    // tag::token-budget[]
+    long admitted = cloud.admittedCalls(bucket, "westeurope");   // or admittedCalls(bucket) for every region
+    long refused = cloud.refusedCalls(bucket, "westeurope");
+    long writes = cloud.callCount(Operation.PROVISION, "westeurope") + cloud.callCount(Operation.DEPROVISION, "westeurope");
+    assertThat(writes).isLessThanOrEqualTo((long) (bucket.tokenBudget(elapsed) * 1.05));
+    // end::token-budget[]
+    assertThat(admitted + refused).isEqualTo(writes);
   }
 
   private static double share(List<CompletableFuture<ProvisionedWorker>> futures, String code) {

@@ -25,7 +25,9 @@ class KeepWarmTest {
 
   @Test
   void aKeepWarmPoolKeepsWhatRunsWhenItClosesAndLeaksTheRest() {
-    cloud.declareKeepWarm("p1");
+    // tag::declare-keep-warm[]
+    cloud.declareKeepWarm("p1");              // or the fake provider setting keepWarmPool=true
+    // end::declare-keep-warm[]
     provider.provision(provision("p1", "idle", "westeurope", far(clock)));
     provider.provision(provision("p1", "deleting", "westeurope", far(clock)));
     clock.advance(Duration.ofMinutes(10));

@@ -33,6 +33,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * A {@link WorkerProvider} whose workers are pods: one pod per worker, in the cluster and namespace that the
@@ -56,7 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * logs or messages.
  */
 final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProbe {
-  private static final System.Logger LOG = System.getLogger(KubernetesWorkerProvider.class.getName());
+  /** The logger of every backend registered as a provider: dev.warmpool.provider.<name> (see docs/logging.md). */
+  private static final Logger LOG = LoggerFactory.getLogger("dev.warmpool.provider." + KubernetesProviderFactory.NAME);
   /** A create answered AlreadyExists whose pod is gone when read is tried again this many times, then given up. */
   private static final int MAX_CONFLICTS = 3;
   /** A listing whose continue token expired (410) starts over at most this many times. */
@@ -128,7 +133,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
           : new PodRef(request.placement().region(), cluster(request.placement().region()).namespace(),
               PodNames.pod(request.poolId(), request.workerId(), request.placement().region()));
       cluster(ref.region());
-      new DeprovisionOp(ref, request.deadline(), result).start();
+      new DeprovisionOp(request, ref, result).start();
     } catch (ProviderException e) {
       result.completeExceptionally(e);
     }
@@ -153,7 +158,10 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     KubernetesSettings.Cluster c = clusters.get(index);
     ApiErrors.Call call = new ApiErrors.Call("list", "list pods labelled " + PodNames.POOL_LABEL + "="
         + PodNames.labelValue(poolId) + " in " + c.describe(), c.namespace());
-    run(result, call, () -> {
+    run(result, call, () -> LOG.atDebug().addKeyValue("pool", poolId).addKeyValue("placement", placement(c.region()))
+        .addKeyValue("namespace", c.namespace()), () -> {
+      LOG.atDebug().addKeyValue("pool", poolId).addKeyValue("placement", placement(c.region()))
+          .addKeyValue("namespace", c.namespace()).log("LIST pods");
       found.addAll(listPods(poolId, c));
       listCluster(poolId, clusters, index + 1, found, result);
     });
@@ -210,7 +218,8 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     }
     CompletableFuture<Boolean> probe = track(new CompletableFuture<>());
     ApiErrors.Call call = new ApiErrors.Call("get", "read pod " + ref.id(), ref.namespace());
-    run(probe, call, () -> {
+    run(probe, call, () -> LOG.atDebug().addKeyValue("placement", placement(ref.region()))
+        .addKeyValue("namespace", ref.namespace()).addKeyValue("resource", ref.name()), () -> {
       Pod p = get(ref);
       probe.complete(p != null && PodStates.ready(p));
     });
@@ -301,7 +310,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
   }
 
   /** Runs one blocking step on the executor; a failure completes the future, classified. */
-  private void run(CompletableFuture<?> result, ApiErrors.Call call, Runnable step) {
+  private void run(CompletableFuture<?> result, ApiErrors.Call call, Supplier<LoggingEventBuilder> log, Runnable step) {
     if (result.isDone()) {
       return;
     }
@@ -314,7 +323,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
           }
         } catch (RuntimeException | Error e) {
           ProviderException p = ApiErrors.classify(e, call);
-          LOG.log(System.Logger.Level.DEBUG, () -> "failed: " + p);
+          log.get().log("failed: {}", p);
           result.completeExceptionally(p);
         } finally {
           busy.decrementAndGet();
@@ -331,7 +340,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
    * the call fails, and nothing more is read.
    */
   private void after(Duration delay, Instant deadline, CompletableFuture<?> result, ApiErrors.Call call,
-      java.util.function.Supplier<ProviderException> atDeadline, Runnable step) {
+      Supplier<LoggingEventBuilder> log, Supplier<ProviderException> atDeadline, Runnable step) {
     Duration untilDeadline = Duration.between(clock.now(), deadline);
     Duration wait = delay.compareTo(untilDeadline) < 0 ? delay : untilDeadline;
     clock.schedule(wait.isNegative() ? Duration.ZERO : wait, () -> {
@@ -342,7 +351,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
         result.completeExceptionally(atDeadline.get());
         return;
       }
-      run(result, call, step);
+      run(result, call, log, step);
     });
   }
 
@@ -364,6 +373,11 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     String id() {
       return region + "/" + namespace + "/" + name;
     }
+  }
+
+  /** A placement's key as the pool writes it: provider, slash, region. */
+  private static String placement(String region) {
+    return KubernetesProviderFactory.NAME + "/" + region;
   }
 
   /**
@@ -402,7 +416,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
             null));
         return;
       }
-      run(result, readCall, this::lookup);
+      run(result, readCall, this::debug, this::lookup);
     }
 
     /** The first read: what an earlier call for this worker left decides what comes next. */
@@ -420,7 +434,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
       if (PodStates.deleting(found)) {
         wait(this::lookup); // a delete is under way: create again once the pod is gone
       } else if (PodStates.finished(found)) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "replacing ended pod " + ref.id());
+        debug().log("replacing ended pod");
         delete(ref, Duration.ZERO);
         wait(this::lookup);
       } else {
@@ -429,7 +443,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     }
 
     private void create() {
-      LOG.log(System.Logger.Level.DEBUG, () -> "POST pod " + ref.id());
+      debug().log("POST pod");
       Pod created;
       try {
         created = clients.get(ref.region()).pods().inNamespace(ref.namespace()).resource(desired).create();
@@ -483,7 +497,7 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     private void watch() {
       Pod pod = get(ref);
       if (pod == null) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "pod " + ref.id() + " vanished before it was ready; creating it");
+        debug().log("pod vanished before it was ready; creating it");
         create();
       } else if (PodStates.deleting(pod)) {
         wait(this::lookup);
@@ -493,7 +507,14 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
     }
 
     private void wait(Runnable step) {
-      after(settings.pollInterval, request.deadline(), result, readCall, this::deadlineFailure, step);
+      after(settings.pollInterval, request.deadline(), result, readCall, this::debug, this::deadlineFailure, step);
+    }
+
+    /** A DEBUG line with this call's context as key-values. */
+    private LoggingEventBuilder debug() {
+      return LOG.atDebug().addKeyValue("pool", request.poolId()).addKeyValue("template", request.template().name())
+          .addKeyValue("placement", request.placement().key()).addKeyValue("worker", request.workerId())
+          .addKeyValue("namespace", ref.namespace()).addKeyValue("resource", ref.name());
     }
 
     private ProviderException deadlineFailure() {
@@ -516,30 +537,32 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
       try {
         delete(ref, Duration.ZERO);
       } catch (KubernetesClientException e) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + ref.id() + ": " + e.getCode());
+        debug().log("could not delete the unschedulable pod: HTTP {}", e.getCode());
       }
     }
   }
 
   /** One delete: DELETE by name with the grace period, then read until the pod is gone or the deadline. */
   private final class DeprovisionOp {
+    private final DeprovisionRequest request;
     private final PodRef ref;
     private final Instant deadline;
     private final CompletableFuture<Void> result;
     private final ApiErrors.Call deleteCall;
     private final ApiErrors.Call readCall;
 
-    DeprovisionOp(PodRef ref, Instant deadline, CompletableFuture<Void> result) {
+    DeprovisionOp(DeprovisionRequest request, PodRef ref, CompletableFuture<Void> result) {
+      this.request = request;
       this.ref = ref;
-      this.deadline = deadline;
+      this.deadline = request.deadline();
       this.result = result;
       this.deleteCall = new ApiErrors.Call("delete", "delete pod " + ref.id(), ref.namespace());
       this.readCall = new ApiErrors.Call("get", "read pod " + ref.id() + " being deleted", ref.namespace());
     }
 
     void start() {
-      run(result, deleteCall, () -> {
-        LOG.log(System.Logger.Level.DEBUG, () -> "DELETE pod " + ref.id());
+      run(result, deleteCall, this::debug, () -> {
+        debug().log("DELETE pod");
         try {
           delete(ref, settings.deleteGracePeriod);
         } catch (KubernetesClientException e) {
@@ -556,9 +579,16 @@ final class KubernetesWorkerProvider implements WorkerProvider, WorkerHealthProb
         result.complete(null);
         return;
       }
-      after(settings.pollInterval, deadline, result, readCall, () -> new ProviderException(FailureKind.TRANSIENT,
+      after(settings.pollInterval, deadline, result, readCall, this::debug, () -> new ProviderException(FailureKind.TRANSIENT,
           "DeadlineExceeded", deleteCall.what() + ": still terminating at the deadline " + deadline, null, null),
           this::check);
+    }
+
+    /** A DEBUG line with this call's context as key-values. */
+    private LoggingEventBuilder debug() {
+      return LOG.atDebug().addKeyValue("pool", request.poolId()).addKeyValue("placement", request.placement().key())
+          .addKeyValue("worker", request.workerId()).addKeyValue("namespace", ref.namespace())
+          .addKeyValue("resource", ref.name());
     }
   }
 }

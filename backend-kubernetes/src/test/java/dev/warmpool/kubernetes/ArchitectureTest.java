@@ -19,7 +19,7 @@ import java.time.Instant;
 
 /**
  * The backend speaks the SPI only: it depends on pool-api ({@code dev.warmpool.api}, {@code dev.warmpool.spi}), the
- * JDK and fabric8, never on the engine or another backend; it exports one type, whose public signatures name no
+ * JDK, fabric8 and SLF4J, never on the engine or another backend; it exports one type, whose public signatures name no
  * fabric8 type; it reads time only from the pool's clock and never sleeps.
  */
 @AnalyzeClasses(packages = "dev.warmpool.kubernetes", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -28,7 +28,7 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule speaksTheSpiOnly = classes()
       .should().onlyDependOnClassesThat()
-      .resideInAnyPackage("java..", "io.fabric8..", "dev.warmpool.api..", "dev.warmpool.spi..",
+      .resideInAnyPackage("java..", "io.fabric8..", "org.slf4j..", "dev.warmpool.api..", "dev.warmpool.spi..",
           "dev.warmpool.kubernetes..")
       .because("a backend depends on pool-api only: never on the engine, nor on another backend");
 

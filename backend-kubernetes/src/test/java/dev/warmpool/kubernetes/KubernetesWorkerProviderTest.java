@@ -15,6 +15,11 @@ import dev.warmpool.spi.ProvisionedWorker;
 import dev.warmpool.spi.WorkerHealthProbe;
 import dev.warmpool.spi.WorkerProvider;
 import dev.warmpool.spi.WorkerTags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -187,5 +192,32 @@ class KubernetesWorkerProviderTest {
     ProviderException e = failure(provider.provision(request("w-1", new Placement("kubernetes", "south", "eu", 2))));
     assertThat(e.kind()).isEqualTo(FailureKind.INVALID);
     assertThat(e.getMessage()).contains("providers.kubernetes.cluster.south.url").contains("[east, west]");
+  }
+
+  @Test
+  void logsEachCallOnTheProvidersLoggerWithItsKeysAndNoToken() throws Exception {
+    Path log = Path.of("target", "test.log");
+    org.slf4j.LoggerFactory.getLogger(KubernetesWorkerProviderTest.class);  // starts slf4j-simple, which makes the file
+    long start = Files.size(log);
+
+    ProvisionedWorker w = h.await(provider.provision(request("w-1", KubeHarness.EAST)), Duration.ofMinutes(5));
+    h.await(provider.deprovision(new DeprovisionRequest(KubeHarness.POOL_ID, "w-1", Optional.of(w.resourceId()),
+        KubeHarness.EAST, h.clock.now().plus(Duration.ofMinutes(5)))), Duration.ofMinutes(5));
+
+    String logged = since(log, start);
+    String keys = "pool=" + KubeHarness.POOL_ID + " template=runner placement=kubernetes/east worker=w-1 namespace="
+        + FakeCluster.NAMESPACE + " resource=" + w.attributes().get("podName");
+    assertThat(logged).contains("DEBUG dev.warmpool.provider.kubernetes - " + keys + " POST pod")
+        .contains("DEBUG dev.warmpool.provider.kubernetes - pool=" + KubeHarness.POOL_ID
+            + " placement=kubernetes/east worker=w-1 namespace=" + FakeCluster.NAMESPACE + " resource="
+            + w.attributes().get("podName") + " DELETE pod")
+        .doesNotContain(KubeHarness.TOKEN);
+  }
+
+  private static String since(Path log, long start) throws IOException {
+    try (InputStream in = Files.newInputStream(log)) {
+      in.skipNBytes(start);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }

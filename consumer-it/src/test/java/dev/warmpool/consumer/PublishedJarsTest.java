@@ -32,7 +32,11 @@ class PublishedJarsTest {
         Arguments.of(dev.warmpool.store.jdbc.JdbcPoolStore.class, "dev.warmpool.store.jdbc",
             Set.of("dev.warmpool.store.jdbc")),
         Arguments.of(dev.warmpool.micrometer.WarmpoolMetrics.class, "dev.warmpool.micrometer",
-            Set.of("dev.warmpool.micrometer")));
+            Set.of("dev.warmpool.micrometer")),
+        Arguments.of(dev.warmpool.kubernetes.KubernetesProviderFactory.class, "dev.warmpool.kubernetes",
+            Set.of("dev.warmpool.kubernetes")),
+        Arguments.of(dev.warmpool.spring.WarmpoolAutoConfiguration.class, "dev.warmpool.spring",
+            Set.of("dev.warmpool.spring")));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -1,6 +1,7 @@
 package dev.warmpool.examples.docs;
 
 import dev.warmpool.api.Placement;
+import dev.warmpool.api.PoolClock;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
@@ -9,7 +10,7 @@ import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
 import java.util.List;
 
-/** The snippets of docs/testing.md; compiled by the build, shown by DocsTest. */
+/** The snippets of docs/testing.md and docs/installation.md; compiled by the build, shown by DocsTest. */
 final class FakeCloudSnippets {
   private FakeCloudSnippets() {}
 
@@ -31,5 +32,12 @@ final class FakeCloudSnippets {
     // end::cloud[]
     provider.close();
     return placements;
+  }
+
+  static FakeCloud realTime() {
+    // tag::real-time[]
+    FakeCloud cloud = FakeCloud.builder().clock(PoolClock.system()).region("westeurope", "eu").build();
+    // end::real-time[]
+    return cloud;
   }
 }
