@@ -78,7 +78,8 @@ public sealed interface PoolEvent {
       implements PoolEvent {}
 
   /**
-   * A worker was created and is ready.
+   * A worker was created and is ready: the pool holds it as idle (or, while it closes, deletes it) before this event
+   * is published, so a listener may lease it at once.
    *
    * @param poolId the pool
    * @param at when

@@ -191,15 +191,15 @@ final class Provisioner {
       }
       board.onSuccess(shelf.health, now, probe);
       slot.ready(worker.resourceId(), worker.attributes(), now);
+      // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
+      boolean draining = rt.draining();
+      boolean deleting = draining && ledger.toDeleting(slot, slot.word(), "close");
+      boolean idle = !draining && ledger.toIdle(slot);
       rt.publish(new PoolEvent.WorkerProvisioned(rt.poolId, now, slot.id, t.name(), shelf.placement,
           Duration.between(slot.intendedAt, now)));
-      if (rt.draining()) {
-        if (ledger.toDeleting(slot, slot.word(), "close")) {
-          deleter.start(slot, "close");
-        }
-        return;
-      }
-      if (ledger.toIdle(slot)) {
+      if (deleting) {
+        deleter.start(slot, "close");
+      } else if (idle) {
         waiters.dispatch(t);
       }
       return;
