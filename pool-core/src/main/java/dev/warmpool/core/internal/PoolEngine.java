@@ -26,8 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one warm-pool engine behind {@link WorkerPool}, on one node or on many: the lease path, the control pass that
@@ -51,7 +49,6 @@ import org.slf4j.LoggerFactory;
  * path, the lease's writes, the leadership, close) branch on {@link #shared}.
  */
 public final class PoolEngine implements WorkerPool {
-  private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
   private static final Duration MIN_PASS_GAP = Duration.ofMillis(100);
 
   final PoolClock clock;
@@ -526,7 +523,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public void close() {
-    Blocking.close(closeAsync(), config, log);
+    Blocking.close(closeAsync(), config);
   }
 
   /** Stops the engine once the close is done: the runner, the timer, the providers, and the owned threads. */
@@ -543,10 +540,10 @@ public final class PoolEngine implements WorkerPool {
       try {
         p.close();
       } catch (Exception e) {
-        log.warn("pool {}: closing provider {} failed", poolId, p, e);
+        PoolLog.warn(poolId).log("closing provider {} failed: {}", p.getClass().getName(), e);
       }
     }
-    log.info("pool {}: closed", poolId);
+    PoolLog.info(poolId).log("closed");
     closed.complete(null);
     if (config.ownedClock() != null) {
       config.ownedClock().close();

@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Replenishment: starts provisions so that every waiting request has a worker coming and the warm target is met,
@@ -32,7 +30,6 @@ import org.slf4j.LoggerFactory;
  * observed latency and demand here, in place of the fixed bound.) Runner only.
  */
 final class Provisioner {
-  private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
   static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
 
   private final PoolRuntime rt;
@@ -212,8 +209,8 @@ final class Provisioner {
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
         failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
-    log.debug("pool {}: provisioning {} in {} failed: {}", rt.poolId, slot.id, shelf.placement.key(),
-        failure.toString());
+    PoolLog.debug(rt.poolId).template(t.name()).placement(shelf.placement.key()).worker(slot.id)
+        .log("provision failed: {}", failure);
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
       // the request was refused before anything was created
       ledger.forget(slot);

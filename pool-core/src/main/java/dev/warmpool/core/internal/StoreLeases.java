@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's leases in a shared store: grants and renewals (one store call each, on the caller's thread), releases
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * reaches the store marks it back. Thread-safe.
  */
 final class StoreLeases {
-  private static final Logger log = LoggerFactory.getLogger(StoreLeases.class);
 
   private final PoolRuntime rt;
   private final PoolStore store;
@@ -102,8 +99,8 @@ final class StoreLeases {
     } catch (StoreUnavailableException e) {
       down(e);
       unwritten.add(lease);
-      log.warn("pool {}: the store is unavailable; the release of lease {} is kept in memory and written when it"
-          + " answers", poolId, lease.id());
+      PoolLog.storeWarn(poolId).node(node).lease(lease.id())
+          .log("the store is unavailable; the release is kept in memory and written when it answers");
     }
   }
 
@@ -154,7 +151,7 @@ final class StoreLeases {
   void up() {
     if (down != null) {
       down = null;
-      log.info("pool {}: node {} reaches the store again", poolId, node);
+      PoolLog.storeInfo(poolId).node(node).log("the store answers again");
     }
   }
 
@@ -165,8 +162,8 @@ final class StoreLeases {
 
   void down(StoreUnavailableException e) {
     if (down == null) {
-      log.warn("pool {}: node {} cannot reach the store; new grants fail until it answers: {}", poolId, node,
-          e.getMessage());
+      PoolLog.storeWarn(poolId).node(node)
+          .log("the store is unreachable; new grants fail until it answers: {}", e.getMessage());
     }
     down = e;
   }
@@ -180,8 +177,8 @@ final class StoreLeases {
   }
 
   void dropUnwritten() {
-    log.warn("pool {}: node {} closes with {} releases the store never took; their leases end at their deadline"
-        + " or when the leader finds this node gone", poolId, node, unwritten.size());
+    PoolLog.storeWarn(poolId).node(node).log("closing with {} releases the store never took;"
+        + " their leases end at their deadline or when the leader finds this node gone", unwritten.size());
     unwritten.clear();
   }
 
@@ -197,8 +194,8 @@ final class StoreLeases {
       if (w.state() == State.LEASED && node.equals(w.holder()) && w.deadline() == null && w.grantedAt() != null
           && !live.containsKey(w.leaseId()) && !queued.contains(w.leaseId())
           && !now.isBefore(w.grantedAt().plus(rt.config.orphanGracePeriod()))) {
-        log.warn("pool {}: node {} holds lease {} on worker {} in the store but not in memory; retiring it", poolId,
-            node, w.leaseId(), w.id());
+        PoolLog.warn(poolId).node(node).worker(w.id()).lease(w.leaseId())
+            .log("the store holds a lease of this node that it does not know; retiring the worker");
         store.release(poolId, w.id(), w.grants(), false, now, "lease unknown to its node");
       }
     }

@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ledger of a pool that several nodes share through a {@link PoolStore}: grants and releases are one store call
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * else on the engine's serial runner.
  */
 final class StoreLedger implements Ledger {
-  private static final Logger log = LoggerFactory.getLogger(StoreLedger.class);
 
   /** What a pass found about the leadership. */
   enum Lead { FOLLOWS, LEADS, TOOK_OVER, STEPPED_DOWN, CUT_OFF }
@@ -187,7 +184,7 @@ final class StoreLedger implements Ledger {
         epoch = l.epoch();
         workerSeq = 0;
         termStart = now.toEpochMilli();
-        log.info("pool {}: node {} leads (epoch {})", poolId, node, epoch);
+        PoolLog.info(poolId).node(node).log("leads (epoch {})", epoch);
         rt.publish(new PoolEvent.LeadershipAcquired(poolId, now, node, epoch));
       }
     } else if (epoch > 0) {
@@ -200,7 +197,7 @@ final class StoreLedger implements Ledger {
     if (epoch == 0) {
       return;
     }
-    log.warn("pool {}: node {} no longer leads (epoch {}): {}", poolId, node, epoch, reason);
+    PoolLog.warn(poolId).node(node).log("no longer leads (epoch {}): {}", epoch, reason);
     rt.publish(new PoolEvent.LeadershipLost(poolId, now, node, epoch, reason));
     epoch = 0;
     mirror.clear();
@@ -218,7 +215,8 @@ final class StoreLedger implements Ledger {
       }
       store.leave(poolId, node);
     } catch (StoreUnavailableException | StaleLeaderException e) {
-      log.warn("pool {}: node {} closed without telling the store; its leadership expires by itself", poolId, node);
+      PoolLog.storeWarn(poolId).node(node)
+          .log("closed without telling the store; its leadership expires by itself");
     }
   }
 
