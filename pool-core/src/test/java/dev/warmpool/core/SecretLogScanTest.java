@@ -14,8 +14,6 @@ import dev.warmpool.fake.VirtualClock;
 import dev.warmpool.spi.ProviderContext;
 import dev.warmpool.spi.ProviderFactory;
 import dev.warmpool.spi.WorkerProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +62,7 @@ class SecretLogScanTest {
         .build();
     OutageStore store = new OutageStore(new InMemoryPoolStore());
 
-    String log = capture(() -> {
+    String log = PoolLoggingTest.capture(() -> {
       List<AutoCloseable> levels = List.of(SimpleLoggerLevels.traceAll("dev.warmpool.pool"),
           SimpleLoggerLevels.traceAll("dev.warmpool.store"));
       try {
@@ -167,21 +165,5 @@ class SecretLogScanTest {
         .placement(cloud.placements().get(0))
         .provider("fake", Map.of("cloud", cloud.id(), "password", PASSWORD)).build())
         .satisfies(e -> seen.add(e.toString()));
-  }
-
-  private static String capture(ThrowingRunnable run) throws Exception {
-    PrintStream err = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      run.run();
-    } finally {
-      System.setErr(err);
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
   }
 }
