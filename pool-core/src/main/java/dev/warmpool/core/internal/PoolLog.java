@@ -10,7 +10,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The engine's log lines, on the loggers users configure (docs/logging.md): {@code dev.warmpool.pool} for what the
  * pool does, {@code dev.warmpool.store} for how the engine reaches its {@code PoolStore}. The context goes in SLF4J 2
  * key-value pairs ({@code pool}, {@code template}, {@code placement}, {@code tenant}, {@code worker}, {@code node},
- * {@code lease}), not in the message, so a JSON or logfmt encoder can index it.
+ * {@code lease}; {@code alert}, {@code provider} and {@code resource} through {@link Line#kv}), not in the message, so
+ * a JSON or logfmt encoder can index it.
  *
  * <p>Design: one small builder instead of the fluent SLF4J API at each call so that no value can skip
  * {@link SafeText}: every key's value and every message argument is cut and escaped here, whether it came from a
