@@ -24,10 +24,10 @@ import java.util.Map;
  * which takes it at its next poll; a worker that node did not take (its request cannot use it) then serves anyone.
  *
  * <p>Design: every node reads the store's rows and nodes at each pass anyway, so every node derives the same shares
- * from the same data, and the store only filters a grant by idle time ({@link dev.warmpool.spi.GrantQuery#idleBefore()}).
- * No leader write is involved, so the shares hold while the leader is away, and a grant stays one store call.
- * Each node's heartbeat says which tenants wait there at which priority ({@link #waitingHere}). Immutable: built by
- * the store ledger's pass, read by grants on any thread.
+ * from the same data, and the store only filters a grant by idle time
+ * ({@link dev.warmpool.spi.GrantQuery#idleBefore()}). No leader write is involved, so the shares hold while the
+ * leader is away, and a grant stays one store call. Each node's heartbeat says which tenants wait there at which
+ * priority ({@link #waitingHere}). Immutable: built by the store ledger's pass, read by grants on any thread.
  */
 final class FairSharesAcrossNodes {
   /** No request waits elsewhere and no tenant holds a worker. */
