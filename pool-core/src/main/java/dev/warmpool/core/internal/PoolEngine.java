@@ -19,7 +19,6 @@ import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,21 +113,21 @@ public final class PoolEngine implements WorkerPool {
       }
       templates.put(t.name(), new TemplateRuntime(t, shelves, config.forecast().demandSmoothing()));
     }
+    this.degraded = new DegradedMode(rt);
     if (shared) {
-      this.storeLedger = new StoreLedger(rt, store, node, templates, this::waitingHere);
+      this.storeLedger = new StoreLedger(rt, store, node, templates, degraded);
       this.ledger = storeLedger;
     } else {
       this.storeLedger = null;
       this.ledger = new LocalLedger(clock.now().toEpochMilli());
     }
-    this.degraded = new DegradedMode(rt);
     this.failover = new Failover(rt, degraded);
     this.deleter = new Deleter(rt, ledger, board, this);
     this.provisioner = new Provisioner(rt, ledger, board, new ProviderCalls(rt), failover, deleter);
     this.waiters = new Waiters(rt, this, degraded);
     provisioner.waiters(waiters);
     if (shared) {
-      provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name(), clock.now()));
+      provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name()));
     }
     this.depletion = new DepletionWatch(rt);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
@@ -297,16 +296,6 @@ public final class PoolEngine implements WorkerPool {
       lease.slot.endLease(lease.token, WorkerSlot.DELETING);
       throw new IllegalStateException("lease " + lease.id() + " is no longer active (expired and reclaimed)");
     }
-  }
-
-  private Map<String, Integer> waitingHere() {
-    Map<String, Integer> m = new HashMap<>();
-    templates.values().forEach(t -> {
-      if (t.waiting() > 0) {
-        m.put(t.name(), t.waiting());
-      }
-    });
-    return m;
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {

@@ -1,6 +1,7 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolEvent;
@@ -107,11 +108,17 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
+    int elsewhere = waitingElsewhere.applyAsInt(t);
+    int warmNeeded = tpl.warmTarget() + elsewhere - idleCount - stillComing;
+    // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
+    // first usable placement, not only the active one) in the home geography: their node says how many wait, not
+    // which placements they accept
+    LeaseRequest home = elsewhere > 0 ? LeaseRequest.forTemplate(t.name())
+        .geographies(java.util.Set.of(t.home.placement.geography())).build() : null;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
-      PlacementShelf s = failover.choose(t, null, now);
+      PlacementShelf s = failover.choose(t, i < Math.min(elsewhere, warmNeeded) ? home : null, now);
       if (s == null) {
-        break;
+        continue;
       }
       start(t, s, now);
       budget--;

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Design: whether the store answers is decided here, where the lease path sees it: a failed call marks it away
  * ({@link #unavailable()}), so new grants fail fast instead of waiting on a dead connection each; the next pass that
- * reaches the store marks it back. Thread-safe.
+ * reaches the store marks it back. While a template is degraded, every grant (at once or for a waiting request)
+ * follows the {@link FairSharesAcrossNodes} the last pass worked out. Thread-safe.
  */
 final class StoreLeases {
 
@@ -40,9 +41,12 @@ final class StoreLeases {
   private final Map<String, LeaseImpl> live = new ConcurrentHashMap<>();
   private final Queue<LeaseImpl> unwritten = new ConcurrentLinkedQueue<>();
   private volatile StoreUnavailableException down;
+  private final DegradedMode degraded;
+  private volatile Map<String, FairSharesAcrossNodes> shares = Map.of();
 
-  StoreLeases(PoolRuntime rt, PoolStore store, String node) {
+  StoreLeases(PoolRuntime rt, PoolStore store, String node, DegradedMode degraded) {
     this.rt = rt;
+    this.degraded = degraded;
     this.store = store;
     this.poolId = rt.poolId;
     this.node = node;
@@ -61,10 +65,12 @@ final class StoreLeases {
     Instant now = rt.clock.now();
     String leaseId = leasePrefix + Long.toString(leaseSeq.incrementAndGet(), 36);
     Instant deadline = request.leaseDuration().map(now::plus).orElse(null);
+    // while degraded, a worker that just became idle is left to the node where a request that ranks first waits
+    Instant idleBefore = degraded.protects(t) ? shares(t.name()).idleBefore(request, now) : null;
     StoredWorker row;
     try {
-      row = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId, now, deadline))
-          .orElse(null);
+      row = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId, now, deadline,
+          idleBefore)).orElse(null);
     } catch (StoreUnavailableException e) {
       down(e);
       throw e;
@@ -82,6 +88,16 @@ final class StoreLeases {
     slot.uses = (int) Math.min(Integer.MAX_VALUE, row.grants() - floor) - 1; // the grant adds this one
     slot.leaseId = leaseId;
     return slot;
+  }
+
+  /** The fair shares across nodes of a template, as the last pass read the store. */
+  FairSharesAcrossNodes shares(String template) {
+    return shares.getOrDefault(template, FairSharesAcrossNodes.NONE);
+  }
+
+  /** Takes the fair shares a pass worked out. Runner only. */
+  void shares(Map<String, FairSharesAcrossNodes> perTemplate) {
+    shares = perTemplate;
   }
 
   /** Records a lease this node granted, so close and the check for unknown leases know it. */
