@@ -88,7 +88,9 @@ final class Deleter {
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
     DeprovisionRequest request = new DeprovisionRequest(rt.poolId, slot.id, resourceId, slot.placement(),
         now.plus(timeout));
-    CompletableFuture<Void> call = ProviderCalls.call(() -> health.provider.deprovision(request));
+    // paced with the placement's other writes; one that finds no turn in half its timeout fails unsent
+    CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)),
+        () -> health.provider.deprovision(request));
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
         ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout))));
     call.whenComplete((v, failure) -> {
@@ -97,10 +99,11 @@ final class Deleter {
     });
   }
 
-  private void answered(WorkerSlot slot, Throwable failure) {
+  private void answered(WorkerSlot slot, Throwable answer) {
     if (!slot.deleteInFlight || !ledger.owns(slot)) {
       return; // a late answer to a call we already counted as timed out
     }
+    Throwable failure = rt.pacing.capped(answer); // a retry-after counts up to the pool's cap
     slot.deleteInFlight = false;
     Instant now = rt.clock.now();
     if (ProviderCalls.gone(failure)) {
@@ -121,7 +124,7 @@ final class Deleter {
       return;
     }
     slot.deleteFailures++;
-    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED) {
+    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED && !ProviderCalls.pacedOut(failure)) {
       // a throttle pauses every write to the placement; other delete failures say nothing about whether workers
       // can be created there, so they raise the deletes-failing alert below but do not move the warm stock
       board.onFailure(slot.shelf.health, slot.template.template.size(), failure);
