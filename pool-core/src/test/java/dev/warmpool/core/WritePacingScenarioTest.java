@@ -117,7 +117,7 @@ public abstract class WritePacingScenarioTest implements PoolMode.Suite {
   @Test
   void writesStayWithinABucketThatAnswersWithAShortRetryAfter() {
     Storm s = new Storm(Faults.writeTokenBucket(REGION).burst(20).refillPerSecond(1)
-        .retryAfter(Duration.ofSeconds(1)), List.of(), o -> o).run(90, 30);
+        .retryAfter(Duration.ofSeconds(1)), List.of(), o -> o).run(40, 15);
     assertWithinBudget(s);
     s.close();
   }
@@ -125,14 +125,14 @@ public abstract class WritePacingScenarioTest implements PoolMode.Suite {
   @Test
   void writesStayWithinABucketThatAnswersWithALongRetryAfter() {
     Storm s = new Storm(Faults.writeTokenBucket(REGION).burst(20).refillPerSecond(1)
-        .retryAfter(Duration.ofMinutes(2)), List.of(), o -> o).run(90, 30);
+        .retryAfter(Duration.ofMinutes(2)), List.of(), o -> o).run(40, 15);
     assertWithinBudget(s);
     s.close();
   }
 
   @Test
   void writesStayWithinABucketThatSaysWhenItsNextTokenComes() {
-    Storm s = new Storm(Faults.writeTokenBucket(REGION).burst(20).refillPerSecond(2), List.of(), o -> o).run(90, 30);
+    Storm s = new Storm(Faults.writeTokenBucket(REGION).burst(20).refillPerSecond(2), List.of(), o -> o).run(40, 15);
     assertWithinBudget(s);
     s.close();
   }

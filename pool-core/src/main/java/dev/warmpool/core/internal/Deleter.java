@@ -123,8 +123,14 @@ final class Deleter {
       rt.runner().wake();
       return;
     }
+    if (ProviderCalls.pacedOut(failure)) {
+      // never sent: the placement's writes are paced and this one found no turn; no failure, just a later turn
+      slot.nextDeleteAt = now.plus(BACKOFF);
+      engine.arm(slot.nextDeleteAt);
+      return;
+    }
     slot.deleteFailures++;
-    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED && !ProviderCalls.pacedOut(failure)) {
+    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED) {
       // a throttle pauses every write to the placement; other delete failures say nothing about whether workers
       // can be created there, so they raise the deletes-failing alert below but do not move the warm stock
       board.onFailure(slot.shelf.health, slot.template.template.size(), failure);

@@ -124,7 +124,7 @@ final class WritePacing {
       Instant now = clock.now();
       synchronized (this) {
         throttled++;
-        if (!sentAt.isBefore(lastCut)) {
+        if (sentAt.isAfter(lastCut)) {
           rate = Math.max(MIN_RATE, rate / 2);
           step = rate / WRITES_TO_RECOVER;
           lastCut = now;
@@ -166,7 +166,6 @@ final class WritePacing {
         sent++;
         ready.add(t);
       }
-      queue.removeIf(t -> t.future.isDone());
       arm(now);
       return ready;
     }
