@@ -58,11 +58,15 @@ class ReadBudgetTest {
     try (PoolHarness h = new PoolHarness()) {
       h.arm.outage(true);
       WorkerTemplate t = AzureTestSupport.aciTemplate().toBuilder().warmTarget(2).maxTotal(4).build();
-      h.start("aci", t, b -> b.retries(3, Duration.ofSeconds(5), Duration.ofSeconds(40)));
+      // the placements stay closed, so the pool retries every provision: 3 attempts of 4 reads each without a budget
+      h.start("aci", t, b -> b.retries(3, Duration.ofSeconds(5), Duration.ofSeconds(40))
+          .placementHealth(1000, 1.0, Duration.ofMinutes(10)));
       h.advanceTo(h.clock.now().plus(Duration.ofMinutes(30)));
       Map<String, Long> getsPerUrl = h.arm.requests("GET", "/containerGroups/").stream()
           .map(LoggedRequest::getUrl).collect(Collectors.groupingBy(u -> u, Collectors.counting()));
       assertThat(getsPerUrl).as("the pool tried to provision").isNotEmpty();
+      assertThat(h.provisionCalls.get()).as("the pool's attempts, for %d workers", getsPerUrl.size())
+          .isGreaterThanOrEqualTo(2 * getsPerUrl.size());
       assertThat(getsPerUrl.values()).as("identical GETs per worker: %s", getsPerUrl)
           .allMatch(n -> n <= ReadBudget.MAX_IDENTICAL);
       h.arm.outage(false);
