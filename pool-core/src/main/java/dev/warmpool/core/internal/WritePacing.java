@@ -130,7 +130,7 @@ final class WritePacing {
           lastCut = now;
           tokens = Math.min(tokens, 0);
         }
-        Instant until = now.plus(capped(retryAfter != null ? retryAfter : defaultPause));
+        Instant until = now.plus(retryAfter != null ? capped(retryAfter) : defaultPause);
         if (until.isAfter(pausedUntil)) {
           pausedUntil = until;
         }
