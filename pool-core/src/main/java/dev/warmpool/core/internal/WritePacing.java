@@ -18,24 +18,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * multiplicative decrease, as TCP learns a link's capacity).
  *
  * <p>Design: a provider's write budget (ARM's, the fake cloud's token buckets) is per provider and region and is not
- * announced, so each placement's pacer starts at {@link #INITIAL_RATE} writes a second and learns it. A write the
- * provider refuses with THROTTLED halves the rate (at most once per round: the other writes sent before that cut
- * were sent at the old rate and say nothing new) and pauses the placement's writes until its retry-after (capped,
- * {@link CallRetryPolicy#maxRetryAfter()}); every write it admits adds a fixed step, 1/{@link #WRITES_TO_RECOVER} of
- * the rate right after the last cut, so the rate is back where it was refused after {@value #WRITES_TO_RECOVER}
- * admitted writes, and one refused write in a round costs a few percent of the writes. The bucket holds at most one
- * second of tokens (at least one), so when a pause ends the waiting writes resume at the learnt rate, not all at
- * once. A write that waits longer than its latest start fails THROTTLED with code {@value #PACED_OUT} and was never
+ * announced, so each placement's pacer starts at {@link #INITIAL_RATE} writes a second and learns it. Until the first
+ * throttle each admitted write raises the rate by {@link #SLOW_START} of itself (a provider that never throttles is
+ * soon written to at full speed). A write the provider refuses with THROTTLED halves the rate (at most once per
+ * round: the other writes sent before that cut were sent at the old rate and say nothing new) and pauses the
+ * placement's writes until its retry-after (capped, {@link CallRetryPolicy#maxRetryAfter()}); from then on every
+ * write it admits adds a fixed step, 1/{@link #WRITES_TO_RECOVER} of the rate right after the last cut, so the rate
+ * is back where it was refused after {@value #WRITES_TO_RECOVER} admitted writes, and one refused write in a round
+ * costs a few percent of the writes. The bucket holds at most one second of tokens and gathers none during a pause,
+ * so when a pause ends the waiting writes resume one token at a time at the learnt rate, never all at once. A write that waits longer than its latest start fails THROTTLED with code {@value #PACED_OUT} and was never
  * sent. Every node paces its own writes (the leader of a shared pool sends them). Thread-safe: each pacer is guarded
  * by its own lock; futures complete outside it, on the clock's thread.
  */
 final class WritePacing {
   /** The rate a placement starts at, in writes a second. */
-  static final double INITIAL_RATE = 5.0;
+  static final double INITIAL_RATE = 10.0;
+  /** Before a placement's first throttle, each admitted write raises its rate by this share. */
+  static final double SLOW_START = 0.05;
   /** The lowest rate: one write a minute. */
   static final double MIN_RATE = 1.0 / 60;
   /** The highest rate. */
-  static final double MAX_RATE = 200.0;
+  static final double MAX_RATE = 1000.0;
   /** Admitted writes that bring the rate back from a cut to where it was. */
   static final int WRITES_TO_RECOVER = 40;
   /** The code of a write that waited for its token past its latest start, and was never sent. */
@@ -79,10 +82,13 @@ final class WritePacing {
     private final ArrayDeque<Ticket> queue = new ArrayDeque<>();
     private double rate = INITIAL_RATE;
     private double step = INITIAL_RATE / WRITES_TO_RECOVER;
-    private double tokens = 1;
+    private double tokens = INITIAL_RATE;
     private Instant refilledAt;
     private Instant pausedUntil = Instant.MIN;
     private Instant lastCut = Instant.MIN;
+    /** When the current round began: the first write, or the last cut. */
+    private Instant roundStart;
+    private long admittedInRound;
     private PoolClock.Scheduled wake;
     private long sent;
     private long throttled;
@@ -113,7 +119,10 @@ final class WritePacing {
 
     /** A write this pacer let through was admitted (answered with anything but THROTTLED). */
     synchronized void admitted() {
-      rate = Math.min(MAX_RATE, rate + step);
+      admittedInRound++;
+      // before its first throttle a placement's rate grows by a share of itself (a slow start, as TCP's), so a provider
+      // that never throttles is not held at the initial rate; after one, by the fixed step
+      rate = Math.min(MAX_RATE, lastCut.equals(Instant.MIN) ? rate * (1 + SLOW_START) : rate + step);
     }
 
     /**
@@ -125,7 +134,13 @@ final class WritePacing {
       synchronized (this) {
         throttled++;
         if (sentAt.isAfter(lastCut)) {
-          rate = Math.max(MIN_RATE, rate / 2);
+          // never above what the provider admitted since the last cut: with a long retry-after most of a round is
+          // the pause, and a rate the pause hides would hit the limit again at once
+          double seconds = roundStart == null ? 0 : Duration.between(roundStart, now).toNanos() / 1e9;
+          double observed = seconds > 0 && admittedInRound > 0 ? admittedInRound / seconds : Double.MAX_VALUE;
+          rate = Math.max(MIN_RATE, Math.min(rate / 2, observed));
+          admittedInRound = 0;
+          roundStart = now;
           step = rate / WRITES_TO_RECOVER;
           lastCut = now;
           tokens = Math.min(tokens, 0);
@@ -164,6 +179,9 @@ final class WritePacing {
         }
         tokens -= 1;
         sent++;
+        if (roundStart == null) {
+          roundStart = now;
+        }
         ready.add(t);
       }
       arm(now);
@@ -171,11 +189,17 @@ final class WritePacing {
     }
 
     private void refill(Instant now) {
-      if (refilledAt != null && now.isAfter(refilledAt)) {
-        double seconds = Duration.between(refilledAt, now).toNanos() / 1e9;
+      if (refilledAt == null) {
+        refilledAt = now;
+        return;
+      }
+      // no tokens accrue during a pause: when it ends, writes resume one token at a time, not in a burst
+      Instant from = refilledAt.isBefore(pausedUntil) ? pausedUntil : refilledAt;
+      if (now.isAfter(from)) {
+        double seconds = Duration.between(from, now).toNanos() / 1e9;
         tokens = Math.min(Math.max(1, rate), tokens + seconds * rate);
       }
-      if (refilledAt == null || now.isAfter(refilledAt)) {
+      if (now.isAfter(refilledAt)) {
         refilledAt = now;
       }
     }
