@@ -90,7 +90,9 @@ final class Deleter {
         now.plus(timeout));
     // paced with the placement's other writes; one that finds no turn in half its timeout fails unsent
     CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)),
-        () -> health.provider.deprovision(request));
+        () -> ledger.owns(slot) && ledger.mayAct() ? health.provider.deprovision(request)
+            : CompletableFuture.failedFuture(ProviderException.transientFailure("NotLeading",
+                "this node stopped leading while the delete waited for its turn")));
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
         ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout))));
     call.whenComplete((v, failure) -> {

@@ -88,7 +88,10 @@ final class ProviderCalls {
     // Failsafe tells its own listeners only about failures it handles: the hook sees every attempt's failure
     // a retry fires after its delay: the node may have stopped leading meanwhile (a pause), so each attempt asks again
     return Failsafe.with(retry).with(scheduler).getStageAsync(() -> (stillOurs.getAsBoolean()
-        ? paced(rt, health, latestStart(deadline), call)
+        ? paced(rt, health, latestStart(deadline), () -> stillOurs.getAsBoolean() ? call.get()
+            // a write that waited for its turn asks again: the node may have stopped leading meanwhile
+            : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
+                "this node stopped leading while the write waited for its turn")))
         : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
             "this node stopped leading before the retry")))
         .whenComplete((v, failure) -> {

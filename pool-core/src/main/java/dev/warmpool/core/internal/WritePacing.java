@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * placement's writes until its retry-after (capped, {@link CallRetryPolicy#maxRetryAfter()}); from then on every
  * write it admits adds a fixed step, 1/{@link #WRITES_TO_RECOVER} of the rate right after the last cut, so the rate
  * is back where it was refused after {@value #WRITES_TO_RECOVER} admitted writes, and one refused write in a round
- * costs a few percent of the writes. The bucket holds at most one second of tokens and gathers none during a pause,
+ * costs a few percent of the writes. The bucket holds one second of tokens (at least {@value #MIN_BURST}) and gathers
+ * none during a pause,
  * so when a pause ends the waiting writes resume one token at a time at the learnt rate, never all at once. A write that waits longer than its latest start fails THROTTLED with code {@value #PACED_OUT} and was never
  * sent. Every node paces its own writes (the leader of a shared pool sends them). Thread-safe: each pacer is guarded
  * by its own lock; futures complete outside it, on the clock's thread.
@@ -35,8 +36,10 @@ final class WritePacing {
   static final double INITIAL_RATE = 10.0;
   /** Before a placement's first throttle, each admitted write raises its rate by this share. */
   static final double SLOW_START = 0.05;
-  /** The lowest rate: one write a minute. */
-  static final double MIN_RATE = 1.0 / 60;
+  /** The lowest rate: one write every ten seconds. */
+  static final double MIN_RATE = 0.1;
+  /** The fewest tokens the bucket holds when full, so writes that come together after a quiet spell go together. */
+  static final double MIN_BURST = 5;
   /** The highest rate. */
   static final double MAX_RATE = 1000.0;
   /** Admitted writes that bring the rate back from a cut to where it was. */
@@ -197,7 +200,7 @@ final class WritePacing {
       Instant from = refilledAt.isBefore(pausedUntil) ? pausedUntil : refilledAt;
       if (now.isAfter(from)) {
         double seconds = Duration.between(from, now).toNanos() / 1e9;
-        tokens = Math.min(Math.max(1, rate), tokens + seconds * rate);
+        tokens = Math.min(Math.max(MIN_BURST, rate), tokens + seconds * rate);
       }
       if (now.isAfter(refilledAt)) {
         refilledAt = now;
