@@ -11,7 +11,6 @@ import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.HttpLoggingPolicy;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.util.HttpClientOptions;
@@ -32,8 +31,8 @@ import reactor.core.publisher.Mono;
  * deliberate differences:
  * <ul>
  *   <li>retries only reads (GET, HEAD), a bounded number of times and never for a {@code Retry-After} longer than
- *       the longest backoff ({@link ReadRetryPolicy}, {@link BoundedRetryStrategy}); mutations are retried by the
- *       pool;</li>
+ *       the longest backoff ({@link ReadRetryPolicy}, {@link BoundedRetryStrategy}), and within the read budget of a
+ *       provision's attempt chain ({@link ReadBudget}); mutations are retried by the pool;</li>
  *   <li>no {@code ProviderRegistrationPolicy}: a subscription that is not registered for a resource provider fails at
  *       once with {@code MissingSubscriptionRegistration} (INVALID) instead of waiting up to 30 x 10 s;</li>
  *   <li>a {@link ResourceManagerThrottlingPolicy} that records the remaining request budget in a
@@ -56,15 +55,12 @@ final class ArmPipeline {
   private ArmPipeline() {}
 
   static HttpPipeline build(TokenCredential credential, AzureEnvironment environment, String scope,
-      HttpClient httpClient, ReadRetries retries, ThrottleBudget budget) {
+      HttpClient httpClient, ReadRetries retries, ThrottleBudget budget, ReadBudget reads) {
     List<HttpPipelinePolicy> policies = new ArrayList<>();
     policies.add(new UserAgentPolicy("warmpool-azure"));
     policies.add(new RequestIdPolicy());
-    if (retries.count() > 0) {
-      policies.add(new ReadRetryPolicy(new RetryPolicy(
-          new BoundedRetryStrategy(retries.count(), retries.baseDelay(), retries.maxDelay()), "Retry-After",
-          java.time.temporal.ChronoUnit.SECONDS)));
-    }
+    policies.add(new ReadRetryPolicy(retries, reads));
+    policies.add(reads.counter()); // after the retries: it counts each try
     policies.add(new AddDatePolicy());
     policies.add(new AuthenticationPolicy(credential, environment, scope));
     policies.add(new ResourceManagerThrottlingPolicy((response, info) -> budget.record(response)));

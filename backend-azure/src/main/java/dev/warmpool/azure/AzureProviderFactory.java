@@ -100,7 +100,8 @@ public final class AzureProviderFactory implements ProviderFactory {
     ArmPipeline.ReadRetries retries = testRetries != null
         ? new ArmPipeline.ReadRetries(s.readRetries, testRetries.baseDelay(), testRetries.maxDelay())
         : ArmPipeline.ReadRetries.standard(s.readRetries);
-    HttpPipeline pipeline = ArmPipeline.build(credential, env, s.scope(), httpClient.get(), retries, budget);
+    HttpPipeline pipeline = ArmPipeline.build(credential, env, s.scope(), httpClient.get(), retries, budget,
+        new ReadBudget(context.clock()));
     AzureProfile profile = new AzureProfile(s.tenant.orElse(null), s.subscription, env);
     KindClient kind;
     if (s.kind == WorkerKind.ACI) {

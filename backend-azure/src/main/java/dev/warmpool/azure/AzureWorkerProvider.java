@@ -445,7 +445,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
     }
 
     private void lookup() {
-      Optional<KindClient.Found> found = kind.get(rg, name);
+      Optional<KindClient.Found> found = kind.get(rg, name, ReadBudget.context(request));
       if (found.isEmpty()) {
         create();
         return;
@@ -468,7 +468,7 @@ public final class AzureWorkerProvider implements WorkerProvider, WorkerHealthPr
     }
 
     private void watch() {
-      Optional<KindClient.Found> found = kind.get(rg, name);
+      Optional<KindClient.Found> found = kind.get(rg, name, ReadBudget.context(request));
       if (found.isEmpty()) {
         create();
         return;

@@ -36,9 +36,9 @@ final class ContainerGroupClient implements KindClient {
   }
 
   @Override
-  public Optional<Found> get(String resourceGroup, String name) {
+  public Optional<Found> get(String resourceGroup, String name, Context context) {
     return KindClient.foundOrEmpty(() -> {
-      Response<ContainerGroupInner> r = groups.getByResourceGroupWithResponse(resourceGroup, name, Context.NONE);
+      Response<ContainerGroupInner> r = groups.getByResourceGroupWithResponse(resourceGroup, name, context);
       ContainerGroupInner g = r.getValue();
       return new Found(g.id(), g.provisioningState(), g.tags() == null ? Map.of() : g.tags(), g);
     });
@@ -46,7 +46,8 @@ final class ContainerGroupClient implements KindClient {
 
   @Override
   public SyncPoller<? extends PollResult<?>, ?> beginCreate(String resourceGroup, String name, ProvisionRequest request) {
-    return groups.beginCreateOrUpdate(resourceGroup, name, body(name, request, Tagging.tags(request)), Context.NONE);
+    return groups.beginCreateOrUpdate(resourceGroup, name, body(name, request, Tagging.tags(request)),
+        ReadBudget.context(request));
   }
 
   static ContainerGroupInner body(String name, ProvisionRequest request, Map<String, String> tags) {

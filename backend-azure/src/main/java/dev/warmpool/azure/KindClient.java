@@ -16,9 +16,14 @@ interface KindClient {
   record Found(String id, String provisioningState, Map<String, String> tags, Object resource) {}
 
   /** {@return the resource, or empty if ARM answered 404} */
-  Optional<Found> get(String resourceGroup, String name);
+  default Optional<Found> get(String resourceGroup, String name) {
+    return get(resourceGroup, name, com.azure.core.util.Context.NONE);
+  }
 
-  /** Sends the PUT; the returned poller has the activation response. */
+  /** {@return the resource, or empty if ARM answered 404; the context may name a provision's attempt chain} */
+  Optional<Found> get(String resourceGroup, String name, com.azure.core.util.Context context);
+
+  /** Sends the PUT, its polls in the request's attempt chain ({@link ReadBudget}); the poller has the response. */
   SyncPoller<? extends PollResult<?>, ?> beginCreate(String resourceGroup, String name, ProvisionRequest request);
 
   /** Sends the DELETE; the returned poller has the activation response. */

@@ -60,9 +60,9 @@ final class VirtualMachineClient implements KindClient {
   }
 
   @Override
-  public Optional<Found> get(String resourceGroup, String name) {
+  public Optional<Found> get(String resourceGroup, String name, Context context) {
     return KindClient.foundOrEmpty(() -> {
-      Response<VirtualMachineInner> r = vms.getByResourceGroupWithResponse(resourceGroup, name, null, Context.NONE);
+      Response<VirtualMachineInner> r = vms.getByResourceGroupWithResponse(resourceGroup, name, null, context);
       VirtualMachineInner vm = r.getValue();
       return new Found(vm.id(), vm.provisioningState(), vm.tags() == null ? Map.of() : vm.tags(), vm);
     });
@@ -71,7 +71,7 @@ final class VirtualMachineClient implements KindClient {
   @Override
   public SyncPoller<? extends PollResult<?>, ?> beginCreate(String resourceGroup, String name, ProvisionRequest request) {
     return vms.beginCreateOrUpdate(resourceGroup, name, body(name, request, Tagging.tags(request)), null, null,
-        Context.NONE);
+        ReadBudget.context(request));
   }
 
   static VirtualMachineInner body(String name, ProvisionRequest request, Map<String, String> tags) {

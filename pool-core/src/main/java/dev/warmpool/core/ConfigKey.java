@@ -90,6 +90,7 @@ record ConfigKey(String pattern, Kind kind, String defaultValue, String range) {
       new ConfigKey("retries.max-attempts", Kind.INT, "3", AT_LEAST_1),
       new ConfigKey("retries.delay", Kind.DURATION, "5s", POSITIVE),
       new ConfigKey("retries.max-delay", Kind.DURATION, "40s", "at least retries.delay"),
+      new ConfigKey("max-retry-after", Kind.DURATION, "5m", "positive, at most 1h"),
       new ConfigKey("seed", Kind.LONG, "24301", "any whole number"),
       // forecasts and alerts
       new ConfigKey("demand-smoothing", Kind.DURATION, "60m", POSITIVE),

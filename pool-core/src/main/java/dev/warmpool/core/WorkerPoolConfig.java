@@ -235,6 +235,7 @@ public final class WorkerPoolConfig {
         case "degraded-mode" -> b.degradedMode((Boolean) v);
         case "capacity-cooldown" -> b.capacityCooldown((Duration) v);
         case "throttle-pause" -> b.throttlePause((Duration) v);
+        case "max-retry-after" -> b.maxRetryAfter((Duration) v);
         case "seed" -> b.seed((Long) v);
         case "demand-smoothing" -> b.demandSmoothing((Duration) v);
         case "forecast-horizons" -> b.forecastHorizons(durations(v).toArray(Duration[]::new));

@@ -112,6 +112,7 @@ public final class WorkerPools {
     private Duration retryDelay = CallRetryPolicy.DEFAULTS.retryDelay();
     private Duration maxRetryDelay = CallRetryPolicy.DEFAULTS.maxRetryDelay();
     private long seed = CallRetryPolicy.DEFAULTS.seed();
+    private Duration maxRetryAfter = CallRetryPolicy.DEFAULTS.maxRetryAfter();
     private Duration demandSmoothing = ForecastPolicy.DEFAULTS.demandSmoothing();
     private List<Duration> forecastHorizons = ForecastPolicy.DEFAULTS.forecastHorizons();
     private int failureBurst = ForecastPolicy.DEFAULTS.failureBurst();
@@ -228,6 +229,20 @@ public final class WorkerPools {
       this.maxAttempts = maxAttempts;
       this.retryDelay = Objects.requireNonNull(delay, "delay cannot be null");
       this.maxRetryDelay = Objects.requireNonNull(maxDelay, "maxDelay cannot be null");
+      return this;
+    }
+
+    /**
+     * The longest the pool honours a provider's retry-after, whatever the failure's kind: a throttle (429) pauses the
+     * placement's writes for the retry-after, a transient failure (503) that names one is retried no sooner, and a
+     * failed delete tries again no sooner, each up to this cap, so that a wrong or hostile value cannot stop the pool
+     * for hours. Writes to each placement are also paced by what its throttles taught (see docs/when-the-cloud-fails.md).
+     *
+     * @param cap positive, at most 1 hour; 5 minutes by default
+     * @return this builder
+     */
+    public Builder maxRetryAfter(Duration cap) {
+      this.maxRetryAfter = Objects.requireNonNull(cap, "maxRetryAfter cannot be null");
       return this;
     }
 
@@ -622,7 +637,8 @@ public final class WorkerPools {
       PlacementHealthPolicy health = new PlacementHealthPolicy(failover, degradedMode, failureWindow, minCalls,
           failureRate, openCooldown, maxOpenCooldown, probeAcceptance, probesToClose, capacityCooldown,
           throttleDefault);
-      CallRetryPolicy retries = new CallRetryPolicy(maxAttempts, retryDelay, maxRetryDelay, seed);
+      CallRetryPolicy retries = new CallRetryPolicy(maxAttempts, retryDelay, maxRetryDelay, seed,
+          maxRetryAfter);
       ForecastPolicy forecast = new ForecastPolicy(demandSmoothing, forecastHorizons, failureBurst);
       if (store == null && nodeId != null) {
         throw new InvalidConfigurationException("nodeId", "nodeId names a node of a shared pool; set store(...) too,"
@@ -736,6 +752,7 @@ public final class WorkerPools {
       DurationRange.positiveUpTo(day).check(throttleDefault, "throttlePause");
       DurationRange.positiveUpTo(hour).check(retryDelay, "retries.delay");
       DurationRange.between(retryDelay, hour).minFrom("retries.delay").check(maxRetryDelay, "retries.maxDelay");
+      DurationRange.positiveUpTo(hour).check(maxRetryAfter, "maxRetryAfter");
       DurationRange.positiveUpTo(Duration.ofDays(30)).check(demandSmoothing, "demandSmoothing");
       for (Duration h : forecastHorizons) {
         DurationRange.positiveUpTo(Duration.ofDays(30)).check(h, "forecastHorizons");

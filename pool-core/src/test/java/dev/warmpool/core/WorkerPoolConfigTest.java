@@ -263,6 +263,7 @@ class WorkerPoolConfigTest {
     cases.put("retries.max-attempts", "0");
     cases.put("retries.delay", "0s");
     cases.put("retries.max-delay", "1s");
+    cases.put("max-retry-after", "2h");
     cases.put("demand-smoothing", "0s");
     cases.put("forecast-horizons", "1h,0s");
     cases.put("alert-on-failures", "0");
@@ -304,6 +305,7 @@ class WorkerPoolConfigTest {
     m.put(P + "throttle-pause", "1s");
     m.put(P + "retries.max-attempts", "1");
     m.put(P + "retries.max-delay", "5s");
+    m.put(P + "max-retry-after", "30s");
     m.put(P + "seed", "-7");
     m.put(P + "demand-smoothing", "10m");
     m.put(P + "forecast-horizons", "2h, 20m");

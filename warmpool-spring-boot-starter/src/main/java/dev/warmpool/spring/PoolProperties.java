@@ -35,6 +35,8 @@ public class PoolProperties {
   private Duration capacityCooldown;
   /** Pause of writes after a throttle that named no retry-after (default 30s). */
   private Duration throttlePause;
+  /** The longest retry-after honoured, whatever the failure's kind (default 5m). */
+  private Duration maxRetryAfter;
   /** Per-call retries of a provision. */
   private final Retries retries = new Retries();
   /** Seed of the retry jitter (default 24301). */
@@ -89,6 +91,7 @@ public class PoolProperties {
     put(out, p + "probes.acceptance", probes.acceptance);
     put(out, p + "capacity-cooldown", capacityCooldown);
     put(out, p + "throttle-pause", throttlePause);
+    put(out, p + "max-retry-after", maxRetryAfter);
     put(out, p + "retries.max-attempts", retries.maxAttempts);
     put(out, p + "retries.delay", retries.delay);
     put(out, p + "retries.max-delay", retries.maxDelay);
@@ -192,6 +195,16 @@ public class PoolProperties {
   /** @param throttlePause the throttle pause */
   public void setThrottlePause(Duration throttlePause) {
     this.throttlePause = throttlePause;
+  }
+
+  /** {@return the longest retry-after honoured, or null for the default} */
+  public Duration getMaxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  /** @param maxRetryAfter the longest retry-after honoured */
+  public void setMaxRetryAfter(Duration maxRetryAfter) {
+    this.maxRetryAfter = maxRetryAfter;
   }
 
   /** {@return the retries} */

@@ -11,12 +11,15 @@ import java.time.Duration;
  * @param retryDelay the first retry's delay; it doubles per attempt, with jitter
  * @param maxRetryDelay the longest retry delay
  * @param seed the seed of the retry jitter, for reproducible simulations
+ * @param maxRetryAfter the longest a provider's retry-after is honoured: a retry, a placement's write pause or a
+ *     delete's next try waits for the provider's retry-after up to this, whatever the failure's kind
  */
-public record CallRetryPolicy(int maxAttempts, Duration retryDelay, Duration maxRetryDelay, long seed) {
+public record CallRetryPolicy(int maxAttempts, Duration retryDelay, Duration maxRetryDelay, long seed,
+    Duration maxRetryAfter) {
 
-  /** The defaults the public builder starts from: 3 attempts, 5 seconds doubling up to 40. */
+  /** The defaults the public builder starts from: 3 attempts, 5 seconds doubling up to 40; retry-after up to 5 min. */
   public static final CallRetryPolicy DEFAULTS = new CallRetryPolicy(3, Duration.ofSeconds(5), Duration.ofSeconds(40),
-      0x5eed);
+      0x5eed, Duration.ofMinutes(5));
 
   /**
    * Checks the rules.
@@ -27,5 +30,6 @@ public record CallRetryPolicy(int maxAttempts, Duration retryDelay, Duration max
     Rules.atLeastOne(maxAttempts, "retries.maxAttempts");
     Rules.positive(retryDelay, "retries.delay");
     Rules.atLeast(maxRetryDelay, retryDelay, "retries.maxDelay", "retries.delay");
+    Rules.positive(maxRetryAfter, "maxRetryAfter");
   }
 }

@@ -85,7 +85,11 @@ final class Deleter {
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
     DeprovisionRequest request = new DeprovisionRequest(rt.poolId, slot.id, resourceId, slot.placement(),
         now.plus(timeout));
-    CompletableFuture<Void> call = ProviderCalls.call(() -> health.provider.deprovision(request));
+    // paced with the placement's other writes; one that finds no turn in half its timeout fails unsent
+    CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)),
+        () -> ledger.owns(slot) && ledger.mayAct() ? health.provider.deprovision(request)
+            : CompletableFuture.failedFuture(ProviderException.transientFailure("NotLeading",
+                "this node stopped leading while the delete waited for its turn")));
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
         ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout))));
     call.whenComplete((v, failure) -> {
@@ -94,10 +98,11 @@ final class Deleter {
     });
   }
 
-  private void answered(WorkerSlot slot, Throwable failure) {
+  private void answered(WorkerSlot slot, Throwable answer) {
     if (!slot.deleteInFlight || !ledger.owns(slot)) {
       return; // a late answer to a call we already counted as timed out
     }
+    Throwable failure = rt.pacing.capped(answer); // a retry-after counts up to the pool's cap
     slot.deleteInFlight = false;
     Instant now = rt.clock.now();
     if (ProviderCalls.gone(failure)) {
@@ -115,6 +120,12 @@ final class Deleter {
             slot.placement(), slot.deleteReason));
       }
       rt.runner().wake();
+      return;
+    }
+    if (ProviderCalls.pacedOut(failure)) {
+      // never sent: the placement's writes are paced and this one found no turn; no failure, just a later turn
+      slot.nextDeleteAt = now.plus(BACKOFF);
+      engine.arm(slot.nextDeleteAt);
       return;
     }
     slot.deleteFailures++;

@@ -18,6 +18,8 @@ final class PoolRuntime {
   final PoolConfig config;
   final EventBus events;
   final Alerts alerts;
+  /** The pacers of every placement's writes (provisions and deletes). */
+  final WritePacing pacing;
   final AtomicBoolean closing = new AtomicBoolean();
   /**
    * Whether the pool destroys what it has rather than keep it: a closing pool on the local ledger, or the last node
@@ -33,6 +35,7 @@ final class PoolRuntime {
     this.events = new EventBus(config.eventExecutor(), config.eventQueueCapacity());
     config.listeners().forEach(events::add);
     this.alerts = new Alerts(poolId, this::publish);
+    this.pacing = new WritePacing(clock, config.retries().maxRetryAfter());
   }
 
   /** Set once by the engine, whose control pass the runner runs. */

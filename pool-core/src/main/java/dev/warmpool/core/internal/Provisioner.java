@@ -39,6 +39,7 @@ final class Provisioner {
   private final ProviderCalls calls;
   private final Failover failover;
   private final Deleter deleter;
+  private final UnsentIds unsentIds;
   private Waiters waiters;
   /** Requests waiting on other nodes of a shared pool, which the leader provisions for as well. */
   private java.util.function.ToIntFunction<TemplateRuntime> waitingElsewhere = t -> 0;
@@ -51,6 +52,7 @@ final class Provisioner {
     this.calls = calls;
     this.failover = failover;
     this.deleter = deleter;
+    this.unsentIds = new UnsentIds(ledger);
   }
 
   void waiters(Waiters waiters) {
@@ -126,7 +128,10 @@ final class Provisioner {
   }
 
   private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
-    String id = ledger.newWorkerId();
+    String id = unsentIds.next(shelf);
+    if (id == null) {
+      id = ledger.newWorkerId();
+    }
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now, ledger.tokenFloor());
     if (!ledger.add(slot)) {
       return; // the intent was not recorded (a shared store refused it): no call without it
@@ -221,6 +226,11 @@ final class Provisioner {
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
       // the request was refused before anything was created
       ledger.forget(slot);
+      if (kind == FailureKind.THROTTLED) {
+        // the retried create keeps the worker id: creation is idempotent on it, so if an earlier attempt's lost
+        // answer did create it, the next create finds that one
+        unsentIds.keep(shelf, slot.id);
+      }
     } else {
       // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
       if (ledger.toDeleting(slot, slot.word(), "provisioning-failed")) {
