@@ -110,7 +110,7 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
+    int warmNeeded = tpl.warmTarget() + t.surge + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
       PlacementShelf s = failover.choose(t, null, now);
       if (s == null) {
@@ -124,6 +124,7 @@ final class Provisioner {
   private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
     String id = ledger.newWorkerId();
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now, ledger.tokenFloor());
+    slot.version = t.version;
     if (!ledger.add(slot)) {
       return; // the intent was not recorded (a shared store refused it): no call without it
     }
@@ -141,7 +142,8 @@ final class Provisioner {
     t.tallyTotal++;
     long generation = ledger.generation();
     Map<String, String> tags = Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, id,
-        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name());
+        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name(), WorkerTags.TEMPLATE_VERSION,
+        slot.version);
     Duration timeout = t.template.provisioningTimeout();
     ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));

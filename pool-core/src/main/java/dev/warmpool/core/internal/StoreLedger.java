@@ -83,12 +83,15 @@ final class StoreLedger implements Ledger {
     this.templates = templates;
     this.waiting = waiting;
     this.leases = new StoreLeases(rt, store, node);
-    for (TemplateRuntime t : templates.values()) {
-      for (PlacementShelf s : t.shelves) {
-        shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s});
-      }
-    }
+    templates.values().forEach(this::register);
     store.open(poolId);
+  }
+
+  /** Indexes a template's shelves, so rows of its placements are mirrored; again after a run-time change. */
+  void register(TemplateRuntime t) {
+    for (PlacementShelf s : t.shelves) {
+      shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s})[0] = s;
+    }
   }
 
   String node() {
@@ -259,7 +262,11 @@ final class StoreLedger implements Ledger {
       case RETIRED, DELETING -> WorkerSlot.DELETING;
     };
     if (!w.resourceId().isEmpty() && slot.worker == null) {
-      slot.ready(w.resourceId(), w.attributes(), w.readyAt() != null ? w.readyAt() : now);
+      slot.ready(w.resourceId(), TemplateVersion.without(w.attributes()), w.readyAt() != null ? w.readyAt() : now);
+    }
+    String version = w.attributes().get(TemplateVersion.ATTRIBUTE);
+    if (version != null) {
+      slot.version = version;
     }
     if (w.readyAt() != null) {
       slot.readyAt = w.readyAt();
@@ -441,7 +448,8 @@ final class StoreLedger implements Ledger {
     if (!owns(slot) || row == null) {
       return false;
     }
-    StoredWorker ready = row.ready(slot.worker.resourceId(), slot.worker.attributes(), epoch, slot.readyAt);
+    StoredWorker ready = row.ready(slot.worker.resourceId(),
+        TemplateVersion.withVersion(slot.worker.attributes(), slot.version), epoch, slot.readyAt);
     if (!replace(slot, ready)) {
       return false;
     }
