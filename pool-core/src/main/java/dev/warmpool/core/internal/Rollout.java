@@ -338,14 +338,6 @@ final class Rollout {
       }
       roll.remaining = c.stale;
       RolloutStatus status = new RolloutStatus(t.name(), t.version, c.stale, roll.replaced, paused, roll.startedAt);
-      if (c.stale == 0) {
-        it.remove();
-        t.surge = 0;
-        log.info("pool {}: template {} rolled to version {} ({} workers replaced)", rt.poolId, t.name(), t.version,
-            roll.replaced);
-        rt.publish(new PoolEvent.RolloutFinished(rt.poolId, now, t.name(), t.version, roll.replaced));
-        continue;
-      }
       if (retired > 0 || paused != roll.paused) {
         if (paused != roll.paused) {
           log.info("pool {}: roll of template {} {}", rt.poolId, t.name(), paused ? "paused: no placement can"
@@ -354,6 +346,14 @@ final class Rollout {
         rt.publish(new PoolEvent.RolloutProgressed(rt.poolId, now, status, c.idle));
       }
       roll.paused = paused;
+      if (c.stale == 0) {
+        it.remove();
+        t.surge = 0;
+        log.info("pool {}: template {} rolled to version {} ({} workers replaced)", rt.poolId, t.name(), t.version,
+            roll.replaced);
+        rt.publish(new PoolEvent.RolloutFinished(rt.poolId, now, t.name(), t.version, roll.replaced));
+        continue;
+      }
       out.add(status);
     }
     statuses = List.copyOf(out);
