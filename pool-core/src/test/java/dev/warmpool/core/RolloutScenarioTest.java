@@ -163,7 +163,10 @@ public abstract class RolloutScenarioTest implements PoolMode.Suite {
           .allSatisfy(r -> assertThat(r.tags().get(WorkerTags.TEMPLATE_VERSION)).isEqualTo(before));
     }
 
+    clock.advance(Duration.ofMinutes(55)); // the placement recovers: the roll resumes and replaces the old workers
+    assertThat(events(PoolEvent.WorkerDeprovisioned.class)).anyMatch(e -> e.reason().equals("rollout"));
     steadyDemand(pool, start.plus(Duration.ofHours(4)));
+    assertThat(leases).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
     assertThat(events(PoolEvent.RolloutProgressed.class)).anyMatch(e -> e.status().paused())
         .anyMatch(e -> !e.status().paused());
     assertThat(events(PoolEvent.RolloutFinished.class)).hasSize(1);
