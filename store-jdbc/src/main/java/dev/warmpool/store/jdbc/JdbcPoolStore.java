@@ -10,6 +10,7 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
+import dev.warmpool.spi.StoredConfiguration;
 import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
@@ -66,7 +67,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -94,6 +95,7 @@ public final class JdbcPoolStore implements PoolStore {
   private final String cooldowns;
   private final String health;
   private final String versions;
+  private final String configurations;
   private final long lockKey;
 
   /** Set once the tables are known to be at {@link #SCHEMA_VERSION}; never reset. */
@@ -115,6 +117,7 @@ public final class JdbcPoolStore implements PoolStore {
     this.cooldowns = table("cooldowns");
     this.health = table("placement_health");
     this.versions = table("schema_version");
+    this.configurations = table("configuration");
     this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
   }
 
@@ -289,7 +292,11 @@ public final class JdbcPoolStore implements PoolStore {
             + " CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')), open_until bigint, next_cooldown_ms bigint NOT NULL,"
             + " closed_since bigint, probe_successes integer NOT NULL, calls bigint[] NOT NULL,"
             + " failures bigint[] NOT NULL, failure_code text NOT NULL, throttled_until bigint,"
-            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"));
+            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"),
+        // version 4: the run-time configuration, which every node applies (one row per pool, its newest revision)
+        List.of("CREATE TABLE " + configurations + " ("
+            + "pool_id text PRIMARY KEY, revision bigint NOT NULL, document text NOT NULL, node text NOT NULL,"
+            + " changed_at bigint NOT NULL)"));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -688,6 +695,47 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setArray(12, c.createArrayOf("text", sizes.toArray()));
         ps.setArray(13, c.createArrayOf("bigint", sizes.stream().map(k -> micros(h.coolingUntil().get(k))).toArray()));
         return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public boolean putConfiguration(String poolId, StoredConfiguration configuration) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(configuration, "configuration cannot be null");
+    // the first revision inserts, each later one updates the row that holds the one before: a lost race writes nothing
+    String sql = configuration.revision() == 1
+        ? "INSERT INTO " + configurations + " (pool_id, revision, document, node, changed_at) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (pool_id) DO NOTHING"
+        : "UPDATE " + configurations + " SET pool_id = ?, revision = ?, document = ?, node = ?, changed_at = ?"
+            + " WHERE pool_id = ? AND revision = ?";
+    return call("putConfiguration", poolId, false, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setLong(2, configuration.revision());
+        ps.setString(3, configuration.document());
+        ps.setString(4, configuration.node());
+        setTime(ps, 5, configuration.changedAt());
+        if (configuration.revision() > 1) {
+          ps.setString(6, poolId);
+          ps.setLong(7, configuration.revision() - 1);
+        }
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredConfiguration> configuration(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("configuration", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT revision, document, node, changed_at FROM " + configurations
+          + " WHERE pool_id = ?")) {
+        ps.setString(1, poolId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new StoredConfiguration(rs.getLong(1), rs.getString(2), rs.getString(3),
+              time(rs, 4))) : Optional.<StoredConfiguration>empty();
+        }
       }
     });
   }

@@ -65,10 +65,10 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     store(prefix).open("p2");
 
-    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "cooldowns", prefix + "leadership",
+    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "configuration", prefix + "cooldowns", prefix + "leadership",
         prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+        .containsExactly("1", "2", "3", "4").hasSize(JdbcPoolStore.SCHEMA_VERSION);
   }
 
   @Test
@@ -77,6 +77,7 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     // what a node of the first release left behind: no closing column, version 1 only
     execute("DROP TABLE \"" + prefix + "placement_health\"");
+    execute("DROP TABLE \"" + prefix + "configuration\"");
     execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN closing");
     execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version >= 2");
     execute("INSERT INTO \"" + prefix + "nodes\" (pool_id, node, last_seen, waiting) VALUES ('p1', 'old', 5,"
@@ -88,7 +89,7 @@ class JdbcSchemaTest {
     assertThat(upgraded.nodes("p1")).containsExactly(new dev.warmpool.spi.StoredNode("old",
         java.time.Instant.EPOCH.plusNanos(5_000), java.util.Map.of("linux", 2), false));
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
   }
 
   @Test
@@ -97,7 +98,8 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     // what a node of the second release left behind: no placement health, versions 1 and 2
     execute("DROP TABLE \"" + prefix + "placement_health\"");
-    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 3");
+    execute("DROP TABLE \"" + prefix + "configuration\"");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version >= 3");
     execute("INSERT INTO \"" + prefix + "cooldowns\" (pool_id, cooldown_key, kind, until_at, reason) VALUES ('p1',"
         + " 'fake/r1', 'OPEN', 7, 'down')");
 
@@ -114,7 +116,7 @@ class JdbcSchemaTest {
     assertThat(upgraded.cooldowns("p1")).extracting(dev.warmpool.spi.StoredCooldown::key).containsExactly("fake/r1");
     assertThat(upgraded.placementHealth("p1")).containsExactly(h);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
   }
 
   @Test
@@ -123,7 +125,7 @@ class JdbcSchemaTest {
 
     assertThat(store(prefix).workers("p1")).isEmpty();
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(7);
   }
 
   @Test
@@ -150,9 +152,9 @@ class JdbcSchemaTest {
       threads.shutdownNow();
     }
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(7);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
   }
 
   @Test
@@ -175,7 +177,7 @@ class JdbcSchemaTest {
 
     inSchema.lead("p1", "n1", T0, Duration.ofSeconds(30));
 
-    assertThat(tables("'" + schema + "'", prefix)).hasSize(6);
+    assertThat(tables("'" + schema + "'", prefix)).hasSize(7);
     assertThat(query("SELECT node FROM \"" + schema + "\".warmpool_leadership")).containsExactly("n1");
   }
 
