@@ -3,14 +3,11 @@ package dev.warmpool.store.jdbc;
 import dev.warmpool.core.PoolMode;
 import dev.warmpool.core.RolloutScenarioTest;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link RolloutScenarioTest} on PostgreSQL, one node: under {@code -Psoak} (the build runs it on the in-memory
- * store). Hours of virtual time cost minutes of database round trips: each test may take 5 minutes.
+ * {@link RolloutScenarioTest} on PostgreSQL, one node (about 30 seconds for the five scenarios).
  */
-@Tag("soak")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class JdbcRolloutScenarioTest extends RolloutScenarioTest {
   private final PoolMode mode = PostgresMode.create();
