@@ -175,6 +175,27 @@ public abstract class RolloutScenarioTest implements PoolMode.Suite {
   }
 
   @Test
+  void onSeveralNodesAChangeMadeOnAFollowerIsAppliedEverywhereAndTheLeaderRolls() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(mode().hasStore(), "one node only without a store");
+    cloud();
+    WorkerPool first = pool(mode(), "node-1", linux("ubuntu-22.04"), false, west());
+    clock.advance(Duration.ofMinutes(30));
+    WorkerPool second = pool(mode(), "node-2", linux("ubuntu-22.04"), false, west());
+    clock.advance(Duration.ofMinutes(1));
+    String before = alive().get(0).tags().get(WorkerTags.TEMPLATE_VERSION);
+
+    PoolConfiguration next = second.configuration().toBuilder().template(linux("ubuntu-24.04")).build();
+    second.reconfigure(next);
+    steadyDemand(second, clock.now().plus(Duration.ofHours(2)));
+
+    assertThat(first.configuration()).isEqualTo(next);
+    assertThat(second.configuration()).isEqualTo(next);
+    assertThat(events(PoolEvent.RolloutFinished.class)).hasSize(1);
+    assertThat(leases).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+    assertThat(alive()).isNotEmpty().noneMatch(r -> before.equals(r.tags().get(WorkerTags.TEMPLATE_VERSION)));
+  }
+
+  @Test
   void anInvalidChangeIsRefusedWholeWithTheMessageBuildGives() {
     cloud();
     WorkerPool pool = pool(mode(), "node-1", linux("ubuntu-22.04"), false, west());
@@ -225,7 +246,9 @@ public abstract class RolloutScenarioTest implements PoolMode.Suite {
   @Test
   void aDrainedPlacementEmptiesWhileItsLeasesEndNormally() throws Exception {
     cloud();
-    WorkerPool pool = pool(mode(), "node-1", linux("ubuntu-22.04"), false, west(), north());
+    // workers serve up to 5 leases: a drained one must still not be kept when its lease ends
+    WorkerPool pool = pool(mode(), "node-1", linux("ubuntu-22.04").toBuilder().maxUses(5).build(), false, west(),
+        north());
     clock.advance(Duration.ofMinutes(30));
     Lease a = pool.tryLease(LeaseRequest.of("linux")).orElseThrow();
     Lease b = pool.tryLease(LeaseRequest.of("linux")).orElseThrow();
@@ -242,6 +265,10 @@ public abstract class RolloutScenarioTest implements PoolMode.Suite {
 
     a.close();
     b.close();
+    try (Lease next = pool.tryLease(LeaseRequest.of("linux")).orElseThrow()) {
+      assertThat(next.worker().placement().region()).as("a drained worker is not granted again")
+          .isEqualTo("northeurope");
+    }
     clock.advance(Duration.ofMinutes(10));
     assertThat(alive()).noneMatch(r -> r.region().equals("westeurope"));
     assertThat(events(PoolEvent.RolloutFinished.class)).hasSize(1);
