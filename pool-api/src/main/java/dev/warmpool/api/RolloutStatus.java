@@ -21,6 +21,12 @@ public record RolloutStatus(String template, String version, int remaining, int 
   /**
    * Checks the fields.
    *
+   * @param template the template
+   * @param version the version new workers are made with
+   * @param remaining old workers still alive
+   * @param replaced old workers removed since the roll started
+   * @param paused whether the roll waits for a placement that can provision the template
+   * @param startedAt when the roll started
    * @throws NullPointerException if a field is null
    * @throws IllegalArgumentException if a count is negative
    */

@@ -196,6 +196,33 @@ public abstract class RolloutScenarioTest implements PoolMode.Suite {
   }
 
   @Test
+  void aTemplateAddedAtRunTimeFillsItsTargetAndARemovedOneLeavesNothingBehind() throws Exception {
+    cloud();
+    WorkerPool pool = pool(mode(), "node-1", linux("ubuntu-22.04"), false, west());
+    clock.advance(Duration.ofMinutes(20));
+    WorkerTemplate windows = WorkerTemplate.builder("windows").providerProperty("image", "win-2022").warmTarget(2)
+        .build();
+
+    pool.reconfigure(pool.configuration().toBuilder().template(windows).build());
+    clock.advance(Duration.ofMinutes(20));
+    assertThat(pool.snapshot().template("windows").orElseThrow().total().idle()).isEqualTo(2);
+    Lease held = pool.tryLease(LeaseRequest.of("windows")).orElseThrow();
+
+    pool.reconfigure(pool.configuration().toBuilder().removeTemplate("windows").build());
+    clock.advance(Duration.ofMinutes(20));
+    assertThatThrownBy(() -> pool.tryLease(LeaseRequest.of("windows")))
+        .isInstanceOf(InvalidConfigurationException.class);
+    assertThat(alive()).filteredOn(r -> "windows".equals(r.tags().get(WorkerTags.TEMPLATE))).hasSize(1);
+    assertThat(held.isActive()).isTrue();
+    held.close();
+    clock.advance(Duration.ofMinutes(10));
+
+    assertThat(alive()).noneMatch(r -> "windows".equals(r.tags().get(WorkerTags.TEMPLATE))).hasSize(WARM);
+    assertThat(events(PoolEvent.TemplateChanged.class)).extracting(PoolEvent.TemplateChanged::change)
+        .containsExactly("added", "removed");
+  }
+
+  @Test
   void anInvalidChangeIsRefusedWholeWithTheMessageBuildGives() {
     cloud();
     WorkerPool pool = pool(mode(), "node-1", linux("ubuntu-22.04"), false, west());

@@ -227,6 +227,7 @@ final class Rollout {
         t.removed = true;
         t.shelves.forEach(s -> s.draining = true);
         templates.remove(t.name());
+        registered.accept(t);
         rolls.put(t, new Roll(now));
         log.info("pool {}: template {} removed: its workers go", rt.poolId, t.name());
         rt.publish(new PoolEvent.TemplateChanged(rt.poolId, now, t.name(), "removed", ""));

@@ -57,6 +57,8 @@ final class StoreLedger implements Ledger {
   private final NodeSettings settings;
   private final Map<String, TemplateRuntime> templates;
   private final Map<String, PlacementShelf[]> shelves = new HashMap<>();
+  /** Templates a run-time change removed, by name: their rows are mirrored until their workers are gone. Runner only. */
+  private final Map<String, TemplateRuntime> retired = new HashMap<>();
   private final Supplier<Map<String, Integer>> waiting;
   private final StoreLeases leases;
   private volatile List<StoredWorker> lastRows = List.of();
@@ -89,6 +91,12 @@ final class StoreLedger implements Ledger {
 
   /** Indexes a template's shelves, so rows of its placements are mirrored; again after a run-time change. */
   void register(TemplateRuntime t) {
+    // a removed template's rows stay mirrored until its workers are gone, so the leader deletes them
+    if (t.removed) {
+      retired.put(t.name(), t);
+      return;
+    }
+    retired.remove(t.name());
     for (PlacementShelf s : t.shelves) {
       shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s})[0] = s;
     }
@@ -230,6 +238,9 @@ final class StoreLedger implements Ledger {
     Set<String> seen = new HashSet<>();
     for (StoredWorker w : read) {
       TemplateRuntime t = templates.get(w.template());
+      if (t == null) {
+        t = retired.get(w.template());
+      }
       PlacementShelf shelf = t == null ? null : shelf(t.name(), w.placement());
       if (shelf == null) {
         continue; // another configuration's worker: left to the node that knows it
