@@ -58,6 +58,10 @@ final class Rollout {
   private final String node;
   /** The store's revision this node applied last (runner only, but for the write that a change makes). */
   private volatile long revision;
+  /** How often a node of a shared pool looks for a change another node made. */
+  static final java.time.Duration FOLLOW_INTERVAL = java.time.Duration.ofSeconds(30);
+  /** Runner only: when {@link #follow} reads the store next. */
+  private Instant nextFollowAt = Instant.MIN;
   private volatile List<RolloutStatus> statuses = List.of();
 
   /** One template's roll: runner only. */
@@ -139,11 +143,16 @@ final class Rollout {
     }
   }
 
-  /** On a shared pool, applies a change another node wrote to the store. Every pass, leader or not. */
+  /**
+   * On a shared pool, applies a change another node wrote to the store. Called every pass, leader or not, it reads
+   * the store at most once per {@link #FOLLOW_INTERVAL}, so a change costs the other nodes no more than that delay and
+   * the store one small read per node in that time.
+   */
   void follow(Instant now) {
-    if (store == null) {
+    if (store == null || now.isBefore(nextFollowAt)) {
       return;
     }
+    nextFollowAt = now.plus(FOLLOW_INTERVAL);
     Optional<StoredConfiguration> c;
     try {
       c = store.configuration(rt.poolId);
