@@ -55,18 +55,21 @@ public final class IncidentReplay {
    */
   public static void main(String[] args) {
     if (ReplayOptions.wantsHelp(args)) {
-      System.out.print(ReplayOptions.HELP);
+      System.out.print(ReplayOptions.HELP + ImageRoll.HELP);
       return;
     }
     ReplayOptions options;
+    ImageRoll roll;
     try {
-      options = ReplayOptions.parse(args);
+      List<String> rest = new ArrayList<>();
+      roll = ImageRoll.strip(args, rest);
+      options = ReplayOptions.parse(rest.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
     }
-    run(options, System.out);
+    run(options, System.out, roll);
   }
 
   /**
@@ -78,9 +81,22 @@ public final class IncidentReplay {
    * @throws UncheckedIOException if the report cannot be written
    */
   public static Result run(ReplayOptions options, PrintStream out) {
+    return run(options, out, ImageRoll.NONE);
+  }
+
+  /**
+   * Runs both configurations, rolling both to a new image at run time if asked, prints and writes the report.
+   *
+   * @param options the options
+   * @param out where to print
+   * @param roll when to roll to a new image, if at all
+   * @return both runs
+   * @throws UncheckedIOException if the report cannot be written
+   */
+  public static Result run(ReplayOptions options, PrintStream out, ImageRoll roll) {
     List<ReplayRun.Job> jobs = ReplayRun.jobs(options);
-    ReplayRun naive = ReplayRun.run("naive pool", true, options, jobs);
-    ReplayRun warmpool = ReplayRun.run("Warmpool", false, options, jobs);
+    ReplayRun naive = ReplayRun.run("naive pool", true, options, jobs, roll);
+    ReplayRun warmpool = ReplayRun.run("Warmpool", false, options, jobs, roll);
     Result result = new Result(options, jobs, naive, warmpool, options.report().toAbsolutePath().normalize());
     print(result, out);
     try {

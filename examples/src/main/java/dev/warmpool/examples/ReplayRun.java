@@ -173,7 +173,24 @@ public final class ReplayRun {
    * @throws IllegalStateException if the pool does not close within an hour of virtual time
    */
   public static ReplayRun run(String name, boolean naive, ReplayOptions options, List<Job> jobs) {
+    return run(name, naive, options, jobs, ImageRoll.NONE);
+  }
+
+  /**
+   * Runs one configuration, rolling its workers to a new image at run time if asked.
+   *
+   * @param name the run's name in the report
+   * @param naive true for the naive pool, false for Warmpool's defaults
+   * @param options the options
+   * @param jobs the jobs, the same for every run
+   * @param roll when to roll to a new image, if at all
+   * @return the finished run
+   * @throws IllegalStateException if the pool does not close within an hour of virtual time
+   */
+  public static ReplayRun run(String name, boolean naive, ReplayOptions options, List<Job> jobs, ImageRoll roll) {
     ReplayRun run = new ReplayRun(name, naive, options);
+    roll.at().ifPresent(at -> run.clock.schedule(java.time.Duration.between(run.clock.now(), at),
+        () -> ImageRoll.rollNewImage(run.pool)));
     run.play(jobs);
     return run;
   }
@@ -278,6 +295,10 @@ public final class ReplayRun {
 
   private void onEvent(PoolEvent event) {
     Instant at = event.at();
+    String[] roll = ImageRoll.marker(event);
+    if (roll != null) {
+      mark(at, roll[0], roll[1]);
+    }
     if (event instanceof PoolEvent.WorkerProvisioned p) {
       provisionedByRegion.merge(p.placement().region(), 1, Integer::sum);
     } else if (event instanceof PoolEvent.ProvisioningFailed f) {

@@ -300,4 +300,55 @@ public sealed interface PoolEvent {
    * @param reason why it stopped
    */
   record LeadershipLost(String poolId, Instant at, String node, long epoch, String reason) implements PoolEvent {}
+
+  /**
+   * A template was added, changed or removed at run time ({@link WorkerPool#reconfigure(PoolConfiguration)}).
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param template the template's name
+   * @param change {@code "added"}, {@code "changed"} (limits only, applied at once), {@code "new-version"} (its
+   *     workers roll) or {@code "removed"}
+   * @param version the version new workers are made with; empty when removed
+   * @since 0.1
+   */
+  record TemplateChanged(String poolId, Instant at, String template, String change, String version)
+      implements PoolEvent {}
+
+  /**
+   * A roll replaced a worker of an old version (or of a draining placement), or paused or resumed.
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param status where the roll stands now
+   * @param idle the template's idle workers just after the step, which the roll keeps at or above what the warm
+   *     target and the waiting requests need, less the roll's maxUnavailable
+   * @since 0.1
+   */
+  record RolloutProgressed(String poolId, Instant at, RolloutStatus status, int idle) implements PoolEvent {}
+
+  /**
+   * A roll is done: no worker of another version (or in a draining placement) is left for the template.
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param template the template
+   * @param version the version every worker has now
+   * @param replaced how many workers the roll replaced
+   * @since 0.1
+   */
+  record RolloutFinished(String poolId, Instant at, String template, String version, int replaced)
+      implements PoolEvent {}
+
+  /**
+   * A placement started draining (no new workers; its idle workers are replaced elsewhere, its leased workers removed
+   * as their leases end), or stopped.
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param placement the placement
+   * @param draining true when it started draining, false when it takes new workers again
+   * @since 0.1
+   */
+  record PlacementDraining(String poolId, Instant at, Placement placement, boolean draining) implements PoolEvent {}
 }

@@ -18,11 +18,12 @@ import java.util.Optional;
  * @param placements one entry per placement, in preference order
  * @param alerts the alerts raised and not yet cleared
  * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+ * @param rollouts the rolls under way, one per template whose workers are being replaced
  *
  * @since 0.1
  */
 public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> templates,
-    List<PlacementStatus> placements, List<Alert> alerts, long droppedEvents) {
+    List<PlacementStatus> placements, List<Alert> alerts, long droppedEvents, List<RolloutStatus> rollouts) {
   /**
    * Checks the components and copies collections.
    *
@@ -32,14 +33,41 @@ public record PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> 
    * @param placements one entry per placement, in preference order
    * @param alerts the alerts raised and not yet cleared
    * @param droppedEvents events that listeners did not receive because they fell too far behind, since the pool started
+   * @param rollouts the rolls under way
    * @throws NullPointerException if a component is null
    */
   public PoolSnapshot {
+    rollouts = List.copyOf(Objects.requireNonNull(rollouts, "rollouts cannot be null"));
     Objects.requireNonNull(poolId, "poolId cannot be null");
     Objects.requireNonNull(takenAt, "takenAt cannot be null");
     templates = List.copyOf(Objects.requireNonNull(templates, "templates cannot be null"));
     placements = List.copyOf(Objects.requireNonNull(placements, "placements cannot be null"));
     alerts = List.copyOf(Objects.requireNonNull(alerts, "alerts cannot be null"));
+  }
+
+  /**
+   * A snapshot with no roll under way.
+   *
+   * @param poolId the pool's id
+   * @param takenAt when, on the pool's clock
+   * @param templates one entry per template, in configuration order
+   * @param placements one entry per placement, in preference order
+   * @param alerts the alerts raised and not yet cleared
+   * @param droppedEvents events that listeners did not receive because they fell too far behind
+   */
+  public PoolSnapshot(String poolId, Instant takenAt, List<TemplateStatus> templates, List<PlacementStatus> placements,
+      List<Alert> alerts, long droppedEvents) {
+    this(poolId, takenAt, templates, placements, alerts, droppedEvents, List.of());
+  }
+
+  /**
+   * The roll under way for a template.
+   *
+   * @param template the template's name
+   * @return its roll, or empty when none is under way
+   */
+  public Optional<RolloutStatus> rollout(String template) {
+    return rollouts.stream().filter(r -> r.template().equals(template)).findFirst();
   }
 
   /**

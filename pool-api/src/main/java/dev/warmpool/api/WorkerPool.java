@@ -76,6 +76,36 @@ public interface WorkerPool extends AutoCloseable {
    */
   CompletableFuture<Void> reconcile();
 
+  /**
+   * The configuration a running pool may change: its templates, placements, drained placements and roll bounds, as
+   * they stand now.
+   *
+   * @return the current configuration
+   * @since 0.1
+   */
+  PoolConfiguration configuration();
+
+  /**
+   * Applies a new configuration to the running pool: adds, changes or removes templates; changes warm targets, max
+   * total, max age and the other limits (at once); adds placements, changes their preference or drains them. A
+   * template whose provider properties, size or labels changed gets a new version and rolls: idle workers of the old
+   * version are replaced at a pace that keeps the idle stock at what the warm target and the waiting requests need
+   * (see {@link PoolConfiguration}); leased ones finish their lease and are not granted again. The roll pauses while
+   * no placement can provision the template. A placement removed from the configuration is drained. On a pool that
+   * shares a store, the change is written to the store, every node applies it and the leader rolls.
+   *
+   * <p>The configuration is checked as {@code build()} checks it, with the same messages; an invalid one is refused
+   * whole and nothing changes.
+   *
+   * @param configuration the new configuration, typically {@code configuration().toBuilder()...build()}
+   * @return completes when this node applied the change
+   * @throws InvalidConfigurationException naming the first option that breaks a rule
+   * @throws WarmpoolException if the pool is closing or closed, or a shared pool's store cannot take the change now
+   *     (nothing changed)
+   * @since 0.1
+   */
+  CompletableFuture<Void> reconfigure(PoolConfiguration configuration);
+
   /** {@return a consistent picture of the pool now} */
   PoolSnapshot snapshot();
 

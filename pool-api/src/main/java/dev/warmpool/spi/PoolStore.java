@@ -184,6 +184,35 @@ public interface PoolStore extends AutoCloseable {
   List<StoredNode> nodes(String poolId);
 
   /**
+   * Writes a new run-time configuration of the pool, if its revision is exactly one more than the stored one (or 1
+   * when none is stored): any node may write it, and the store keeps only the newest. The default refuses, for stores
+   * written before run-time changes existed; such a store's pools cannot be reconfigured.
+   *
+   * @param poolId the pool
+   * @param configuration the configuration
+   * @return false if the stored revision is not {@code configuration.revision() - 1} (another node changed the pool
+   *     meanwhile): nothing was written
+   * @throws StoreUnavailableException if the store cannot be reached
+   * @throws UnsupportedOperationException if the store cannot keep a configuration
+   * @since 0.1
+   */
+  default boolean putConfiguration(String poolId, StoredConfiguration configuration) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot keep a pool's run-time configuration");
+  }
+
+  /**
+   * The newest run-time configuration of the pool. The default has none.
+   *
+   * @param poolId the pool
+   * @return the configuration, or empty if the pool was never reconfigured
+   * @throws StoreUnavailableException if the store cannot be reached
+   * @since 0.1
+   */
+  default Optional<StoredConfiguration> configuration(String poolId) {
+    return Optional.empty();
+  }
+
+  /**
    * A leader writes (or replaces) the health of one placement, so that the next leader continues where it stopped
    * (an open placement stays open until its cooldown ends, a window of failures keeps counting, a half-open placement
    * keeps its successful probes). One per placement key.

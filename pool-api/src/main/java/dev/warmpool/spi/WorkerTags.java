@@ -15,6 +15,13 @@ public final class WorkerTags {
   public static final String GENERATION = "warmpool-generation";
   /** The worker's template. */
   public static final String TEMPLATE = "warmpool-template";
+  /**
+   * The version of the template the worker was made from, derived from what makes a worker (provider properties,
+   * size, labels): a worker of another version than its template's is replaced by a roll.
+   *
+   * @since 0.1
+   */
+  public static final String TEMPLATE_VERSION = "warmpool-template-version";
 
   private WorkerTags() {}
 }

@@ -4,6 +4,7 @@ import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
+import dev.warmpool.spi.StoredConfiguration;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
@@ -37,6 +38,7 @@ public final class InMemoryPoolStore implements PoolStore {
     final Map<String, StoredWorker> workers = new LinkedHashMap<>();
     final Map<String, StoredNode> nodes = new LinkedHashMap<>();
     final Map<String, StoredPlacementHealth> health = new LinkedHashMap<>();
+    StoredConfiguration configuration;
     Leadership leadership;
   }
 
@@ -216,6 +218,23 @@ public final class InMemoryPoolStore implements PoolStore {
   @Override
   public synchronized List<StoredPlacementHealth> placementHealth(String poolId) {
     return List.copyOf(pool(poolId).health.values());
+  }
+
+  @Override
+  public synchronized boolean putConfiguration(String poolId, StoredConfiguration configuration) {
+    Objects.requireNonNull(configuration, "configuration cannot be null");
+    Pool p = pool(poolId);
+    long stored = p.configuration == null ? 0 : p.configuration.revision();
+    if (configuration.revision() != stored + 1) {
+      return false;
+    }
+    p.configuration = configuration;
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<StoredConfiguration> configuration(String poolId) {
+    return Optional.ofNullable(pool(poolId).configuration);
   }
 
   @Override

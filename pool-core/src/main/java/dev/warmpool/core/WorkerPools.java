@@ -9,6 +9,7 @@ import dev.warmpool.api.SafeText;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.internal.CallRetryPolicy;
+import dev.warmpool.core.internal.ConfigRules;
 import dev.warmpool.core.internal.ForecastPolicy;
 import dev.warmpool.core.internal.NodeSettings;
 import dev.warmpool.core.internal.PlacementHealthPolicy;
@@ -602,34 +603,13 @@ public final class WorkerPools {
         throw new InvalidConfigurationException("poolId", "poolId must be 1 to 40 lower-case letters, digits or '-',"
             + " starting with a letter or digit, was " + SafeText.quote(poolId));
       }
-      if (templates.isEmpty()) {
-        throw new InvalidConfigurationException("templates", "at least one template is required");
-      }
-      if (placements.isEmpty()) {
-        throw new InvalidConfigurationException("placements", "at least one placement is required");
-      }
       if (!duplicateProviders.isEmpty()) {
         throw new InvalidConfigurationException("providers", "provider " + SafeText.of(duplicateProviders.get(0))
             + " is registered twice; register each name once");
       }
-      checkUnique(templates.stream().map(WorkerTemplate::name).toList(), "templates", "template name");
-      checkUnique(placements.stream().map(Placement::key).toList(), "placements", "placement");
       List<String> providerNames = new ArrayList<>(providerInstances.keySet());
       providerNames.addAll(providerSettings.keySet());
-      for (Placement p : placements) {
-        if (!providerNames.contains(p.provider())) {
-          throw new InvalidConfigurationException("placements", "placement " + p.key() + " names provider "
-              + SafeText.quote(p.provider()) + ", which is not registered; registered: " + SafeText.of(providerNames)
-              + " (register it with provider(name, settings) or provider(name, instance))");
-        }
-      }
-      for (WorkerTemplate t : templates) {
-        if (placements.stream().noneMatch(t::allows)) {
-          throw new InvalidConfigurationException("template[" + t.name() + "]", "template " + t.name()
-              + " allows geographies " + t.geographies() + " and regions " + t.regions()
-              + " but no placement is there; placements: " + placements.stream().map(Placement::toString).toList());
-        }
-      }
+      ConfigRules.check(templates, placements, providerNames);
       checkDurations(); // the upper bounds of every duration option, then each record checks its own rules
       // each rule lives in the record it checks: building them checks them, before anything is created
       PoolLimits limits = new PoolLimits(controlInterval, maxConcurrentProvisions, closeGracePeriod, deleteTimeout,
@@ -658,16 +638,7 @@ public final class WorkerPools {
           providers.put(e.getKey(), Objects.requireNonNull(f.create(new ProviderContext(poolId, e.getKey(),
               e.getValue(), c)), () -> "provider factory " + f.getClass().getName() + " returned null"));
         }
-        for (Placement p : placements) {
-          providers.get(p.provider()).validate(p);
-        }
-        for (WorkerTemplate t : templates) {
-          for (Placement p : placements) {
-            if (t.allows(p)) {
-              providers.get(p.provider()).validate(t);
-            }
-          }
-        }
+        ConfigRules.checkWithProviders(providers, templates, placements);
       } catch (RuntimeException e) {
         closeCreated(providers, owned);
         throw e;
@@ -718,16 +689,6 @@ public final class WorkerPools {
         t.setDaemon(true);
         return t;
       });
-    }
-
-    private static void checkUnique(List<String> names, String option, String what) {
-      List<String> seen = new ArrayList<>();
-      for (String n : names) {
-        if (seen.contains(n)) {
-          throw new InvalidConfigurationException(option, what + " \"" + n + "\" appears twice; each must be unique");
-        }
-        seen.add(n);
-      }
     }
 
     /**

@@ -155,6 +155,16 @@ final class OutageStore implements PoolStore {
   }
 
   @Override
+  public boolean putConfiguration(String poolId, dev.warmpool.spi.StoredConfiguration configuration) {
+    return call(() -> delegate.putConfiguration(poolId, configuration));
+  }
+
+  @Override
+  public java.util.Optional<dev.warmpool.spi.StoredConfiguration> configuration(String poolId) {
+    return call(() -> delegate.configuration(poolId));
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

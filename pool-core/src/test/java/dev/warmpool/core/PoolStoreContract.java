@@ -8,6 +8,7 @@ import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
+import dev.warmpool.spi.StoredConfiguration;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
@@ -615,6 +616,42 @@ public abstract class PoolStoreContract {
     return new StoredPlacementHealth(placement, PlacementState.OPEN, at.plusSeconds(120), Duration.ofMinutes(4), null,
         0, List.of(at.minusSeconds(10), at), List.of(at), "ServerBusy", at.plusSeconds(30),
         Map.of("Standard_D2s", at.plusSeconds(900)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- configuration
+
+  @Test
+  void aPoolHasNoConfigurationUntilOneIsPut() {
+    assertThat(store.configuration(pool)).isEmpty();
+  }
+
+  @Test
+  void configurationRevisionsFollowEachOtherAndTheNewestIsKept() {
+    StoredConfiguration first = new StoredConfiguration(1, "template linux\nsize a%2Cb\n", "n1", T0);
+    StoredConfiguration second = new StoredConfiguration(2, "template linux\n", "n2", at(5));
+
+    assertThat(store.putConfiguration(pool, first)).isTrue();
+    assertThat(store.configuration(pool)).contains(first);
+    assertThat(store.putConfiguration(pool, second)).isTrue();
+
+    assertThat(store.configuration(pool)).contains(second);
+  }
+
+  @Test
+  void aConfigurationThatDoesNotFollowTheStoredRevisionIsRefusedAndWritesNothing() {
+    StoredConfiguration first = new StoredConfiguration(1, "a", "n1", T0);
+    assertThat(store.putConfiguration(pool, first)).isTrue();
+
+    assertThat(store.putConfiguration(pool, new StoredConfiguration(1, "b", "n2", at(1)))).as("a second first")
+        .isFalse();
+    assertThat(store.putConfiguration(pool, new StoredConfiguration(3, "c", "n2", at(1)))).as("a gap").isFalse();
+    String other = freshPoolId();
+    store.open(other);
+    assertThat(store.putConfiguration(other, new StoredConfiguration(2, "d", "n2", at(1)))).as("no first")
+        .isFalse();
+
+    assertThat(store.configuration(pool)).contains(first);
+    assertThat(store.configuration(other)).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------- isolation

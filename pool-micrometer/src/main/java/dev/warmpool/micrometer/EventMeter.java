@@ -38,7 +38,15 @@ enum EventMeter {
   DEGRADATIONS("warmpool.degradations", "Times a template entered degraded mode", Type.COUNTER, true, false, null),
   ALERTS_RAISED("warmpool.alerts.raised", "Alerts raised, by severity", Type.COUNTER, false, false, "severity"),
   LEADERSHIP_CHANGES("warmpool.leadership.changes", "Times this node of a shared pool took or gave up its leadership,"
-      + " by change", Type.COUNTER, false, false, "change");
+      + " by change", Type.COUNTER, false, false, "change"),
+  TEMPLATE_CHANGES("warmpool.template.changes", "Run-time changes of a template, by change (added, changed,"
+      + " new-version, removed)", Type.COUNTER, true, false, "change"),
+  ROLLOUT_REPLACED("warmpool.rollout.replaced", "Workers of an old version (or a drained placement) that a roll"
+      + " removed while idle", Type.COUNTER, true, false, null),
+  ROLLOUTS_FINISHED("warmpool.rollouts.finished", "Rolls that finished: no worker of another version left",
+      Type.COUNTER, true, false, null),
+  PLACEMENT_DRAINS("warmpool.placement.drains", "Times a placement started draining", Type.COUNTER, false, true,
+      null);
 
   /** Counter or timer. */
   enum Type {

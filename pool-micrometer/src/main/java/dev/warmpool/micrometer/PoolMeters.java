@@ -149,6 +149,9 @@ final class PoolMeters {
     } else if (event instanceof WorkerDeprovisioned e) {
       seen(e.template(), e.placement());
       count(EventMeter.WORKERS_DEPROVISIONED, e.template(), e.placement(), null);
+      if ("rollout".equals(e.reason())) {
+        count(EventMeter.ROLLOUT_REPLACED, e.template(), null, null);
+      }
     } else if (event instanceof ProvisioningFailed e) {
       seen(e.template(), e.placement());
       count(EventMeter.PROVISIONING_FAILURES, e.template(), e.placement(), e.kind());
@@ -194,6 +197,16 @@ final class PoolMeters {
       count(EventMeter.LEADERSHIP_CHANGES, null, null, "acquired");
     } else if (event instanceof PoolEvent.LeadershipLost) {
       count(EventMeter.LEADERSHIP_CHANGES, null, null, "lost");
+    } else if (event instanceof PoolEvent.TemplateChanged e) {
+      seen(e.template());
+      count(EventMeter.TEMPLATE_CHANGES, e.template(), null, e.change());
+    } else if (event instanceof PoolEvent.RolloutFinished e) {
+      count(EventMeter.ROLLOUTS_FINISHED, e.template(), null, null);
+    } else if (event instanceof PoolEvent.PlacementDraining e) {
+      placementKey(e.placement());
+      if (e.draining()) {
+        count(EventMeter.PLACEMENT_DRAINS, null, e.placement(), null);
+      }
     } else if (event instanceof PoolEvent.PoolRecovered e) {
       seen(e.template());
     } else if (event instanceof PoolEvent.DepletionForecast e) {
@@ -326,6 +339,14 @@ final class PoolMeters {
               .map(PoolMeters::seconds).orElse(Double.NaN));
       gauge("warmpool.template.degraded", "1 while no eligible placement can provision the template, else 0", t, null,
           s -> s.template(template).map(ts -> ts.degraded() ? 1.0 : 0.0).orElse(Double.NaN));
+      gauge("warmpool.rollout.remaining", "Workers of another version (or in a drained placement) that the"
+          + " template's roll has still to replace; 0 when no roll is under way", t, null,
+          s -> s.template(template).isEmpty() ? Double.NaN
+              : s.rollout(template).map(r -> (double) r.remaining()).orElse(0.0));
+      gauge("warmpool.rollout.paused", "1 while the template's roll waits for a placement that can provision it,"
+          + " else 0", t, null,
+          s -> s.template(template).isEmpty() ? Double.NaN
+              : s.rollout(template).map(r -> r.paused() ? 1.0 : 0.0).orElse(0.0));
     }
   }
 

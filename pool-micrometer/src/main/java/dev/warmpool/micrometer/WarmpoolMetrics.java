@@ -87,6 +87,18 @@ import java.util.Set;
  *     entered degraded mode</td></tr>
  * <tr><td>{@code warmpool.alerts.raised}</td><td>counter</td><td>severity (info, warning, critical)</td>
  *     <td>alerts</td><td>alerts raised</td></tr>
+ * <tr><td>{@code warmpool.rollout.remaining}</td><td>gauge</td><td>template</td><td>workers</td><td>workers of
+ *     another version (or in a drained placement) the roll has still to replace; 0 when none</td></tr>
+ * <tr><td>{@code warmpool.rollout.paused}</td><td>gauge</td><td>template</td><td>1 or 0</td><td>1 while the
+ *     template's roll waits for a placement that can provision it</td></tr>
+ * <tr><td>{@code warmpool.template.changes}</td><td>counter</td><td>template, change (added, changed, new-version,
+ *     removed)</td><td>changes</td><td>run-time changes of the template</td></tr>
+ * <tr><td>{@code warmpool.rollout.replaced}</td><td>counter</td><td>template</td><td>workers</td><td>old workers a
+ *     roll removed while idle</td></tr>
+ * <tr><td>{@code warmpool.rollouts.finished}</td><td>counter</td><td>template</td><td>rolls</td><td>rolls that
+ *     finished</td></tr>
+ * <tr><td>{@code warmpool.placement.drains}</td><td>counter</td><td>placement</td><td>times</td><td>times the
+ *     placement started draining</td></tr>
  * </tbody>
  * </table>
  *

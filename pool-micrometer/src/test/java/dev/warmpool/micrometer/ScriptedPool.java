@@ -101,6 +101,16 @@ final class ScriptedPool implements WorkerPool {
   }
 
   @Override
+  public dev.warmpool.api.PoolConfiguration configuration() {
+    throw new UnsupportedOperationException("a scripted pool has no configuration");
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> reconfigure(dev.warmpool.api.PoolConfiguration c) {
+    throw new UnsupportedOperationException("a scripted pool cannot be reconfigured");
+  }
+
+  @Override
   public java.util.concurrent.CompletableFuture<Void> reconcile() {
     return java.util.concurrent.CompletableFuture.completedFuture(null);
   }

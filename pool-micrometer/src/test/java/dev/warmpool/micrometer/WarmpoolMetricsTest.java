@@ -248,6 +248,10 @@ class WarmpoolMetricsTest {
       assertThat(counter("warmpool.alerts.raised", "severity", "critical")).isEqualTo(round);
       assertThat(counter("warmpool.leadership.changes", "change", "acquired")).isEqualTo(round);
       assertThat(counter("warmpool.leadership.changes", "change", "lost")).isEqualTo(round);
+      assertThat(counter("warmpool.template.changes", "template", LINUX, "change", "new-version")).isEqualTo(round);
+      assertThat(counter("warmpool.rollout.replaced", "template", LINUX)).isEqualTo(round);
+      assertThat(counter("warmpool.rollouts.finished", "template", LINUX)).isEqualTo(round);
+      assertThat(counter("warmpool.placement.drains", "placement", WEST.key())).isEqualTo(round);
 
       Timer wait = registry.get("warmpool.leases.wait").tags("template", LINUX, "placement", WEST.key()).timer();
       assertThat(wait.count()).isEqualTo(round);
@@ -275,7 +279,9 @@ class WarmpoolMetricsTest {
         "warmpool.provisioning.failures", "warmpool.workers.deprovisioned", "warmpool.deprovisioning.failures",
         "warmpool.workers.lost", "warmpool.orphans.adopted", "warmpool.orphans.removed",
         "warmpool.placement.transitions", "warmpool.failovers", "warmpool.failbacks", "warmpool.degradations",
-        "warmpool.alerts.raised", "warmpool.leadership.changes");
+        "warmpool.alerts.raised", "warmpool.leadership.changes", "warmpool.rollout.remaining",
+        "warmpool.rollout.paused", "warmpool.template.changes", "warmpool.rollout.replaced",
+        "warmpool.rollouts.finished", "warmpool.placement.drains");
     assertThat(Arrays.stream(EventMeter.values()).map(m -> m.meterName)).allMatch(names::contains);
     assertThat(registry.get("warmpool.forecast.time.to.empty").gauge().getId().getBaseUnit()).isEqualTo("seconds");
     assertThat(registry.get("warmpool.leases.wait").timer().baseTimeUnit()).isEqualTo(TimeUnit.SECONDS);
@@ -534,6 +540,12 @@ class WarmpoolMetricsTest {
         new AlertCleared("ci", T0, alert),
         new PoolEvent.LeadershipAcquired("ci", T0, "node-1", 3),
         new PoolEvent.LeadershipLost("ci", T0, "node-1", 3, "node closed"),
+        new PoolEvent.TemplateChanged("ci", T0, LINUX, "new-version", "0123456789ab"),
+        new WorkerDeprovisioned("ci", T0, "w-7", LINUX, NORTH, "rollout"),
+        new PoolEvent.RolloutProgressed("ci", T0, new dev.warmpool.api.RolloutStatus(LINUX, "0123456789ab", 3, 1,
+            false, T0), 4),
+        new PoolEvent.RolloutFinished("ci", T0, LINUX, "0123456789ab", 4),
+        new PoolEvent.PlacementDraining("ci", T0, WEST, true),
     };
   }
 

@@ -65,6 +65,9 @@ final class DegradedMode {
     }
     // while nothing can be provisioned, a healthy worker is worth more than the rules that recycle it
     boolean protect = protects(slot.template);
+    if (!protect && Rollout.stale(slot)) {
+      return false; // an old version (or a drained placement): finished its lease, not granted again
+    }
     if (slot.uses >= t.maxUses() && !(protect && t.reuseWhenDegraded())) {
       return false;
     }

@@ -48,7 +48,7 @@ final class Failover {
 
   private PlacementShelf target(TemplateRuntime t) {
     for (PlacementShelf s : t.shelves) {
-      if (inHomeGeography(t, s) && (enabled || s == t.home) && s.health.isClosed()
+      if (!s.draining && inHomeGeography(t, s) && (enabled || s == t.home) && s.health.isClosed()
           && !s.health.cooling(t.template.size())) {
         return s;
       }
@@ -91,7 +91,7 @@ final class Failover {
     }
     boolean homeAllowed = request.allows(t.home.placement);
     for (PlacementShelf s : t.shelves) {
-      if (!request.allows(s.placement) || !enabled && homeAllowed && s != t.home) {
+      if (s.draining || !request.allows(s.placement) || !enabled && homeAllowed && s != t.home) {
         continue;
       }
       if (usable(t, s, now) && s.inFlight < maxInFlight) {
@@ -103,7 +103,7 @@ final class Failover {
 
   /** Whether a half-open placement may get a probe provision for this template now. */
   boolean mayProbe(TemplateRuntime t, PlacementShelf s, Instant now) {
-    return s.health.wantsProbe() && inHomeGeography(t, s) && (enabled || s == t.home) && !s.health.throttled(now)
+    return !s.draining && s.health.wantsProbe() && inHomeGeography(t, s) && (enabled || s == t.home) && !s.health.throttled(now)
         && !s.health.cooling(t.template.size()) && s.inFlight < maxInFlight;
   }
 

@@ -7,8 +7,8 @@ import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PlacementStatus;
 import dev.warmpool.api.PoolEvent;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every placement's health, and what its changes mean for people: the log lines, the events
@@ -23,7 +23,8 @@ import java.util.List;
 final class PlacementBoard {
 
   private final PoolRuntime rt;
-  private final List<PlacementHealth> placements = new ArrayList<>();
+  /** Copy on write: a run-time change adds placements ({@link Rollout}) while snapshots read them. */
+  private final List<PlacementHealth> placements = new CopyOnWriteArrayList<>();
 
   PlacementBoard(PoolRuntime rt) {
     this.rt = rt;
@@ -34,6 +35,23 @@ final class PlacementBoard {
 
   List<PlacementHealth> all() {
     return placements;
+  }
+
+  /** The health of a placement by key, or null if the board has none. */
+  PlacementHealth health(String key) {
+    for (PlacementHealth h : placements) {
+      if (h.placement.key().equals(key)) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  /** Adds a placement that a run-time change brought: it starts healthy. Runner only. */
+  PlacementHealth add(Placement p) {
+    PlacementHealth h = new PlacementHealth(p, rt.config.providers().get(p.provider()), rt.config.health(), rt.clock);
+    placements.add(h);
+    return h;
   }
 
   /** Half-opens placements whose cooldown ended; returns when to look again. */

@@ -27,6 +27,12 @@ final class PlacementShelf {
   int inFlight;
   /** Engine-only: idle workers counted by the current control pass. */
   int tallyIdle;
+  /**
+   * Whether this template drains this placement (drained, removed from the configuration, or no longer allowed by
+   * the template): no new worker goes here and a {@link Rollout} replaces the ones that are. Read by the release
+   * path.
+   */
+  volatile boolean draining;
 
   PlacementShelf(PlacementHealth health) {
     this.placement = health.placement;

@@ -5,6 +5,7 @@ import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.LeaseTimeoutException;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolClosedException;
+import dev.warmpool.api.PoolConfiguration;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.PoolSnapshot;
@@ -58,7 +59,7 @@ public final class PoolEngine implements WorkerPool {
   /** Whether the pool shares a store with other nodes: set once, read on the lease path (a plain final field). */
   private final boolean shared;
   private final StoreLedger storeLedger;
-  private final Map<String, TemplateRuntime> templates = new LinkedHashMap<>();
+  private final TemplateTable templates = new TemplateTable();
   private final SerialRunner runner;
   private final EventBus events;
   private final PlacementBoard board;
@@ -72,6 +73,7 @@ public final class PoolEngine implements WorkerPool {
   private final LeaseFailures failures;
   private final Closing closing;
   private final LeadershipTerms terms;
+  private final Rollout rollout;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile boolean closedFlag;
   private PoolClock.Scheduled timer;
@@ -129,6 +131,8 @@ public final class PoolEngine implements WorkerPool {
     if (shared) {
       provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name()));
     }
+    this.rollout = new Rollout(rt, ledger, templates, board, deleter, shared ? storeLedger::register : t -> { },
+        store, shared ? storeLedger.node() : null);
     this.depletion = new DepletionWatch(rt);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
     this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
@@ -317,6 +321,9 @@ public final class PoolEngine implements WorkerPool {
     Instant next = now.plus(shared ? storeLedger.tick() : config.controlInterval());
     if (shared) {
       StoreLedger.Lead lead = storeLedger.beginPass(now);
+      if (!rt.closing()) {
+        rollout.follow(now); // a change another node wrote: every node applies it
+      }
       if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
         terms.newTerm(now, lead);
       }
@@ -386,6 +393,9 @@ public final class PoolEngine implements WorkerPool {
       next = PlacementBoard.min(next, closing.pass(now));
     } else if (!rt.closing()) {
       boolean adoptFirst = config.keepWarmPool() && !reconciler.doneOnce();
+      if (!adoptFirst) {
+        rollout.pass(now);
+      }
       for (TemplateRuntime t : templates.values()) {
         failover.update(t, now);
         if (adoptFirst) {
@@ -469,6 +479,27 @@ public final class PoolEngine implements WorkerPool {
     }
     timerAt = at;
     timer = clock.schedule(Duration.between(now, at), runner::wake);
+  }
+
+  @Override
+  public PoolConfiguration configuration() {
+    return rollout.configuration();
+  }
+
+  @Override
+  public CompletableFuture<Void> reconfigure(PoolConfiguration next) {
+    if (rt.closing()) {
+      throw new WarmpoolException("pool " + poolId + " is closed");
+    }
+    rollout.check(next); // refused whole before anything changes
+    rollout.write(next, clock.now());
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    runner.execute(() -> {
+      rollout.apply(next, clock.now());
+      runner.wake();
+      f.complete(null);
+    });
+    return f;
   }
 
   @Override
@@ -559,7 +590,8 @@ public final class PoolEngine implements WorkerPool {
       }
       ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest()));
     }
-    return new PoolSnapshot(poolId, now, ts, board.statuses(now), rt.alerts.raised(), events.dropped());
+    return new PoolSnapshot(poolId, now, ts, board.statuses(now), rt.alerts.raised(), events.dropped(),
+        rollout.statuses());
   }
 
   private WorkerCounts counts(TemplateRuntime t) {

@@ -111,7 +111,7 @@ final class Provisioner {
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
     int elsewhere = waitingElsewhere.applyAsInt(t);
-    int warmNeeded = tpl.warmTarget() + elsewhere - idleCount - stillComing;
+    int warmNeeded = tpl.warmTarget() + t.surge + elsewhere - idleCount - stillComing;
     // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
     // first usable placement, not only the active one) in the home geography: their node says how many wait, not
     // which placements they accept
@@ -133,6 +133,7 @@ final class Provisioner {
       id = ledger.newWorkerId();
     }
     WorkerSlot slot = new WorkerSlot(id, t, shelf, now, ledger.tokenFloor());
+    slot.version = t.version;
     if (!ledger.add(slot)) {
       return; // the intent was not recorded (a shared store refused it): no call without it
     }
@@ -150,7 +151,8 @@ final class Provisioner {
     t.tallyTotal++;
     long generation = ledger.generation();
     Map<String, String> tags = Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, id,
-        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name());
+        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, t.name(), WorkerTags.TEMPLATE_VERSION,
+        slot.version);
     Duration timeout = t.template.provisioningTimeout();
     ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));

@@ -263,6 +263,7 @@ final class Reconciler {
     Instant now = rt.clock.now();
     PlacementShelf home = shelf;
     WorkerSlot slot = new WorkerSlot(workerId, t, home, now, ledger.adoptionFloor(tagged));
+    slot.version = r.tags().get(WorkerTags.TEMPLATE_VERSION); // none or another: a roll replaces it
     if (!ledger.add(slot)) {
       return true; // not recorded now (a shared store refused it): the next reconciliation looks again
     }

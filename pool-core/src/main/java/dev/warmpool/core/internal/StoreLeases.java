@@ -83,7 +83,9 @@ final class StoreLeases {
     long floor = StoreLedger.floorOf(row);
     WorkerSlot slot = new WorkerSlot(row.id(), t, shelf, row.createdAt(), floor);
     slot.mirror(row.grants(), WorkerSlot.LEASED);
-    slot.worker = new Worker(row.id(), row.template(), shelf.placement, row.resourceId(), row.attributes());
+    slot.worker = new Worker(row.id(), row.template(), shelf.placement, row.resourceId(),
+        TemplateVersion.without(row.attributes()));
+    slot.version = row.attributes().get(TemplateVersion.ATTRIBUTE);
     slot.readyAt = row.readyAt();
     slot.uses = (int) Math.min(Integer.MAX_VALUE, row.grants() - floor) - 1; // the grant adds this one
     slot.leaseId = leaseId;

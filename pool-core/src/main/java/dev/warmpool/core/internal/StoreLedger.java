@@ -54,6 +54,8 @@ final class StoreLedger implements Ledger {
   private final NodeSettings settings;
   private final Map<String, TemplateRuntime> templates;
   private final Map<String, PlacementShelf[]> shelves = new HashMap<>();
+  /** Templates a run-time change removed, by name: their rows are mirrored until their workers are gone. Runner only. */
+  private final Map<String, TemplateRuntime> retired = new HashMap<>();
   private final StoreLeases leases;
   private volatile List<StoredWorker> lastRows = List.of();
 
@@ -78,12 +80,21 @@ final class StoreLedger implements Ledger {
     this.settings = settings;
     this.templates = templates;
     this.leases = new StoreLeases(rt, store, node, degraded);
-    for (TemplateRuntime t : templates.values()) {
-      for (PlacementShelf s : t.shelves) {
-        shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s});
-      }
-    }
+    templates.values().forEach(this::register);
     store.open(poolId);
+  }
+
+  /** Indexes a template's shelves, so rows of its placements are mirrored; again after a run-time change. */
+  void register(TemplateRuntime t) {
+    // a removed template's rows stay mirrored until its workers are gone, so the leader deletes them
+    if (t.removed) {
+      retired.put(t.name(), t);
+      return;
+    }
+    retired.remove(t.name());
+    for (PlacementShelf s : t.shelves) {
+      shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s})[0] = s;
+    }
   }
 
   String node() {
@@ -226,6 +237,9 @@ final class StoreLedger implements Ledger {
     Set<String> seen = new HashSet<>();
     for (StoredWorker w : read) {
       TemplateRuntime t = templates.get(w.template());
+      if (t == null) {
+        t = retired.get(w.template());
+      }
       PlacementShelf shelf = t == null ? null : shelf(t.name(), w.placement());
       if (shelf == null) {
         continue; // another configuration's worker: left to the node that knows it
@@ -258,7 +272,11 @@ final class StoreLedger implements Ledger {
       case RETIRED, DELETING -> WorkerSlot.DELETING;
     };
     if (!w.resourceId().isEmpty() && slot.worker == null) {
-      slot.ready(w.resourceId(), w.attributes(), w.readyAt() != null ? w.readyAt() : now);
+      slot.ready(w.resourceId(), TemplateVersion.without(w.attributes()), w.readyAt() != null ? w.readyAt() : now);
+    }
+    String version = w.attributes().get(TemplateVersion.ATTRIBUTE);
+    if (version != null) {
+      slot.version = version;
     }
     if (w.readyAt() != null) {
       slot.readyAt = w.readyAt();
@@ -428,7 +446,8 @@ final class StoreLedger implements Ledger {
     if (!owns(slot) || row == null) {
       return false;
     }
-    StoredWorker ready = row.ready(slot.worker.resourceId(), slot.worker.attributes(), epoch, slot.readyAt);
+    StoredWorker ready = row.ready(slot.worker.resourceId(),
+        TemplateVersion.withVersion(slot.worker.attributes(), slot.version), epoch, slot.readyAt);
     if (!replace(slot, ready)) {
       return false;
     }

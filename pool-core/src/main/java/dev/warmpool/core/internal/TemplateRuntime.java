@@ -15,11 +15,21 @@ import java.util.TreeSet;
  * queues behind older ones instead of overtaking them.
  */
 final class TemplateRuntime {
-  final WorkerTemplate template;
-  /** Every placement the template allows, in preference order. */
-  final List<PlacementShelf> shelves;
-  /** The most preferred placement: where the warm stock lives while it is healthy. */
-  final PlacementShelf home;
+  /** The template as configured now: a run-time change replaces it ({@link Rollout}); read by any thread. */
+  volatile WorkerTemplate template;
+  /** The version new workers are made with ({@link TemplateVersion}); changes with {@link #template}. */
+  volatile String version;
+  /**
+   * Every placement the template allows, in preference order, then the ones it drains (a run-time change may add
+   * shelves; it never drops one, as workers may still sit there).
+   */
+  volatile List<PlacementShelf> shelves;
+  /** The most preferred placement that is not drained: where the warm stock lives while it is healthy. */
+  volatile PlacementShelf home;
+  /** Whether a run-time change removed the template: its workers are removed, none is made. */
+  volatile boolean removed;
+  /** Engine-only: extra workers a roll asks replenishment for, above the warm target ({@link Rollout}). */
+  int surge;
   /**
    * The order grants take idle workers in: placements other than the active one first, so that stock left
    * elsewhere after a failback (or a failover) is used up before the active placement's.
@@ -42,11 +52,25 @@ final class TemplateRuntime {
 
   TemplateRuntime(WorkerTemplate template, List<PlacementShelf> shelves, java.time.Duration demandSmoothing) {
     this.template = template;
+    this.version = TemplateVersion.of(template);
     this.forecaster = new Forecaster(demandSmoothing);
     this.shelves = List.copyOf(shelves);
     this.home = shelves.get(0);
     this.active = home;
     this.grantOrder = this.shelves;
+  }
+
+  /**
+   * A run-time change: the new definition and shelves (preferred first, drained ones last). The active placement is
+   * kept if it is still usable; the next pass's failover recomputes it anyway. Runner only.
+   */
+  void reshape(WorkerTemplate next, List<PlacementShelf> nextShelves) {
+    this.template = next;
+    this.version = TemplateVersion.of(next);
+    this.shelves = List.copyOf(nextShelves);
+    PlacementShelf first = nextShelves.stream().filter(s -> !s.draining).findFirst().orElse(nextShelves.get(0));
+    this.home = first;
+    activate(active != null && !active.draining && nextShelves.contains(active) ? active : first);
   }
 
   /** Sets where warm provisions go and reorders grants to drain the other placements first. */

@@ -81,6 +81,11 @@ final class WorkerSlot {
   String heldBy;
   Instant heldSince;
   Instant heldUntil;
+  /**
+   * The version of the template the worker was made from (null if unknown: adopted without a version tag); a worker
+   * whose version is not its template's is replaced by a {@link Rollout}. Written before the worker is published.
+   */
+  volatile String version;
   /** Store ledger only: a provision this leader did not start, whose outcome is unknown: deleted by name. */
   boolean foreign;
 

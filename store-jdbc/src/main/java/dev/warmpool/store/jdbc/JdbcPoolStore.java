@@ -10,6 +10,7 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
+import dev.warmpool.spi.StoredConfiguration;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
@@ -65,7 +66,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 4;
+  static final int SCHEMA_VERSION = 5;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -92,6 +93,7 @@ public final class JdbcPoolStore implements PoolStore {
   private final String nodes;
   private final String health;
   private final String versions;
+  private final String configurations;
   private final long lockKey;
 
   /** Set once the tables are known to be at {@link #SCHEMA_VERSION}; never reset. */
@@ -112,6 +114,7 @@ public final class JdbcPoolStore implements PoolStore {
     this.nodes = table("nodes");
     this.health = table("placement_health");
     this.versions = table("schema_version");
+    this.configurations = table("configuration");
     this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
   }
 
@@ -292,7 +295,11 @@ public final class JdbcPoolStore implements PoolStore {
         // column, per template, is still written for nodes of version 3 during a rolling upgrade); the leader's
         // cooldowns live in the placement health since version 3
         List.of("ALTER TABLE " + nodes + " ADD COLUMN waiting_requests text[] NOT NULL DEFAULT '{}'",
-            "DROP TABLE " + cooldowns));
+            "DROP TABLE " + cooldowns),
+        // version 5: the run-time configuration, which every node applies (one row per pool, its newest revision)
+        List.of("CREATE TABLE " + configurations + " ("
+            + "pool_id text PRIMARY KEY, revision bigint NOT NULL, document text NOT NULL, node text NOT NULL,"
+            + " changed_at bigint NOT NULL)"));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -667,6 +674,47 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setArray(12, c.createArrayOf("text", sizes.toArray()));
         ps.setArray(13, c.createArrayOf("bigint", sizes.stream().map(k -> micros(h.coolingUntil().get(k))).toArray()));
         return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public boolean putConfiguration(String poolId, StoredConfiguration configuration) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(configuration, "configuration cannot be null");
+    // the first revision inserts, each later one updates the row that holds the one before: a lost race writes nothing
+    String sql = configuration.revision() == 1
+        ? "INSERT INTO " + configurations + " (pool_id, revision, document, node, changed_at) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (pool_id) DO NOTHING"
+        : "UPDATE " + configurations + " SET pool_id = ?, revision = ?, document = ?, node = ?, changed_at = ?"
+            + " WHERE pool_id = ? AND revision = ?";
+    return call("putConfiguration", poolId, false, c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.setString(1, poolId);
+        ps.setLong(2, configuration.revision());
+        ps.setString(3, configuration.document());
+        ps.setString(4, configuration.node());
+        setTime(ps, 5, configuration.changedAt());
+        if (configuration.revision() > 1) {
+          ps.setString(6, poolId);
+          ps.setLong(7, configuration.revision() - 1);
+        }
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredConfiguration> configuration(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("configuration", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT revision, document, node, changed_at FROM " + configurations
+          + " WHERE pool_id = ?")) {
+        ps.setString(1, poolId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new StoredConfiguration(rs.getLong(1), rs.getString(2), rs.getString(3),
+              time(rs, 4))) : Optional.<StoredConfiguration>empty();
+        }
       }
     });
   }

@@ -66,10 +66,10 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     store(prefix).open("p2");
 
-    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "leadership", prefix + "nodes",
-        prefix + "placement_health", prefix + "schema_version", prefix + "workers");
+    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "configuration", prefix + "leadership",
+        prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+        .containsExactly("1", "2", "3", "4", "5").hasSize(JdbcPoolStore.SCHEMA_VERSION);
   }
 
   @Test
@@ -91,7 +91,7 @@ class JdbcSchemaTest {
     assertThat(upgraded.nodes("p1")).containsExactly(new StoredNode("old", Instant.EPOCH.plusNanos(5_000), List.of(),
         false));
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test
@@ -115,7 +115,7 @@ class JdbcSchemaTest {
 
     assertThat(upgraded.placementHealth("p1")).containsExactly(h);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test
@@ -135,7 +135,7 @@ class JdbcSchemaTest {
     upgraded.heartbeat("p1", "new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
         new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)), false);
 
-    assertThat(tables("current_schema()", prefix)).doesNotContain(prefix + "cooldowns").hasSize(5);
+    assertThat(tables("current_schema()", prefix)).doesNotContain(prefix + "cooldowns").hasSize(6);
     assertThat(upgraded.nodes("p1")).containsExactly(
         new StoredNode("new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
             new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)),
@@ -145,11 +145,28 @@ class JdbcSchemaTest {
     assertThat(query("SELECT array_to_string(waiting, ',') FROM \"" + prefix + "nodes\" WHERE node = 'new'"))
         .containsExactly("linux,4,windows,1");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
-  /** Undoes version 4 on a store that {@code open} just created. */
+  @Test
+  void aVersionFourSchemaIsMigratedInPlaceAndKeepsARunTimeConfiguration() throws SQLException {
+    String prefix = db.freshPrefix();
+    store(prefix).open("p1");
+    // what a node of the fourth release left behind: no configuration table
+    execute("DROP TABLE \"" + prefix + "configuration\"");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 5");
+
+    store(prefix).open("p1");
+
+    assertThat(tables("current_schema()", prefix)).contains(prefix + "configuration").hasSize(6);
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2", "3", "4", "5");
+  }
+
+  /** Undoes versions 5 and 4 on a store that {@code open} just created. */
   private void backToVersionThree(String prefix) throws SQLException {
+    execute("DROP TABLE \"" + prefix + "configuration\"");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 5");
     execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN waiting_requests");
     execute("CREATE TABLE \"" + prefix + "cooldowns\" (pool_id text NOT NULL, cooldown_key text NOT NULL,"
         + " kind text NOT NULL, until_at bigint NOT NULL, reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))");
@@ -162,7 +179,7 @@ class JdbcSchemaTest {
 
     assertThat(store(prefix).workers("p1")).isEmpty();
 
-    assertThat(tables("current_schema()", prefix)).hasSize(5);
+    assertThat(tables("current_schema()", prefix)).hasSize(6);
   }
 
   @Test
@@ -189,9 +206,9 @@ class JdbcSchemaTest {
       threads.shutdownNow();
     }
 
-    assertThat(tables("current_schema()", prefix)).hasSize(5);
+    assertThat(tables("current_schema()", prefix)).hasSize(6);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test
@@ -214,7 +231,7 @@ class JdbcSchemaTest {
 
     inSchema.lead("p1", "n1", T0, Duration.ofSeconds(30));
 
-    assertThat(tables("'" + schema + "'", prefix)).hasSize(5);
+    assertThat(tables("'" + schema + "'", prefix)).hasSize(6);
     assertThat(query("SELECT node FROM \"" + schema + "\".warmpool_leadership")).containsExactly("n1");
   }
 
