@@ -110,7 +110,7 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
+    int warmNeeded = t.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
       PlacementShelf s = failover.choose(t, null, now);
       if (s == null) {
@@ -190,6 +190,7 @@ final class Provisioner {
         shelf.health.probesInFlight--;
       }
       board.onSuccess(shelf.health, now, probe);
+      t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, now));
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
       boolean draining = rt.draining();

@@ -30,6 +30,8 @@ final class TemplateRuntime {
   /** Whether no placement of the home geography can provision; read by the lease path. */
   volatile boolean degraded;
   final Forecaster forecaster;
+  /** The warm target in force (fixed, or computed from a sizing policy) and what the stock costs. */
+  final Sizing sizing;
   /** Engine-only: when a request of this template last timed out. */
   Instant lastTimeoutAt;
   /** Engine-only: live leases per tenant, counted by the current pass (only while degraded). */
@@ -43,6 +45,7 @@ final class TemplateRuntime {
   TemplateRuntime(WorkerTemplate template, List<PlacementShelf> shelves, java.time.Duration demandSmoothing) {
     this.template = template;
     this.forecaster = new Forecaster(demandSmoothing);
+    this.sizing = new Sizing(template);
     this.shelves = List.copyOf(shelves);
     this.home = shelves.get(0);
     this.active = home;
@@ -60,6 +63,11 @@ final class TemplateRuntime {
     order.remove(shelf);
     order.add(shelf);
     grantOrder = List.copyOf(order);
+  }
+
+  /** The warm target in force: the template's fixed target, or the one its sizing policy computed last. */
+  int warmTarget() {
+    return sizing.computed() ? sizing.target() : template.warmTarget();
   }
 
   String name() {

@@ -1,0 +1,89 @@
+package dev.warmpool.core.internal;
+
+import dev.warmpool.api.PoolEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps each template's warm target each control pass: asks its {@link Sizing} for the target, tells listeners when
+ * a computed target moved (at most one {@link PoolEvent.TargetChanged} a minute per template, with the latest
+ * target), and retires idle workers above a computed target, gently.
+ *
+ * <p>Design: retiring is the only way a computed target shrinks the stock, so it is careful: never while requests
+ * wait or the template is degraded (then the stock is all there is), never below the target plus what demand takes
+ * within the dwell anyway (a single-use pool would otherwise retire a worker now and provision its replacement
+ * minutes later: churn), oldest first (the one {@code maxAge} retires next anyway), and at most one worker per
+ * template every {@link #RETIRE_GAP}. Fixed targets keep today's behaviour: nothing is retired for them. Runner only.
+ */
+final class TargetKeeper {
+  static final Duration EVENT_GAP = Duration.ofMinutes(1);
+  static final Duration RETIRE_GAP = Duration.ofSeconds(30);
+  static final String RETIRED = "above-target";
+
+  private final PoolRuntime rt;
+  private final Ledger ledger;
+  private final Deleter deleter;
+  private final Map<TemplateRuntime, Instant> lastEvent = new HashMap<>();
+  private final Map<TemplateRuntime, Integer> published = new HashMap<>();
+  private final Map<TemplateRuntime, Instant> lastRetired = new HashMap<>();
+
+  TargetKeeper(PoolRuntime rt, Ledger ledger, Deleter deleter) {
+    this.rt = rt;
+    this.ledger = ledger;
+    this.deleter = deleter;
+  }
+
+  /** Computes the template's target from this pass's tallies, before the provisioner reads it. */
+  void update(TemplateRuntime t, Instant now, int waitingElsewhere) {
+    int idle = 0;
+    for (PlacementShelf s : t.shelves) {
+      idle += s.tallyIdle;
+    }
+    Sizing sizing = t.sizing;
+    sizing.update(t, now, idle, t.waiting() + waitingElsewhere);
+    if (!sizing.computed()) {
+      return;
+    }
+    int before = published.computeIfAbsent(t, k -> sizing.target());
+    Instant last = lastEvent.get(t);
+    if (sizing.target() != before && (last == null || !now.isBefore(last.plus(EVENT_GAP)))) {
+      published.put(t, sizing.target());
+      lastEvent.put(t, now);
+      rt.publish(new PoolEvent.TargetChanged(rt.poolId, now, t.name(), before, sizing.target(), sizing.term(),
+          sizing.reason()));
+    }
+  }
+
+  /** Retires one idle worker above the computed target, if the rules above allow it. */
+  void retire(TemplateRuntime t, Instant now, int waitingElsewhere) {
+    Sizing sizing = t.sizing;
+    if (!sizing.computed() || t.degraded || t.waiting() + waitingElsewhere > 0 || rt.closing()) {
+      return;
+    }
+    Instant last = lastRetired.get(t);
+    if (last != null && now.isBefore(last.plus(RETIRE_GAP))) {
+      return;
+    }
+    int idle = 0;
+    for (PlacementShelf s : t.shelves) {
+      idle += s.tallyIdle;
+    }
+    if (idle <= sizing.target() + sizing.spare()) {
+      return;
+    }
+    WorkerSlot oldest = null;
+    for (WorkerSlot slot : ledger.workers()) {
+      if (slot.template == t && slot.state() == WorkerSlot.IDLE && slot.readyAt != null
+          && (oldest == null || slot.readyAt.isBefore(oldest.readyAt))) {
+        oldest = slot;
+      }
+    }
+    if (oldest != null && ledger.toDeleting(oldest, oldest.word(), RETIRED)) {
+      lastRetired.put(t, now);
+      oldest.shelf.tallyIdle--;
+      deleter.start(oldest, RETIRED);
+    }
+  }
+}
