@@ -19,8 +19,9 @@ import java.util.Optional;
  * worker-hours, lease waits) that every template reports, fixed or not.
  *
  * <p>Design: the target is internal to the engine: the {@link Provisioner} reads {@link #target()} where it read the
- * template's fixed warm target, and {@link TargetKeeper} retires idle workers above it. Rates are exponentially
- * weighted by the length of each pass ({@code 1 - e^(-dt/tau)}), so they do not depend on how often passes run. The
+ * template's fixed warm target, and {@link TargetKeeper} retires idle workers above it. Rates are
+ * counted per minute over sliding windows (five minutes and an hour), so they do not depend on how often passes run
+ * and a quiet hour forgets a busy one (an exponential average would keep a tail of the day's peak all night). The
  * latency of a placement is the 90th percentile of its last {@value #LATENCIES} provisions. A computed target rises
  * at once and falls only when it stayed lower for the dwell (twice the lead time, at least ten minutes): the target
  * in force is the largest computed within the dwell. Observations come from the lease path (waits, holds) and the
@@ -39,9 +40,12 @@ final class Sizing {
   private final Map<PlacementShelf, long[]> latencies = new HashMap<>();
   private final Map<PlacementShelf, Integer> latencyCount = new HashMap<>();
   private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {epoch millis, computed target}, max at the front
+  /** Requests per minute of the last hour, by minute (a ring indexed by epoch minute). */
+  private final long[] perMinute = new long[(int) LONG_WINDOW.toMinutes()];
+  private long newestMinute = Long.MIN_VALUE;
   private long lastCount;
   private Instant lastAt;
-  private double shortRate;
+  private Instant since;
   private double longRate;
   private volatile double holdSeconds = Double.POSITIVE_INFINITY;
   private volatile int target;
@@ -119,13 +123,12 @@ final class Sizing {
     long count = t.forecaster.requests.sum();
     if (lastAt == null) {
       lastAt = now;
+      since = now;
       lastCount = count;
     }
     double seconds = Duration.between(lastAt, now).toMillis() / 1000.0;
     if (seconds > 0) {
-      double instant = (count - lastCount) / seconds;
-      shortRate += (1 - Math.exp(-seconds / SHORT_WINDOW.toSeconds())) * (instant - shortRate);
-      longRate += (1 - Math.exp(-seconds / LONG_WINDOW.toSeconds())) * (instant - longRate);
+      countMinute(now, count - lastCount);
       idleWorkerHours += idle * seconds / 3600.0;
       if (history != null) {
         history.count(now, count - lastCount);
@@ -133,6 +136,8 @@ final class Sizing {
       lastAt = now;
       lastCount = count;
     }
+    double shortRate = rate(now, SHORT_WINDOW);
+    longRate = rate(now, LONG_WINDOW);
     double rate = Math.max(shortRate, longRate);
     ratePerMinute = rate * 60;
     if (policy == null) {
@@ -171,6 +176,35 @@ final class Sizing {
           supplier.placement.key(), trim(policy.quantile() * 100), policy.maxWait());
     }
     return inForce != before;
+  }
+
+  private void countMinute(Instant now, long requests) {
+    long minute = Math.floorDiv(now.toEpochMilli(), 60_000L);
+    if (newestMinute == Long.MIN_VALUE) {
+      newestMinute = minute;
+    }
+    for (long m = newestMinute + 1; m <= minute && m <= newestMinute + perMinute.length; m++) {
+      perMinute[(int) Math.floorMod(m, (long) perMinute.length)] = 0;
+    }
+    newestMinute = Math.max(newestMinute, minute);
+    perMinute[(int) Math.floorMod(minute, (long) perMinute.length)] += requests;
+  }
+
+  /** Requests per second over the last {@code window} (a sliding window: a quiet hour forgets a busy one). */
+  private double rate(Instant now, Duration window) {
+    if (newestMinute == Long.MIN_VALUE) {
+      return 0;
+    }
+    long minutes = window.toMinutes();
+    long total = 0;
+    for (long m = newestMinute - minutes + 1; m <= newestMinute; m++) {
+      total += perMinute[(int) Math.floorMod(m, (long) perMinute.length)];
+    }
+    // the current minute is partly over: divide by the time the window really covers, and by no more than the pool
+    // has been observing
+    double seconds = (minutes - 1) * 60 + (now.toEpochMilli() % 60_000L) / 1000.0;
+    seconds = Math.min(seconds, Duration.between(since, now).toMillis() / 1000.0);
+    return total / Math.max(seconds, 60);
   }
 
   private static String trim(double d) {
