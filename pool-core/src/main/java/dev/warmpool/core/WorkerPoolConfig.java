@@ -227,8 +227,7 @@ public final class WorkerPoolConfig {
     }
     for (String field : List.of("sizing.quantile", "sizing.max-wait")) {
       if (!fields.containsKey(field)) {
-        String key = key("templates." + name + "." + field);
-        throw new InvalidConfigurationException(key, key + " is required: a sizing policy states its objective"
+        throw new InvalidConfigurationException(field, field + " is required: a sizing policy states its objective"
             + " (sizing.quantile and sizing.max-wait, e.g. 0.99 and 5s)");
       }
     }
