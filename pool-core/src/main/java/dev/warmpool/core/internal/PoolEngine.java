@@ -135,7 +135,7 @@ public final class PoolEngine implements WorkerPool {
       provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name(), clock.now()));
     }
     this.depletion = new DepletionWatch(rt);
-    this.targets = new TargetKeeper(rt, ledger, deleter);
+    this.targets = new TargetKeeper(rt, ledger, deleter, shared);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
     this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
         reconciler) : null;

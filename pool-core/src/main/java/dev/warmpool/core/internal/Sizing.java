@@ -117,10 +117,10 @@ final class Sizing {
    * @param now the pass's time
    * @param idle idle workers counted by this pass
    * @param waiting requests waiting, on this node and others
-   * @return the target in force, and whether it moved
+   * @param count lease requests counted so far (a running total)
+   * @return whether the target in force moved
    */
-  boolean update(TemplateRuntime t, Instant now, int idle, int waiting) {
-    long count = t.forecaster.requests.sum();
+  boolean update(TemplateRuntime t, Instant now, int idle, int waiting, long count) {
     if (lastAt == null) {
       lastAt = now;
       since = now;

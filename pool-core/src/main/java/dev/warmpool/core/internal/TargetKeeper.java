@@ -28,11 +28,37 @@ final class TargetKeeper {
   private final Map<TemplateRuntime, Instant> lastEvent = new HashMap<>();
   private final Map<TemplateRuntime, Integer> published = new HashMap<>();
   private final Map<TemplateRuntime, Instant> lastRetired = new HashMap<>();
+  /** Shared pool: grants the leader saw in the store's rows, per template, and up to when it looked. */
+  private final Map<TemplateRuntime, long[]> grantsSeen = new HashMap<>();
+  private final boolean shared;
 
-  TargetKeeper(PoolRuntime rt, Ledger ledger, Deleter deleter) {
+  TargetKeeper(PoolRuntime rt, Ledger ledger, Deleter deleter, boolean shared) {
     this.rt = rt;
     this.ledger = ledger;
     this.deleter = deleter;
+    this.shared = shared;
+  }
+
+  /**
+   * Lease requests so far: this node's count on the local ledger; on a shared pool, where requests arrive at every
+   * node, the grants the leader sees in the store's rows (each lease's grant time, counted once) plus this node's
+   * requests that are still waiting are counted through the waiting term.
+   */
+  private long requests(TemplateRuntime t, Instant now) {
+    if (!shared) {
+      return t.forecaster.requests.sum();
+    }
+    long[] seen = grantsSeen.computeIfAbsent(t, k -> new long[] {0, now.toEpochMilli()});
+    long after = seen[1];
+    for (WorkerSlot slot : ledger.workers()) {
+      Instant since = slot.heldSince;
+      if (slot.template == t && since != null && since.toEpochMilli() > after
+          && since.toEpochMilli() <= now.toEpochMilli()) {
+        seen[0]++;
+      }
+    }
+    seen[1] = Math.max(after, now.toEpochMilli());
+    return seen[0];
   }
 
   /** Computes the template's target from this pass's tallies, before the provisioner reads it. */
@@ -42,7 +68,7 @@ final class TargetKeeper {
       idle += s.tallyIdle;
     }
     Sizing sizing = t.sizing;
-    sizing.update(t, now, idle, t.waiting() + waitingElsewhere);
+    sizing.update(t, now, idle, t.waiting() + waitingElsewhere, requests(t, now));
     if (!sizing.computed()) {
       return;
     }
