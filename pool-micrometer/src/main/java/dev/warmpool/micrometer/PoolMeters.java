@@ -24,6 +24,7 @@ import dev.warmpool.api.PoolEvent.WorkerLost;
 import dev.warmpool.api.PoolEvent.WorkerProvisioned;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.PoolSnapshot;
+import dev.warmpool.api.SizingStatus;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.api.WorkerPool;
@@ -326,6 +327,12 @@ final class PoolMeters {
               .map(PoolMeters::seconds).orElse(Double.NaN));
       gauge("warmpool.template.degraded", "1 while no eligible placement can provision the template, else 0", t, null,
           s -> s.template(template).map(ts -> ts.degraded() ? 1.0 : 0.0).orElse(Double.NaN));
+      gauge("warmpool.template.warm.target", "The warm target in force: fixed, or computed from a sizing policy", t,
+          "workers", s -> s.template(template).flatMap(TemplateStatus::sizing).map(z -> (double) z.target())
+              .orElse(Double.NaN));
+      gauge("warmpool.template.idle.worker.hours", "Idle worker-hours since the pool started: what the warm stock"
+          + " cost", t, "hours", s -> s.template(template).flatMap(TemplateStatus::sizing)
+              .map(SizingStatus::idleWorkerHours).orElse(Double.NaN));
     }
   }
 
