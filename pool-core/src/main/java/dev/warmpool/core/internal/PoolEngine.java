@@ -136,6 +136,9 @@ public final class PoolEngine implements WorkerPool {
     }
     this.depletion = new DepletionWatch(rt);
     this.targets = new TargetKeeper(rt, ledger, deleter, shared);
+    if (shared) {
+      targets.store(storeLedger::keepDemand, storeLedger::demand);
+    }
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
     this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
         reconciler) : null;
@@ -337,6 +340,9 @@ public final class PoolEngine implements WorkerPool {
       StoreLedger.Lead lead = storeLedger.beginPass(now);
       if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
         terms.newTerm(now, lead);
+        if (lead == StoreLedger.Lead.TOOK_OVER) {
+          targets.restore(templates.values());
+        }
       }
       rt.draining = rt.closing() && !config.keepWarmPool() && ledger.leads() && storeLedger.lastNode(now);
       if (anyWaiting()) {
@@ -420,6 +426,7 @@ public final class PoolEngine implements WorkerPool {
       if (!adoptFirst) {
         board.clearQuiet(now);
       }
+      targets.keep(templates.values(), now);
     }
     for (PlacementHealth h : board.all()) {
       ledger.keepHealth(h); // where the next leader of a shared pool finds it

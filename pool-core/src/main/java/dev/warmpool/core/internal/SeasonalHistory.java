@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A template's demand by hour of the week: for each of the 168 hours, the most lease requests seen in any five
@@ -24,6 +25,8 @@ final class SeasonalHistory {
   private final int[] peak = new int[HOURS];
   /** The epoch hour (UTC hours since 1970) each bucket was recorded in. */
   private final long[] recordedAt = new long[HOURS];
+  /** Hours changed since the last {@link #takeChanged()}. */
+  private final java.util.BitSet changed = new java.util.BitSet(HOURS);
   private long slot = Long.MIN_VALUE;
   private int slotCount;
 
@@ -46,8 +49,12 @@ final class SeasonalHistory {
       if (recordedAt[h] != epochHour) {
         recordedAt[h] = epochHour;
         peak[h] = 0;
+        changed.set(h);
       }
-      peak[h] = Math.max(peak[h], slotCount);
+      if (slotCount > peak[h]) {
+        peak[h] = slotCount;
+        changed.set(h);
+      }
     }
   }
 
@@ -92,12 +99,13 @@ final class SeasonalHistory {
     return (z.getDayOfWeek().getValue() - 1) * 24 + z.getHour();
   }
 
-  /** {@return the buckets as the store keeps them: peak, recorded hour, per hour of the week} */
-  long[][] buckets() {
-    long[][] out = new long[HOURS][];
-    for (int i = 0; i < HOURS; i++) {
-      out[i] = new long[] {peak[i], recordedAt[i]};
+  /** {@return the hours changed since the last call, as {hour of week, peak, recorded hour}; clears the marks} */
+  List<long[]> takeChanged() {
+    List<long[]> out = new java.util.ArrayList<>();
+    for (int h = changed.nextSetBit(0); h >= 0; h = changed.nextSetBit(h + 1)) {
+      out.add(new long[] {h, peak[h], recordedAt[h]});
     }
+    changed.clear();
     return out;
   }
 

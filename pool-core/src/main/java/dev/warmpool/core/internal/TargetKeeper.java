@@ -3,7 +3,10 @@ package dev.warmpool.core.internal;
 import dev.warmpool.api.PoolEvent;
 import java.time.Duration;
 import java.time.Instant;
+import dev.warmpool.spi.StoredDemand;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,12 +34,57 @@ final class TargetKeeper {
   /** Shared pool: grants the leader saw in the store's rows, per template, and up to when it looked. */
   private final Map<TemplateRuntime, long[]> grantsSeen = new HashMap<>();
   private final boolean shared;
+  /** Shared pool: where the leader keeps the learned demand, and reads what earlier leaders kept. */
+  private java.util.function.Predicate<List<StoredDemand>> keep = d -> false;
+  private java.util.function.Supplier<List<StoredDemand>> kept = List::of;
+  private Instant lastKept;
 
   TargetKeeper(PoolRuntime rt, Ledger ledger, Deleter deleter, boolean shared) {
     this.rt = rt;
     this.ledger = ledger;
     this.deleter = deleter;
     this.shared = shared;
+  }
+
+  /** A shared pool's store of learned demand. */
+  void store(java.util.function.Predicate<List<StoredDemand>> keep,
+      java.util.function.Supplier<List<StoredDemand>> kept) {
+    this.keep = keep;
+    this.kept = kept;
+  }
+
+  /** A new leader continues from the demand the last leaders learned. */
+  void restore(Iterable<TemplateRuntime> templates) {
+    List<StoredDemand> all = kept.get();
+    for (TemplateRuntime t : templates) {
+      SeasonalHistory h = t.sizing.history();
+      if (h != null) {
+        for (StoredDemand d : all) {
+          if (d.template().equals(t.name())) {
+            h.merge(d.hourOfWeek(), d.peak(), d.recordedHour());
+          }
+        }
+        h.takeChanged(); // what came from the store needs no write back
+      }
+    }
+  }
+
+  /** Writes the hours learned since the last write, at most once a minute. */
+  void keep(Iterable<TemplateRuntime> templates, Instant now) {
+    if (!shared || lastKept != null && now.isBefore(lastKept.plus(EVENT_GAP))) {
+      return;
+    }
+    lastKept = now;
+    List<StoredDemand> out = new ArrayList<>();
+    for (TemplateRuntime t : templates) {
+      SeasonalHistory h = t.sizing.history();
+      if (h != null) {
+        for (long[] b : h.takeChanged()) {
+          out.add(new StoredDemand(t.name(), (int) b[0], (int) b[1], b[2]));
+        }
+      }
+    }
+    keep.test(out);
   }
 
   /**
