@@ -35,4 +35,39 @@ class InMemoryStoreSizingTest extends SizingTest {
       s.clock.runUntil(s.clock.now().plus(Duration.ofHours(2)));
     }
   }
+
+  @Test
+  void aNewLeaderPreWarmsForThePeakItsPredecessorLearned() {
+    SizingPolicy policy = SizingPolicy.objective(0.99, Duration.ofSeconds(5)).floor(1).ceiling(60).build();
+    // a day and a half of virtual time on two nodes: coarse store timings keep it to seconds
+    Scenario s = new Scenario(mode, 2, 7, List.of(), Scenario.euTenants(1), 1, Duration.ofMinutes(30),
+        t -> t.warmTarget(0).sizing(policy), b -> b.maxConcurrentProvisions(100).controlInterval(Duration.ofSeconds(30))
+            .storePollInterval(Duration.ofSeconds(30)).leadershipTimeout(Duration.ofMinutes(2)));
+    try {
+      // Thursday 09:00: a burst of 20 jobs at the first node
+      s.clock.runUntil(Scenario.at("09:00"));
+      for (int i = 0; i < 20; i++) {
+        s.pool.lease(dev.warmpool.api.LeaseRequest.forTemplate("ubuntu-22").tenant("tenant-0")
+            .maxWait(Duration.ofMinutes(30)).build()).thenAccept(l -> s.clock.schedule(Duration.ofMinutes(10),
+                l::close));
+      }
+      // Friday 08:00: the leader goes; the other node takes over
+      s.clock.runUntil(Scenario.at("08:00").plus(Duration.ofDays(1)));
+      String leader = s.events(PoolEvent.LeadershipAcquired.class).stream().reduce((a, b) -> b).orElseThrow().node();
+      int gone = leader.equals("node-1") ? 0 : 1;
+      s.pools.get(gone).closeAsync();
+      s.clock.runUntil(Scenario.at("08:45").plus(Duration.ofDays(1)));
+      dev.warmpool.api.SizingStatus next = s.pools.get(1 - gone).snapshot().template("ubuntu-22")
+          .flatMap(dev.warmpool.api.TemplateStatus::sizing).orElseThrow();
+      assertThat(s.events(PoolEvent.LeadershipAcquired.class)).last().extracting(PoolEvent.LeadershipAcquired::node)
+          .isNotEqualTo(leader);
+      // the same hour yesterday brought 20 requests within minutes: the new leader, which never saw them, stocks
+      // for them ahead of 09:00 from the history in the store
+      assertThat(next.term()).isEqualTo("seasonality");
+      assertThat(next.target()).isGreaterThanOrEqualTo(20);
+    } finally {
+      s.pools.forEach(p -> p.closeAsync());
+      s.clock.runUntil(s.clock.now().plus(Duration.ofHours(2)));
+    }
+  }
 }

@@ -156,7 +156,11 @@ final class Sizing {
     }
     lead = l;
     double leadSeconds = l.toMillis() / 1000.0;
-    double seasonal = history != null ? history.predictPerSecond(now, leadSeconds) : 0;
+    // the learned peak is a count of five minutes: spread over a longer lead time it is that many arrivals, not a rate
+    // that lasts the whole lead time
+    double window = Math.max(SeasonalHistory.SLOT_MILLIS / 1000.0, leadSeconds - policy.maxWait().toMillis() / 1000.0);
+    double seasonal = history != null
+        ? history.predictPerSecond(now, leadSeconds) * (SeasonalHistory.SLOT_MILLIS / 1000.0) / window : 0;
     ZonedDateTime here = now.atZone(policy.zone());
     ZonedDateTime ahead = now.plus(l).atZone(policy.zone());
     int scheduled = Math.max(policy.scheduledMinimum(here.getDayOfWeek(), here.toLocalTime()),
