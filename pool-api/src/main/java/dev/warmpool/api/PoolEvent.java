@@ -216,6 +216,22 @@ public sealed interface PoolEvent {
   record PoolRecovered(String poolId, Instant at, String template) implements PoolEvent {}
 
   /**
+   * The warm target that a {@link SizingPolicy} computes moved. Rate-limited: at most one a minute per template,
+   * carrying the latest target, so a target that follows noisy demand does not flood listeners.
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param template the template
+   * @param from the target before
+   * @param to the target now
+   * @param term what set the new target (see {@link SizingStatus#term()})
+   * @param reason a sentence with the figures behind it
+   * @since 0.1
+   */
+  record TargetChanged(String poolId, Instant at, String template, int from, int to, String term, String reason)
+      implements PoolEvent {}
+
+  /**
    * A new depletion forecast crossed one of the configured horizons.
    *
    * @param poolId the pool

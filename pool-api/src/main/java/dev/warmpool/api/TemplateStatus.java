@@ -15,11 +15,13 @@ import java.util.Optional;
  * @param waiting lease requests waiting for a worker of this template
  * @param degraded whether no eligible placement can provision this template now (see {@link PoolEvent.PoolDegraded})
  * @param forecast the latest depletion forecast, empty when there is none
+ * @param sizing the warm target in force, the term that set it and what the stock costs; empty where the engine
+ *     does not report it
  *
  * @since 0.1
  */
 public record TemplateStatus(String template, Map<String, WorkerCounts> byPlacement, WorkerCounts total, int waiting,
-    boolean degraded, Optional<Forecast> forecast) {
+    boolean degraded, Optional<Forecast> forecast, Optional<SizingStatus> sizing) {
   /**
    * Checks the components and copies collections.
    *
@@ -29,6 +31,7 @@ public record TemplateStatus(String template, Map<String, WorkerCounts> byPlacem
    * @param waiting lease requests waiting for a worker of this template
    * @param degraded whether no eligible placement can provision this template now (see {@link PoolEvent.PoolDegraded})
    * @param forecast the latest depletion forecast, empty when there is none
+   * @param sizing the warm target in force and its cost, empty where not reported
    * @throws NullPointerException if a component is null
    */
   public TemplateStatus {
@@ -36,5 +39,22 @@ public record TemplateStatus(String template, Map<String, WorkerCounts> byPlacem
     byPlacement = Map.copyOf(Objects.requireNonNull(byPlacement, "byPlacement cannot be null"));
     Objects.requireNonNull(total, "total cannot be null");
     Objects.requireNonNull(forecast, "forecast cannot be null");
+    Objects.requireNonNull(sizing, "sizing cannot be null");
+  }
+
+  /**
+   * A status without sizing figures.
+   *
+   * @param template the template's name
+   * @param byPlacement worker counts per placement, keyed by {@link Placement#key()}
+   * @param total the sum of {@code byPlacement}
+   * @param waiting lease requests waiting for a worker of this template
+   * @param degraded whether no eligible placement can provision this template now
+   * @param forecast the latest depletion forecast, empty when there is none
+   * @throws NullPointerException if a component is null
+   */
+  public TemplateStatus(String template, Map<String, WorkerCounts> byPlacement, WorkerCounts total, int waiting,
+      boolean degraded, Optional<Forecast> forecast) {
+    this(template, byPlacement, total, waiting, degraded, forecast, Optional.empty());
   }
 }

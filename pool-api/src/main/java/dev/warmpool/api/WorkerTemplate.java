@@ -41,6 +41,7 @@ public final class WorkerTemplate {
   private final boolean shareAcrossTenants;
   private final Set<String> geographies;
   private final Set<String> regions;
+  private final SizingPolicy sizing;
 
   private WorkerTemplate(Builder b) {
     this.name = b.name;
@@ -57,6 +58,7 @@ public final class WorkerTemplate {
     this.shareAcrossTenants = b.shareAcrossTenants;
     this.geographies = Set.copyOf(b.geographies);
     this.regions = Set.copyOf(b.regions);
+    this.sizing = b.sizing;
   }
 
   /**
@@ -90,6 +92,7 @@ public final class WorkerTemplate {
     b.shareAcrossTenants = shareAcrossTenants;
     b.geographies = geographies;
     b.regions = regions;
+    b.sizing = sizing;
     return b;
   }
 
@@ -116,6 +119,16 @@ public final class WorkerTemplate {
   /** {@return how many idle workers the pool keeps ready; 0 by default} */
   public int warmTarget() {
     return warmTarget;
+  }
+
+  /**
+   * The policy that computes this template's warm target from a lease-wait objective, in place of the fixed
+   * {@link #warmTarget()}; empty (a fixed target) by default.
+   *
+   * @return the sizing policy, if any
+   */
+  public Optional<SizingPolicy> sizing() {
+    return Optional.ofNullable(sizing);
   }
 
   /** {@return the most workers of this template in any state; {@link Integer#MAX_VALUE} when unbounded (default)} */
@@ -196,18 +209,19 @@ public final class WorkerTemplate {
         && name.equals(t.name) && providerProperties.equals(t.providerProperties) && labels.equals(t.labels)
         && size.equals(t.size) && java.util.Objects.equals(maxAge, t.maxAge)
         && java.util.Objects.equals(maxIdleTime, t.maxIdleTime) && provisioningTimeout.equals(t.provisioningTimeout)
-        && geographies.equals(t.geographies) && regions.equals(t.regions);
+        && geographies.equals(t.geographies) && regions.equals(t.regions)
+        && java.util.Objects.equals(sizing, t.sizing);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(name, providerProperties, labels, size, warmTarget, maxTotal, maxUses, maxAge,
-        maxIdleTime, provisioningTimeout, reuseWhenDegraded, shareAcrossTenants, geographies, regions);
+        maxIdleTime, provisioningTimeout, reuseWhenDegraded, shareAcrossTenants, geographies, regions, sizing);
   }
 
   @Override
   public String toString() {
-    return "WorkerTemplate[" + name + ", warmTarget=" + warmTarget
+    return "WorkerTemplate[" + name + (sizing != null ? ", sizing=" + sizing : ", warmTarget=" + warmTarget)
         + ", maxTotal=" + (maxTotal == Integer.MAX_VALUE ? "unbounded" : maxTotal) + ", maxUses=" + maxUses
         + ", size=" + size + ", labels=" + SafeText.of(labels) + "]";
   }
@@ -231,6 +245,7 @@ public final class WorkerTemplate {
     private boolean shareAcrossTenants;
     private Set<String> geographies = Set.of();
     private Set<String> regions = Set.of();
+    private SizingPolicy sizing;
 
     private Builder(String name) {
       this.name = Check.notNull(name, "name");
@@ -291,6 +306,30 @@ public final class WorkerTemplate {
      */
     public Builder warmTarget(int warmTarget) {
       this.warmTarget = warmTarget;
+      return this;
+    }
+
+    /**
+     * Computes the warm target from a lease-wait objective instead of keeping {@link #warmTarget(int)} fixed. The
+     * fixed target must then stay 0, and the policy's floor at most {@link #maxTotal(int)}.
+     *
+     * @param sizing the policy
+     * @return this builder
+     */
+    public Builder sizing(SizingPolicy sizing) {
+      this.sizing = Check.notNull(sizing, "sizing");
+      return this;
+    }
+
+    /**
+     * Removes a sizing policy, so that {@link #warmTarget(int)} applies again: for a run-time change from an
+     * objective back to a fixed target (see {@link WorkerPool#reconfigure}).
+     *
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder withoutSizing() {
+      this.sizing = null;
       return this;
     }
 
@@ -418,6 +457,14 @@ public final class WorkerTemplate {
         AGE_RANGE.check(maxIdleTime, p + "maxIdleTime");
       }
       PROVISIONING_TIMEOUT_RANGE.check(provisioningTimeout, p + "provisioningTimeout");
+      if (sizing != null) {
+        if (warmTarget != 0) {
+          throw Check.invalid(p + "warmTarget", p + "warmTarget must be 0 when a sizing policy computes the target,"
+              + " was " + warmTarget);
+        }
+        Check.between(sizing.floor(), 0, maxTotal, p + "sizing.floor",
+            "0 and maxTotal (" + (maxTotal == Integer.MAX_VALUE ? "unbounded" : maxTotal) + ")");
+      }
       geographies.forEach(g -> Check.name(g, p + "geographies"));
       regions.forEach(r -> Check.name(r, p + "regions"));
       return new WorkerTemplate(this);

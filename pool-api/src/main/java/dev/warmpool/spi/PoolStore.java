@@ -232,6 +232,32 @@ public interface PoolStore extends AutoCloseable {
    */
   List<StoredPlacementHealth> placementHealth(String poolId);
 
+  /**
+   * A leader writes (or replaces) hours of the week of templates' learned demand, one per template and hour, so that
+   * the next leader pre-warms for the peaks the last one saw. The default keeps nothing: a new leader then learns
+   * again from the requests it sees ({@code InMemoryPoolStore} keeps them).
+   *
+   * @param poolId the pool
+   * @param epoch the leader's epoch
+   * @param demand the hours to write
+   * @throws StaleLeaderException if {@code epoch} is not the current one
+   * @since 0.1
+   */
+  default void putDemand(String poolId, long epoch, List<StoredDemand> demand) {
+    // a store that keeps no demand history: a new leader learns again
+  }
+
+  /**
+   * The learned demand a leader wrote, in no particular order; at most 168 entries per template.
+   *
+   * @param poolId the pool
+   * @return the hours kept; empty by default
+   * @since 0.1
+   */
+  default List<StoredDemand> demand(String poolId) {
+    return List.of();
+  }
+
   /** Releases the store's resources (not the data). Pools do not close a store they were given. */
   @Override
   void close();

@@ -5,6 +5,7 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoredConfiguration;
+import dev.warmpool.spi.StoredDemand;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
@@ -39,6 +40,7 @@ public final class InMemoryPoolStore implements PoolStore {
     final Map<String, StoredNode> nodes = new LinkedHashMap<>();
     final Map<String, StoredPlacementHealth> health = new LinkedHashMap<>();
     StoredConfiguration configuration;
+    final Map<String, StoredDemand> demand = new LinkedHashMap<>();
     Leadership leadership;
   }
 
@@ -235,6 +237,20 @@ public final class InMemoryPoolStore implements PoolStore {
   @Override
   public synchronized Optional<StoredConfiguration> configuration(String poolId) {
     return Optional.ofNullable(pool(poolId).configuration);
+  }
+
+  @Override
+  public synchronized void putDemand(String poolId, long epoch, List<StoredDemand> demand) {
+    Objects.requireNonNull(demand, "demand cannot be null");
+    Pool state = fenced(poolId, epoch);
+    for (StoredDemand d : demand) {
+      state.demand.put(d.template() + "#" + d.hourOfWeek(), Objects.requireNonNull(d, "demand element"));
+    }
+  }
+
+  @Override
+  public synchronized List<StoredDemand> demand(String poolId) {
+    return List.copyOf(pool(poolId).demand.values());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.warmpool.core;
 
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.Placement;
+import dev.warmpool.api.SizingPolicy;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class WorkerPoolConfig {
   private final Map<String, Map<String, Object>> templates;
   private final Map<String, Map<String, String>> labels;
   private final Map<String, Map<String, String>> providerProperties;
+  private final Map<String, Map<String, String>> windows;
   private final Map<String, Map<String, Object>> placements;
   private final Map<String, Map<String, String>> providers;
 
@@ -64,6 +66,7 @@ public final class WorkerPoolConfig {
     this.templates = deepCopy(r.templates);
     this.labels = deepCopy(r.labels);
     this.providerProperties = deepCopy(r.providerProperties);
+    this.windows = deepCopy(r.windows);
     this.placements = deepCopy(r.placements);
     this.providers = deepCopy(r.providers);
   }
@@ -184,7 +187,11 @@ public final class WorkerPoolConfig {
   /** Builds one template; package-private for tests. */
   WorkerTemplate template(String name) {
     WorkerTemplate.Builder t = WorkerTemplate.builder(name);
+    Map<String, Object> fields = templates.get(name);
     templates.get(name).forEach((field, v) -> {
+      if (field.startsWith("sizing.")) {
+        return; // the sizing policy's parts, below
+      }
       switch (field) {
         case "warm-target" -> t.warmTarget((Integer) v);
         case "max-total" -> t.maxTotal((Integer) v);
@@ -203,11 +210,40 @@ public final class WorkerPoolConfig {
     labels.getOrDefault(name, Map.of()).forEach(t::label);
     providerProperties.getOrDefault(name, Map.of()).forEach(t::providerProperty);
     try {
+      sizing(name, fields).ifPresent(t::sizing);
       return t.build();
     } catch (InvalidConfigurationException e) {
-      String key = "template.name".equals(e.option()) ? "templates." + name : keyOf(e.option());
+      String key = "template.name".equals(e.option()) ? "templates." + name
+          : e.option().startsWith("sizing.") ? "templates." + name + "." + kebab(e.option()) : keyOf(e.option());
       throw translate(e, key);
     }
+  }
+
+  /** The sizing policy of a template whose keys name one: quantile and max-wait are required then. */
+  private java.util.Optional<SizingPolicy> sizing(String name, Map<String, Object> fields) {
+    Map<String, String> w = windows.getOrDefault(name, Map.of());
+    if (w.isEmpty() && fields.keySet().stream().noneMatch(f -> f.startsWith("sizing."))) {
+      return java.util.Optional.empty();
+    }
+    for (String field : List.of("sizing.quantile", "sizing.max-wait")) {
+      if (!fields.containsKey(field)) {
+        throw new InvalidConfigurationException(field, field + " is required: a sizing policy states its objective"
+            + " (sizing.quantile and sizing.max-wait, e.g. 0.99 and 5s)");
+      }
+    }
+    SizingPolicy.Builder b = SizingPolicy.objective((Double) fields.get("sizing.quantile"),
+        (Duration) fields.get("sizing.max-wait"));
+    fields.forEach((field, v) -> {
+      switch (field) {
+        case "sizing.floor" -> b.floor((Integer) v);
+        case "sizing.ceiling" -> b.ceiling((Integer) v);
+        case "sizing.zone" -> b.zone((String) v);
+        case "sizing.learn-seasonality" -> b.learnSeasonality((Boolean) v);
+        default -> { }
+      }
+    });
+    w.forEach((window, text) -> b.window(SizingPolicy.Window.parse("sizing.windows", text)));
+    return java.util.Optional.of(b.build());
   }
 
   private Placement placement(String name) {
@@ -351,6 +387,7 @@ public final class WorkerPoolConfig {
     private final Map<String, Map<String, Object>> templates = new TreeMap<>();
     private final Map<String, Map<String, String>> labels = new TreeMap<>();
     private final Map<String, Map<String, String>> providerProperties = new TreeMap<>();
+    private final Map<String, Map<String, String>> windows = new TreeMap<>();
     private final Map<String, Map<String, Object>> placements = new TreeMap<>();
     private final Map<String, Map<String, String>> providers = new TreeMap<>();
 
@@ -394,6 +431,8 @@ public final class WorkerPoolConfig {
         labels.computeIfAbsent(name, n -> new TreeMap<>()).put(field.substring(7), value);
       } else if (field.startsWith("provider-properties.") && field.length() > 20) {
         providerProperties.computeIfAbsent(name, n -> new TreeMap<>()).put(field.substring(20), value);
+      } else if (field.startsWith("sizing.windows.") && field.length() > 15) {
+        windows.computeIfAbsent(name, n -> new TreeMap<>()).put(field.substring(15), value);
       } else {
         ConfigKey k = ConfigKey.field("templates", field).orElseThrow(() -> unknown(fullKey, "a template's keys are " + ConfigKey.fields("templates")
                 + " (a template's name has no '.')"));

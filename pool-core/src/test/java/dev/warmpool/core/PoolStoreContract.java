@@ -10,6 +10,7 @@ import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoredConfiguration;
 import dev.warmpool.spi.StoredNode;
+import dev.warmpool.spi.StoredDemand;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
@@ -610,6 +611,37 @@ public abstract class PoolStoreContract {
 
     assertThat(store.placementHealth(pool)).containsExactlyInAnyOrder(closedAgain, b);
     assertThat(store.placementHealth("another-pool")).isEmpty();
+  }
+
+  /**
+   * Whether the store keeps the learned demand of issue 24 ({@code putDemand}/{@code demand}); a store that keeps
+   * none (the SPI's default) makes a new leader learn again.
+   *
+   * @return true if the demand contract applies
+   */
+  protected boolean keepsDemand() {
+    return true;
+  }
+
+  @Test
+  void demandIsKeptPerTemplateAndHourOfTheWeekAndFencedByTheEpoch() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(keepsDemand(), "this store keeps no demand history");
+    long epoch = leader(pool, "n1", T0);
+    StoredDemand monday9 = new StoredDemand("linux", 9, 20, 470_000);
+    StoredDemand monday10 = new StoredDemand("linux", 10, 4, 470_001);
+    StoredDemand windows9 = new StoredDemand("windows", 9, 2, 470_000);
+    store.putDemand(pool, epoch, List.of(monday9, monday10, windows9));
+    StoredDemand monday9Later = new StoredDemand("linux", 9, 25, 470_168);
+    store.putDemand(pool, epoch, List.of(monday9Later));
+
+    assertThat(store.demand(pool)).containsExactlyInAnyOrder(monday9Later, monday10, windows9);
+    assertThat(store.demand("another-pool")).isEmpty();
+
+    long next = store.lead(pool, "n2", at(60), Duration.ofSeconds(30)).epoch();
+    assertThat(next).isEqualTo(epoch + 1);
+    assertThatThrownBy(() -> store.putDemand(pool, epoch, List.of(new StoredDemand("linux", 9, 1, 470_169))))
+        .isInstanceOf(StaleLeaderException.class);
+    assertThat(store.demand(pool)).contains(monday9Later);
   }
 
   private static StoredPlacementHealth health(String placement, Instant at) {

@@ -24,6 +24,7 @@ import dev.warmpool.api.PoolEvent.WorkerLost;
 import dev.warmpool.api.PoolEvent.WorkerProvisioned;
 import dev.warmpool.api.PoolListener;
 import dev.warmpool.api.PoolSnapshot;
+import dev.warmpool.api.SizingStatus;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.api.WorkerPool;
@@ -347,6 +348,12 @@ final class PoolMeters {
           + " else 0", t, null,
           s -> s.template(template).isEmpty() ? Double.NaN
               : s.rollout(template).map(r -> r.paused() ? 1.0 : 0.0).orElse(0.0));
+      gauge("warmpool.template.warm.target", "The warm target in force: fixed, or computed from a sizing policy", t,
+          "workers", s -> s.template(template).flatMap(TemplateStatus::sizing).map(z -> (double) z.target())
+              .orElse(Double.NaN));
+      gauge("warmpool.template.idle.worker.hours", "Idle worker-hours since the pool started: what the warm stock"
+          + " cost", t, "hours", s -> s.template(template).flatMap(TemplateStatus::sizing)
+              .map(SizingStatus::idleWorkerHours).orElse(Double.NaN));
     }
   }
 

@@ -105,7 +105,8 @@ class RealPoolMetricsTest {
     step(Duration.ofMinutes(20));
 
     for (String gauge : List.of("warmpool.workers", "warmpool.leases.waiting", "warmpool.forecast.time.to.empty",
-        "warmpool.template.degraded", "warmpool.placement.state", "warmpool.alerts.active")) {
+        "warmpool.template.degraded", "warmpool.placement.state", "warmpool.alerts.active",
+        "warmpool.template.idle.worker.hours")) {
       assertThat(gaugeValues.entrySet()).as(gauge)
           .anyMatch(e -> e.getKey().getName().equals(gauge) && e.getValue().size() > 1);
     }

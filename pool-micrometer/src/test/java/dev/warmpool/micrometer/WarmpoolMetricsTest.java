@@ -273,7 +273,8 @@ class WarmpoolMetricsTest {
 
     assertThat(names).containsExactlyInAnyOrder(
         "warmpool.workers", "warmpool.leases.waiting", "warmpool.forecast.time.to.empty",
-        "warmpool.template.degraded", "warmpool.placement.state", "warmpool.alerts.active", "warmpool.events.dropped",
+        "warmpool.template.degraded", "warmpool.template.warm.target", "warmpool.template.idle.worker.hours",
+        "warmpool.placement.state", "warmpool.alerts.active", "warmpool.events.dropped",
         "warmpool.leases.granted", "warmpool.leases.wait", "warmpool.leases.released", "warmpool.leases.expired",
         "warmpool.leases.timed.out", "warmpool.workers.provisioned", "warmpool.provisioning.latency",
         "warmpool.provisioning.failures", "warmpool.workers.deprovisioned", "warmpool.deprovisioning.failures",

@@ -70,6 +70,7 @@ public final class PoolEngine implements WorkerPool {
   private final Waiters waiters;
   private final DepletionWatch depletion;
   private final Reconciler reconciler;
+  private final TargetKeeper targets;
   private final LeaseFailures failures;
   private final Closing closing;
   private final LeadershipTerms terms;
@@ -134,6 +135,10 @@ public final class PoolEngine implements WorkerPool {
     this.rollout = new Rollout(rt, ledger, templates, board, deleter, shared ? storeLedger::register : t -> { },
         store, shared ? storeLedger.node() : null);
     this.depletion = new DepletionWatch(rt);
+    this.targets = new TargetKeeper(rt, ledger, deleter, shared);
+    if (shared) {
+      targets.store(storeLedger::keepDemand, storeLedger::demand);
+    }
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
     this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
         reconciler) : null;
@@ -230,6 +235,7 @@ public final class PoolEngine implements WorkerPool {
         return null;
       }
     }
+    t.sizing.waits.granted(waited);
     if (events.active()) {
       events.publish(new PoolEvent.LeaseGranted(poolId, now, lease.id(), slot.id, t.name(), slot.placement(),
           request.tenant(), waited));
@@ -266,6 +272,7 @@ public final class PoolEngine implements WorkerPool {
       return; // already released, discarded, expired or lost
     }
     slot.lease = null;
+    t.sizing.released(Duration.between(lease.grantedAt, now));
     if (events.active()) {
       events.publish(new PoolEvent.LeaseReleased(poolId, now, lease.id(), slot.id, t.name(), lease.tenant, discard));
     }
@@ -326,6 +333,9 @@ public final class PoolEngine implements WorkerPool {
       }
       if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
         terms.newTerm(now, lead);
+        if (lead == StoreLedger.Lead.TOOK_OVER) {
+          targets.restore(templates.values());
+        }
       }
       rt.draining = rt.closing() && !config.keepWarmPool() && ledger.leads() && storeLedger.lastNode(now);
       if (anyWaiting()) {
@@ -402,13 +412,17 @@ public final class PoolEngine implements WorkerPool {
           continue; // a warm restart adopts the previous generation's workers before it provisions new ones
         }
         waiters.dispatch(t);
+        int elsewhere = shared ? storeLedger.waitingElsewhere(t.name()) : 0;
+        targets.update(t, now, elsewhere);
         provisioner.replenish(t, now);
+        targets.retire(t, now, elsewhere);
         depletion.forecast(t, now);
         waiters.clearQuiet(t, now);
       }
       if (!adoptFirst) {
         board.clearQuiet(now);
       }
+      targets.keep(templates.values(), now);
     }
     for (PlacementHealth h : board.all()) {
       ledger.keepHealth(h); // where the next leader of a shared pool finds it
@@ -588,7 +602,8 @@ public final class PoolEngine implements WorkerPool {
         byPlacement.put(s.placement.key(), wc);
         total = total.plus(wc);
       }
-      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest()));
+      ts.add(new TemplateStatus(t.name(), byPlacement, total, t.waiting(), t.degraded, t.forecaster.latest(),
+          Optional.of(t.sizing.status())));
     }
     return new PoolSnapshot(poolId, now, ts, board.statuses(now), rt.alerts.raised(), events.dropped(),
         rollout.statuses());

@@ -111,7 +111,7 @@ final class Provisioner {
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
     int elsewhere = waitingElsewhere.applyAsInt(t);
-    int warmNeeded = tpl.warmTarget() + t.surge + elsewhere - idleCount - stillComing;
+    int warmNeeded = t.warmTarget() + t.surge + elsewhere - idleCount - stillComing;
     // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
     // first usable placement, not only the active one) in the home geography: their node says how many wait, not
     // which placements they accept
@@ -201,6 +201,7 @@ final class Provisioner {
         shelf.health.probesInFlight--;
       }
       board.onSuccess(shelf.health, now, probe);
+      t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, now));
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
       boolean draining = rt.draining();

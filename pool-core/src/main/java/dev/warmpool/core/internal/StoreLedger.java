@@ -528,6 +528,26 @@ final class StoreLedger implements Ledger {
     });
   }
 
+  /** Writes hours of learned demand where the next leader finds them (issue 24); false if the store refused. */
+  boolean keepDemand(List<dev.warmpool.spi.StoredDemand> demand) {
+    if (demand.isEmpty() || !mayAct()) {
+      return false;
+    }
+    return guard(() -> {
+      store.putDemand(poolId, epoch, demand);
+      return true;
+    });
+  }
+
+  /** The learned demand the last leaders kept; empty if the store cannot be read now. */
+  List<dev.warmpool.spi.StoredDemand> demand() {
+    try {
+      return store.demand(poolId);
+    } catch (StoreUnavailableException e) {
+      return List.of();
+    }
+  }
+
   /** A store-only write: the store's epoch check fences it, so a late leader learns here that it was replaced. */
   private boolean replace(WorkerSlot slot, StoredWorker next) {
     if (!guard(() -> store.replace(poolId, epoch, next))) {

@@ -40,6 +40,11 @@ final class TemplateRuntime {
   /** Whether no placement of the home geography can provision; read by the lease path. */
   volatile boolean degraded;
   final Forecaster forecaster;
+  /**
+   * The warm target in force (fixed, or computed from a sizing policy) and what the stock costs; replaced when a
+   * run-time change changes the sizing policy.
+   */
+  volatile Sizing sizing;
   /** Engine-only: when a request of this template last timed out. */
   Instant lastTimeoutAt;
   /** Engine-only: live leases per tenant, counted by the current pass (only while degraded). */
@@ -54,6 +59,7 @@ final class TemplateRuntime {
     this.template = template;
     this.version = TemplateVersion.of(template);
     this.forecaster = new Forecaster(demandSmoothing);
+    this.sizing = new Sizing(template);
     this.shelves = List.copyOf(shelves);
     this.home = shelves.get(0);
     this.active = home;
@@ -65,6 +71,9 @@ final class TemplateRuntime {
    * kept if it is still usable; the next pass's failover recomputes it anyway. Runner only.
    */
   void reshape(WorkerTemplate next, List<PlacementShelf> nextShelves) {
+    if (!template.sizing().equals(next.sizing())) {
+      this.sizing = new Sizing(next); // a new objective (or a fixed target again) starts from its own floor
+    }
     this.template = next;
     this.version = TemplateVersion.of(next);
     this.shelves = List.copyOf(nextShelves);
@@ -84,6 +93,11 @@ final class TemplateRuntime {
     order.remove(shelf);
     order.add(shelf);
     grantOrder = List.copyOf(order);
+  }
+
+  /** The warm target in force: the template's fixed target, or the one its sizing policy computed last. */
+  int warmTarget() {
+    return sizing.computed() ? sizing.target() : template.warmTarget();
   }
 
   String name() {

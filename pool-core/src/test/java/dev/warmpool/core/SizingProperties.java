@@ -1,0 +1,92 @@
+package dev.warmpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warmpool.api.Lease;
+import dev.warmpool.api.LeaseRequest;
+import dev.warmpool.api.Placement;
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.SizingPolicy;
+import dev.warmpool.api.TemplateStatus;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.FakeCloud;
+import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.VirtualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * A computed target under noisy demand, through the public API: the rate jumps every few minutes between quiet and
+ * busy; the target stays within its floor and ceiling and never below the waiting requests, and a single-use pool
+ * provisions about one worker per job (no churn from a target that moves with the noise).
+ */
+class SizingProperties {
+  private static final Instant START = Instant.parse("2024-03-22T08:00:00Z");
+
+  @Property(tries = 3)
+  void theTargetStaysInItsBoundsAndProvisionsStayBoundedWhenTheDemandIsNoisy(
+      @ForAll @LongRange(min = 0, max = 1_000_000) long seed, @ForAll @IntRange(min = 1, max = 4) int floor,
+      @ForAll @IntRange(min = 8, max = 40) int ceiling) {
+    VirtualClock clock = new VirtualClock(START);
+    FakeCloud cloud = FakeCloud.builder().seed(seed).clock(clock)
+        .region("westeurope", "eu", Latency.uniform(Duration.ofMinutes(2), Duration.ofMinutes(6))).build();
+    List<PoolEvent.TargetChanged> changes = new ArrayList<>();
+    int[] provisioned = new int[1];
+    WorkerPool pool = WorkerPools.builder().poolId("noisy").clock(clock).seed(seed)
+        .template(WorkerTemplate.builder("ci").maxTotal(200).sizing(SizingPolicy.objective(0.99,
+            Duration.ofSeconds(5)).floor(floor).ceiling(ceiling).build()).build())
+        .placement(Placement.of("fake", "westeurope", "eu")).provider("fake", cloud.provider())
+        .maxConcurrentProvisions(100)
+        .listener(e -> {
+          if (e instanceof PoolEvent.TargetChanged c) {
+            changes.add(c);
+          } else if (e instanceof PoolEvent.WorkerProvisioned) {
+            provisioned[0]++;
+          }
+        }).build();
+    SplittableRandom random = new SplittableRandom(seed);
+    int jobs = 0;
+    double t = 0;
+    double rate = 0;
+    List<int[]> checks = new ArrayList<>();
+    for (int minute = 0; minute < 240; minute++) {
+      if (minute % 7 == 0) {
+        rate = random.nextInt(3) == 0 ? 0 : 0.5 + random.nextDouble() * 4; // per minute
+      }
+      while (rate > 0) {
+        double gap = -Math.log(1 - random.nextDouble()) / rate;
+        if (t + gap >= minute + 1) {
+          break;
+        }
+        t += gap;
+        jobs++;
+        Duration hold = Duration.ofSeconds(60 + random.nextInt(600));
+        clock.schedule(Duration.between(clock.now(), START.plusMillis((long) (t * 60_000))), () -> pool.lease(
+            LeaseRequest.forTemplate("ci").maxWait(Duration.ofMinutes(30)).build())
+            .thenAccept((Lease l) -> clock.schedule(hold, l::close)));
+      }
+      t = minute + 1;
+      clock.schedule(Duration.between(clock.now(), START.plus(Duration.ofMinutes(minute + 1)).minusMillis(1)), () -> {
+        TemplateStatus s = pool.snapshot().template("ci").orElseThrow();
+        checks.add(new int[] {s.sizing().orElseThrow().target(), s.waiting()});
+      });
+    }
+    clock.runUntil(START.plus(Duration.ofMinutes(300)));
+    pool.closeAsync();
+    clock.runUntil(clock.now().plus(Duration.ofHours(1)));
+    for (int[] c : checks) {
+      assertThat(c[0]).isBetween(floor, ceiling).isGreaterThanOrEqualTo(Math.min(c[1], ceiling));
+    }
+    assertThat(changes).allSatisfy(c -> assertThat(c.to()).isBetween(floor, ceiling));
+    // each job costs one worker; beyond that at most the largest stock, and a tenth for a target that moved
+    assertThat(provisioned[0]).isLessThanOrEqualTo(jobs + ceiling + jobs / 10);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.warmpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.SizingPolicy;
+import dev.warmpool.api.SizingStatus;
+import dev.warmpool.api.TemplateStatus;
+import dev.warmpool.api.WorkerCounts;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A warm target computed from a lease-wait objective, through the public API on the fake cloud and a virtual clock:
+ * it follows the demand up and down, reports the term that set it and what the stock costs, tells listeners when it
+ * moves, honours floor, ceiling and schedule windows, and leaves a fixed target as it was.
+ */
+abstract class SizingTest implements PoolMode.Suite {
+  private static final SizingPolicy P99_5S = SizingPolicy.objective(0.99, Duration.ofSeconds(5)).floor(1)
+      .ceiling(60).build();
+  private Scenario scenario;
+
+  @AfterEach
+  void close() {
+    if (scenario != null) {
+      scenario.pools.forEach(p -> p.closeAsync());
+      scenario.clock.runUntil(scenario.clock.now().plus(Duration.ofHours(2)));
+    }
+  }
+
+  private Scenario scenario(double perMinute, SizingPolicy policy) {
+    scenario = new Scenario(mode(), 7, List.of(), Scenario.euTenants(4), perMinute, Duration.ofMinutes(30),
+        t -> policy == null ? t.warmTarget(10) : t.warmTarget(0).sizing(policy), b -> b.maxConcurrentProvisions(100));
+    return scenario;
+  }
+
+  private static SizingStatus sizing(Scenario s) {
+    return s.pool.snapshot().template("ubuntu-22").flatMap(TemplateStatus::sizing).orElseThrow();
+  }
+
+  private static WorkerCounts counts(Scenario s) {
+    return s.pool.snapshot().template("ubuntu-22").map(TemplateStatus::total).orElseThrow();
+  }
+
+  @Test
+  void theTargetFollowsTheDemandUpAndBackDownToTheFloor() {
+    Scenario s = scenario(2, P99_5S);
+    s.clock.runUntil(s.clock.now().plus(Duration.ofMinutes(5)));
+    assertThat(sizing(s).target()).isEqualTo(1);
+    s.run(Scenario.at("01:00"), Scenario.at("04:00"));
+    // the demand ran at 2 a minute for three hours; it stopped 40 minutes ago (run() settles for 35 minutes)
+    List<PoolEvent.TargetChanged> changes = s.events(PoolEvent.TargetChanged.class);
+    int peak = changes.stream().mapToInt(PoolEvent.TargetChanged::to).max().orElse(0);
+    // 2 a minute over a lead time of up to 20 minutes: tens of workers, not a handful
+    assertThat(peak).isBetween(20, 60);
+    assertThat(changes).allSatisfy(c -> assertThat(c.reason()).isNotBlank());
+    for (int i = 1; i < changes.size(); i++) {
+      assertThat(Duration.between(changes.get(i - 1).at(), changes.get(i).at())).isGreaterThanOrEqualTo(
+          Duration.ofMinutes(1));
+    }
+    assertThat(s.failures).isEmpty();
+    s.clock.runUntil(s.clock.now().plus(Duration.ofHours(3)));
+    SizingStatus quiet = sizing(s);
+    assertThat(quiet.target()).isEqualTo(1);
+    assertThat(quiet.term()).isEqualTo("floor");
+    assertThat(counts(s).idle()).isEqualTo(1); // the stock above the target was retired
+    assertThat(quiet.idleWorkerHours()).isPositive();
+    assertThat(quiet.waitP99()).isPresent();
+  }
+
+  @Test
+  void aSingleUsePoolProvisionsAboutOneWorkerPerJob() {
+    Scenario s = scenario(2, P99_5S);
+    s.run(Scenario.at("01:00"), Scenario.at("05:00"));
+    s.clock.runUntil(s.clock.now().plus(Duration.ofHours(2)));
+    long provisioned = s.events(PoolEvent.WorkerProvisioned.class).size();
+    int jobs = s.granted.size() + s.failures.size();
+    assertThat(jobs).isGreaterThan(400);
+    int peak = s.events(PoolEvent.TargetChanged.class).stream().mapToInt(PoolEvent.TargetChanged::to).max()
+        .orElse(0);
+    // every job's worker is replaced once; beyond that only the peak stock, retired once the demand stopped, and a
+    // few retired during the day
+    assertThat(provisioned).isLessThanOrEqualTo(jobs + peak + jobs / 20);
+  }
+
+  @Test
+  void theCeilingBoundsTheTarget() {
+    Scenario s = scenario(6, SizingPolicy.objective(0.99, Duration.ofSeconds(5)).ceiling(12).build());
+    s.run(Scenario.at("01:00"), Scenario.at("02:00"));
+    assertThat(s.events(PoolEvent.TargetChanged.class)).allSatisfy(c -> assertThat(c.to()).isLessThanOrEqualTo(12))
+        .anySatisfy(c -> assertThat(c.term()).isEqualTo("ceiling"));
+  }
+
+  @Test
+  void aScheduleWindowRaisesTheTargetAheadOfItsStart() {
+    // 2023-03-23 is a Thursday; the window opens at 06:00 UTC
+    SizingPolicy policy = SizingPolicy.objective(0.99, Duration.ofSeconds(5))
+        .window(new SizingPolicy.Window(DayOfWeek.MONDAY, DayOfWeek.FRIDAY, LocalTime.of(6, 0),
+            LocalTime.of(8, 0), 15)).build();
+    Scenario s = scenario(0.01, policy);
+    s.clock.runUntil(Scenario.at("05:00"));
+    assertThat(sizing(s).target()).isLessThan(15);
+    s.clock.runUntil(Scenario.at("06:00"));
+    // the lead time is unknown before the first provision: the provisioning timeout (30m) is used
+    SizingStatus open = sizing(s);
+    assertThat(open.target()).isEqualTo(15);
+    assertThat(open.term()).isEqualTo("schedule");
+    assertThat(counts(s).idle()).isEqualTo(15); // pre-warmed: ready when the window opened
+    s.clock.runUntil(Scenario.at("09:00"));
+    assertThat(sizing(s).target()).isLessThan(15);
+  }
+
+  @Test
+  void aRunTimeChangeFromAnObjectiveToAFixedTargetTakesTheFixedTarget() {
+    Scenario s = scenario(0.01, P99_5S);
+    s.clock.runUntil(s.clock.now().plus(Duration.ofMinutes(30)));
+    assertThat(sizing(s).term()).isNotEqualTo("fixed");
+    dev.warmpool.api.PoolConfiguration now = s.pool.configuration();
+    dev.warmpool.api.WorkerTemplate current = now.templates().stream().filter(t -> t.name().equals("ubuntu-22"))
+        .findFirst().orElseThrow();
+    dev.warmpool.api.WorkerTemplate fixed = current.toBuilder().withoutSizing().warmTarget(6).build();
+
+    s.pool.reconfigure(now.toBuilder().template(fixed).build());
+    s.clock.runUntil(s.clock.now().plus(Duration.ofMinutes(40)));
+
+    SizingStatus status = sizing(s);
+    assertThat(status.term()).isEqualTo("fixed");
+    assertThat(status.target()).isEqualTo(6);
+    assertThat(counts(s).idle()).isEqualTo(6);
+  }
+
+  @Test
+  void aFixedTargetKeepsItsStockAndReportsItsCost() {
+    Scenario s = scenario(0.5, null);
+    s.run(Scenario.at("01:00"), Scenario.at("02:00"));
+    s.clock.runUntil(s.clock.now().plus(Duration.ofHours(2)));
+    SizingStatus status = sizing(s);
+    assertThat(status.target()).isEqualTo(10);
+    assertThat(status.term()).isEqualTo("fixed");
+    assertThat(counts(s).idle()).isEqualTo(10);
+    assertThat(status.idleWorkerHours()).isGreaterThan(10);
+    assertThat(s.events(PoolEvent.TargetChanged.class)).isEmpty();
+    assertThat(s.events(PoolEvent.WorkerDeprovisioned.class)).noneMatch(d -> d.reason().equals("above-target"));
+  }
+}
