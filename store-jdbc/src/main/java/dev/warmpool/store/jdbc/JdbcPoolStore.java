@@ -11,6 +11,7 @@ import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
 import dev.warmpool.spi.StoredConfiguration;
+import dev.warmpool.spi.StoredDemand;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
@@ -66,7 +67,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 5;
+  static final int SCHEMA_VERSION = 6;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -94,6 +95,7 @@ public final class JdbcPoolStore implements PoolStore {
   private final String health;
   private final String versions;
   private final String configurations;
+  private final String demands;
   private final long lockKey;
 
   /** Set once the tables are known to be at {@link #SCHEMA_VERSION}; never reset. */
@@ -115,6 +117,7 @@ public final class JdbcPoolStore implements PoolStore {
     this.health = table("placement_health");
     this.versions = table("schema_version");
     this.configurations = table("configuration");
+    this.demands = table("demand");
     this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
   }
 
@@ -299,7 +302,14 @@ public final class JdbcPoolStore implements PoolStore {
         // version 5: the run-time configuration, which every node applies (one row per pool, its newest revision)
         List.of("CREATE TABLE " + configurations + " ("
             + "pool_id text PRIMARY KEY, revision bigint NOT NULL, document text NOT NULL, node text NOT NULL,"
-            + " changed_at bigint NOT NULL)"));
+            + " changed_at bigint NOT NULL)"),
+        // version 6: the leader's learned demand, one row per template and hour of the week (at most 168 each), so
+        // the next leader pre-warms for the peaks the last one saw
+        List.of("CREATE TABLE " + demands + " ("
+            + "pool_id text NOT NULL, template text NOT NULL,"
+            + " hour_of_week smallint NOT NULL CHECK (hour_of_week BETWEEN 0 AND 167),"
+            + " peak integer NOT NULL CHECK (peak >= 0), recorded_hour bigint NOT NULL,"
+            + " PRIMARY KEY (pool_id, template, hour_of_week))"));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -674,6 +684,54 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setArray(12, c.createArrayOf("text", sizes.toArray()));
         ps.setArray(13, c.createArrayOf("bigint", sizes.stream().map(k -> micros(h.coolingUntil().get(k))).toArray()));
         return ps.executeUpdate();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ demand
+
+  @Override
+  public void putDemand(String poolId, long epoch, List<StoredDemand> demand) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    Objects.requireNonNull(demand, "demand cannot be null");
+    List<StoredDemand> rows = List.copyOf(demand); // refuses a null element before anything is written
+    String sql = "INSERT INTO " + demands + " (pool_id, template, hour_of_week, peak, recorded_hour)"
+        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pool_id, template, hour_of_week) DO UPDATE SET"
+        + " peak = EXCLUDED.peak, recorded_hour = EXCLUDED.recorded_hour";
+    call("putDemand", poolId, false, c -> {
+      fence(c, poolId, epoch);
+      if (rows.isEmpty()) {
+        return 0;
+      }
+      try (PreparedStatement ps = prepare(c, sql)) {
+        for (StoredDemand d : rows) {
+          ps.setString(1, poolId);
+          ps.setString(2, d.template());
+          ps.setShort(3, (short) d.hourOfWeek());
+          ps.setInt(4, d.peak());
+          ps.setLong(5, d.recordedHour());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        return rows.size();
+      }
+    });
+  }
+
+  @Override
+  public List<StoredDemand> demand(String poolId) {
+    Objects.requireNonNull(poolId, "poolId cannot be null");
+    return call("demand", poolId, true, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT template, hour_of_week, peak, recorded_hour FROM " + demands
+          + " WHERE pool_id = ? ORDER BY template, hour_of_week")) {
+        ps.setString(1, poolId);
+        List<StoredDemand> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredDemand(rs.getString(1), rs.getShort(2), rs.getInt(3), rs.getLong(4)));
+          }
+        }
+        return List.copyOf(out);
       }
     });
   }

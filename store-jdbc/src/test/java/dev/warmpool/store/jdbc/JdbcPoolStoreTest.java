@@ -13,12 +13,6 @@ class JdbcPoolStoreTest extends PoolStoreContract {
     return JdbcPoolStore.builder().dataSource(TestDatabase.shared().dataSource()).tablePrefix(PREFIX).build();
   }
 
-  /** The JDBC store does not keep the learned demand yet (issue 24): a new leader learns again. */
-  @Override
-  protected boolean keepsDemand() {
-    return false;
-  }
-
   @Override
   protected int concurrencyRounds() {
     return 200;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.spi.StoreUnavailableException;
+import dev.warmpool.spi.StoredConfiguration;
+import dev.warmpool.spi.StoredDemand;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import java.sql.Connection;
@@ -66,10 +68,10 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     store(prefix).open("p2");
 
-    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "configuration", prefix + "leadership",
-        prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
+    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "configuration", prefix + "demand",
+        prefix + "leadership", prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+        .containsExactly("1", "2", "3", "4", "5", "6").hasSize(JdbcPoolStore.SCHEMA_VERSION);
   }
 
   @Test
@@ -91,7 +93,7 @@ class JdbcSchemaTest {
     assertThat(upgraded.nodes("p1")).containsExactly(new StoredNode("old", Instant.EPOCH.plusNanos(5_000), List.of(),
         false));
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -115,7 +117,7 @@ class JdbcSchemaTest {
 
     assertThat(upgraded.placementHealth("p1")).containsExactly(h);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -135,7 +137,7 @@ class JdbcSchemaTest {
     upgraded.heartbeat("p1", "new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
         new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)), false);
 
-    assertThat(tables("current_schema()", prefix)).doesNotContain(prefix + "cooldowns").hasSize(6);
+    assertThat(tables("current_schema()", prefix)).doesNotContain(prefix + "cooldowns").hasSize(7);
     assertThat(upgraded.nodes("p1")).containsExactly(
         new StoredNode("new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
             new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)),
@@ -145,7 +147,7 @@ class JdbcSchemaTest {
     assertThat(query("SELECT array_to_string(waiting, ',') FROM \"" + prefix + "nodes\" WHERE node = 'new'"))
         .containsExactly("linux,4,windows,1");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -153,18 +155,66 @@ class JdbcSchemaTest {
     String prefix = db.freshPrefix();
     store(prefix).open("p1");
     // what a node of the fourth release left behind: no configuration table
+    backToVersionFive(prefix);
     execute("DROP TABLE \"" + prefix + "configuration\"");
     execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 5");
 
     store(prefix).open("p1");
 
-    assertThat(tables("current_schema()", prefix)).contains(prefix + "configuration").hasSize(6);
+    assertThat(tables("current_schema()", prefix)).contains(prefix + "configuration").hasSize(7);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
-  /** Undoes versions 5 and 4 on a store that {@code open} just created. */
+  @Test
+  void aVersionFiveSchemaIsMigratedInPlaceKeepsItsRowsAndStoresTheLearnedDemand() throws SQLException {
+    String prefix = db.freshPrefix();
+    JdbcPoolStore old = store(prefix);
+    long epoch = old.lead("p1", "n1", T0, Duration.ofMinutes(1)).epoch();
+    StoredWorker w1 = StoredWorker.provisioning("w1", "linux", "fake/a", "n1", epoch, T0);
+    old.insert("p1", epoch, w1);
+    StoredConfiguration configuration = new StoredConfiguration(1, "template linux\n", "n1", T0);
+    old.putConfiguration("p1", configuration);
+    // what a node of the fifth release left behind: no demand table
+    backToVersionFive(prefix);
+
+    JdbcPoolStore upgraded = store(prefix);
+    upgraded.open("p1");
+    StoredDemand monday9 = new StoredDemand("linux", 9, 20, 470_000);
+    upgraded.putDemand("p1", epoch, List.of(monday9, new StoredDemand("linux", 167, 0, 470_158)));
+
+    assertThat(upgraded.workers("p1")).containsExactly(w1);
+    assertThat(upgraded.configuration("p1")).contains(configuration);
+    assertThat(upgraded.demand("p1")).containsExactly(monday9, new StoredDemand("linux", 167, 0, 470_158));
+    assertThat(tables("current_schema()", prefix)).contains(prefix + "demand").hasSize(7);
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2", "3", "4", "5", "6");
+  }
+
+  @Test
+  void theDemandTableRefusesAnHourOutsideTheWeekAndANegativePeak() throws SQLException {
+    String prefix = db.freshPrefix();
+    store(prefix).open("p1");
+    String insert = "INSERT INTO \"" + prefix + "demand\" (pool_id, template, hour_of_week, peak, recorded_hour)"
+        + " VALUES ('p1', 'linux', ";
+
+    assertThatThrownBy(() -> execute(insert + "168, 1, 0)")).isInstanceOf(SQLException.class)
+        .hasMessageContaining("hour_of_week");
+    assertThatThrownBy(() -> execute(insert + "-1, 1, 0)")).isInstanceOf(SQLException.class)
+        .hasMessageContaining("hour_of_week");
+    assertThatThrownBy(() -> execute(insert + "0, -1, 0)")).isInstanceOf(SQLException.class)
+        .hasMessageContaining("peak");
+  }
+
+  /** Undoes version 6 on a store that {@code open} just created. */
+  private void backToVersionFive(String prefix) throws SQLException {
+    execute("DROP TABLE \"" + prefix + "demand\"");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 6");
+  }
+
+  /** Undoes versions 6, 5 and 4 on a store that {@code open} just created. */
   private void backToVersionThree(String prefix) throws SQLException {
+    backToVersionFive(prefix);
     execute("DROP TABLE \"" + prefix + "configuration\"");
     execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 5");
     execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN waiting_requests");
@@ -179,7 +229,7 @@ class JdbcSchemaTest {
 
     assertThat(store(prefix).workers("p1")).isEmpty();
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(7);
   }
 
   @Test
@@ -206,9 +256,9 @@ class JdbcSchemaTest {
       threads.shutdownNow();
     }
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(7);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -231,7 +281,7 @@ class JdbcSchemaTest {
 
     inSchema.lead("p1", "n1", T0, Duration.ofSeconds(30));
 
-    assertThat(tables("'" + schema + "'", prefix)).hasSize(6);
+    assertThat(tables("'" + schema + "'", prefix)).hasSize(7);
     assertThat(query("SELECT node FROM \"" + schema + "\".warmpool_leadership")).containsExactly("n1");
   }
 
