@@ -60,6 +60,14 @@ final class Scenario {
    */
   Scenario(PoolMode mode, int nodes, long seed, List<Fault> faults, List<Tenant> tenants, double perMinute,
       Duration maxWait, UnaryOperator<WorkerTemplate.Builder> template, UnaryOperator<WorkerPools.Builder> options) {
+    this(mode, nodes, seed, Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)), faults, tenants, perMinute,
+        maxWait, template, options);
+  }
+
+  /** A scenario whose regions' provisioning takes {@code latency} (3 to 20 minutes in the others). */
+  Scenario(PoolMode mode, int nodes, long seed, Latency latency, List<Fault> faults, List<Tenant> tenants,
+      double perMinute, Duration maxWait, UnaryOperator<WorkerTemplate.Builder> template,
+      UnaryOperator<WorkerPools.Builder> options) {
     if (nodes > 1 && !mode.hasStore()) {
       throw new IllegalArgumentException("several nodes need a store; mode " + mode + " has none");
     }
@@ -69,9 +77,9 @@ final class Scenario {
     this.perMinute = perMinute;
     this.maxWait = maxWait;
     FakeCloud.Builder cb = FakeCloud.builder().seed(seed).clock(clock)
-        .region("westeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
-        .region("northeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
-        .region("eastus", "us", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)));
+        .region("westeurope", "eu", latency)
+        .region("northeurope", "eu", latency)
+        .region("eastus", "us", latency);
     faults.forEach(cb::fault);
     cloud = cb.build();
     List<WorkerPool> built = new ArrayList<>();

@@ -287,6 +287,7 @@ public final class PoolEngine implements WorkerPool {
       }
     } else {
       runner.execute(() -> deleter.start(slot, reason));
+      runner.wake(); // a worker left: its replacement starts now, not at the next control interval
     }
   }
 

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * lets every waiter claim an in-flight provision in a placement it accepts, and provisions for the rest and for the
  * warm deficit through {@link Failover#choose}. A half-open placement gets its probes even when the stock is full
  * (real workers, so nothing is wasted). A provision that fails or outlives its timeout may have created a resource,
- * so its worker is deleted by name; a late answer is deleted by id. (Issue 16 sizes the creates in flight from
- * observed latency and demand here, in place of the fixed bound.) Runner only.
+ * so its worker is deleted by name; a late answer is deleted by id. How many creates the warm stock keeps in flight
+ * besides its deficit, and whether new workers also go to another placement of the geography, is the
+ * {@link Supply}'s business. An answer wakes the control pass, so a refill starts when a create ends, not at the next
+ * control interval. Runner only.
  */
 final class Provisioner {
   private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
@@ -41,6 +43,7 @@ final class Provisioner {
   private final ProviderCalls calls;
   private final Failover failover;
   private final Deleter deleter;
+  private final Supply supply;
   private Waiters waiters;
   /** Requests waiting on other nodes of a shared pool, which the leader provisions for as well. */
   private java.util.function.ToIntFunction<TemplateRuntime> waitingElsewhere = t -> 0;
@@ -53,6 +56,7 @@ final class Provisioner {
     this.calls = calls;
     this.failover = failover;
     this.deleter = deleter;
+    this.supply = new Supply(rt, failover);
   }
 
   void waiters(Waiters waiters) {
@@ -66,6 +70,8 @@ final class Provisioner {
   /** Starts what the template needs now. {@code t.tallyTotal} and the shelves' idle tallies come from this pass. */
   void replenish(TemplateRuntime t, Instant now) {
     WorkerTemplate tpl = t.template;
+    supply.plan(t, now);
+    PlacementShelf spill = supply.spillTarget(t);
     int budget = tpl.maxTotal() - t.tallyTotal;
     Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
     int idleCount = 0;
@@ -95,7 +101,9 @@ final class Provisioner {
       if (budget <= 0) {
         break;
       }
-      PlacementShelf s = failover.choose(t, w.request, now);
+      // while the active placement cannot keep up, a waiter's worker comes from the placement that delivers sooner
+      PlacementShelf s = spill != null && w.request.allows(spill.placement) && accepts(t, spill, now) ? spill
+          : failover.choose(t, w.request, now);
       if (s != null) {
         start(t, s, now);
         budget--;
@@ -110,15 +118,37 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
-    for (int i = 0; i < warmNeeded && budget > 0; i++) {
-      PlacementShelf s = failover.choose(t, null, now);
-      if (s == null) {
-        break;
+    PlacementShelf active = t.active;
+    // Little's law: besides the deficit, the demand that arrives while a create is under way
+    int pipeline = supply.pipeline(t, active, now);
+    int base = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount;
+    if (spill == null || active == null) {
+      for (int i = 0; i < base + pipeline - stillComing && budget > 0; i++) {
+        PlacementShelf s = failover.choose(t, null, now);
+        if (s == null) {
+          break;
+        }
+        start(t, s, now);
+        budget--;
       }
-      start(t, s, now);
+      return;
+    }
+    // the active placement's creates land too late for the stock now: the spill target is sized as if it were the
+    // active one, without counting them, while the active one keeps its own pipeline (so it is still measured)
+    int spillNeeded = base + supply.pipeline(t, spill, now) - (stillComing - unclaimed.get(active));
+    for (int i = 0; i < spillNeeded && budget > 0 && accepts(t, spill, now); i++) {
+      start(t, spill, now);
       budget--;
     }
+    int activeNeeded = Math.min(pipeline, supply.cap()) - active.inFlight;
+    for (int i = 0; i < activeNeeded && budget > 0 && failover.choose(t, null, now) == active; i++) {
+      start(t, active, now);
+      budget--;
+    }
+  }
+
+  private boolean accepts(TemplateRuntime t, PlacementShelf s, Instant now) {
+    return Failover.usable(t, s, now) && s.inFlight < supply.cap();
   }
 
   private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
@@ -138,6 +168,7 @@ final class Provisioner {
       }));
     }
     shelf.inFlight++;
+    supply.started(slot, now);
     t.tallyTotal++;
     long generation = ledger.generation();
     Map<String, String> tags = Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, id,
@@ -183,6 +214,8 @@ final class Provisioner {
     PlacementShelf shelf = slot.shelf;
     TemplateRuntime t = slot.template;
     shelf.inFlight--;
+    supply.settled(slot, now, worker != null);
+    rt.runner().wake(); // a create ended: the next one starts now, not at the next control interval
     if (worker != null) {
       boolean probe = slot.probe && !slot.probeCounted;
       if (probe) {
@@ -223,6 +256,5 @@ final class Provisioner {
         deleter.start(slot, "provisioning-failed");
       }
     }
-    rt.runner().wake();
   }
 }
