@@ -426,9 +426,9 @@ public final class WorkerPools {
 
     /**
      * The hard cap on provisions in flight at once per placement and template; at least 1. Within it the pool sizes
-     * the creates in flight from the demand and the observed provisioning latency (Little's law: the warm deficit
-     * plus leases per minute times minutes per create), so the cap only stops a runaway: the default lets one
-     * placement whose creates take 20 minutes deliver 5 workers a minute.
+     * the creates in flight from the demand and the observed provisioning latency (Little's law: the warm deficit,
+     * plus leases per minute times the minutes a create takes beyond its usual latency), so the cap only stops a
+     * runaway: the default lets one placement whose creates take 20 minutes deliver 5 workers a minute.
      *
      * @param max the cap; 100 by default
      * @return this builder

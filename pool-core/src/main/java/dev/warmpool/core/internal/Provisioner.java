@@ -119,7 +119,7 @@ final class Provisioner {
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
     PlacementShelf active = t.active;
-    // Little's law: besides the deficit, the demand that arrives while a create is under way
+    // Little's law: besides the deficit, the demand that arrives while a create takes longer than usual
     int pipeline = supply.pipeline(t, active, now);
     int base = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount;
     if (spill == null || active == null) {
@@ -140,7 +140,7 @@ final class Provisioner {
       start(t, spill, now);
       budget--;
     }
-    int activeNeeded = Math.min(pipeline, supply.cap()) - active.inFlight;
+    int activeNeeded = Math.min(supply.atDemand(t, active, now), supply.cap()) - active.inFlight;
     for (int i = 0; i < activeNeeded && budget > 0 && failover.choose(t, null, now) == active; i++) {
       start(t, active, now);
       budget--;
@@ -214,7 +214,8 @@ final class Provisioner {
     PlacementShelf shelf = slot.shelf;
     TemplateRuntime t = slot.template;
     shelf.inFlight--;
-    supply.settled(slot, now, worker != null);
+    supply.settled(slot, now, worker != null,
+        failure instanceof ProviderException timeout && timeout.code().equals(PROVISIONING_TIMEOUT));
     rt.runner().wake(); // a create ended: the next one starts now, not at the next control interval
     if (worker != null) {
       boolean probe = slot.probe && !slot.probeCounted;

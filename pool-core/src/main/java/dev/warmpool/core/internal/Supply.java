@@ -32,6 +32,13 @@ import java.util.Map;
 final class Supply {
   /** Weight of a new latency in the average. */
   private static final double LATENCY_WEIGHT = 0.2;
+  /** How many creates set a placement's usual latency first; then a slow average of those that were not slow. */
+  private static final int USUAL_AFTER = 5;
+  private static final double USUAL_WEIGHT = 0.05;
+  /** A latency this many times the usual one is slow: it needs creates in flight beyond the deficit. */
+  private static final double SLOW = 1.5;
+  /** The oldest create in flight counts as a slowdown once it is this much older than every recent latency. */
+  private static final double OLDER = 1.25;
   /** How many recent latencies set the bar that the oldest create in flight must pass to count as a slowdown. */
   private static final int RECENT = 20;
   /** How fast a placement's delivery rate follows its deliveries. */
@@ -56,8 +63,12 @@ final class Supply {
     final LinkedHashMap<WorkerSlot, Instant> inFlight = new LinkedHashMap<>();
     final ArrayDeque<Double> recent = new ArrayDeque<>();
     double latency = Double.NaN; // minutes
-    /** The lowest average reached once it rests on a few creates: what this placement's creates usually take. */
+    /**
+     * What this placement's creates usually take: a slow average of the latencies that were not slow, so a long
+     * slowdown does not become the usual. NaN until a few creates delivered.
+     */
     double usual = Double.NaN;
+    double usualSum;
     int samples;
     final Forecaster delivered = new Forecaster(DELIVERY_SMOOTHING);
     double deliveredPerMinute;
@@ -86,17 +97,29 @@ final class Supply {
     flow(slot.shelf).inFlight.put(slot, now);
   }
 
-  /** A create ended: its latency counts if it delivered a worker (a timeout or failure says nothing of it). */
-  void settled(WorkerSlot slot, Instant now, boolean delivered) {
+  /**
+   * A create ended. Its latency counts if it delivered a worker, or if it outlived the provisioning timeout (then it
+   * took at least that long: a placement whose creates time out is slow, and stays known as slow when it closes again);
+   * another failure says nothing of the latency.
+   */
+  void settled(WorkerSlot slot, Instant now, boolean delivered, boolean timedOut) {
     Flow f = flow(slot.shelf);
     Instant at = f.inFlight.remove(slot);
-    if (!delivered || at == null) {
+    if (at == null || !delivered && !timedOut) {
       return;
     }
     double minutes = Duration.between(at, now).toMillis() / 60_000.0;
     f.latency = Double.isNaN(f.latency) ? minutes : f.latency + LATENCY_WEIGHT * (minutes - f.latency);
-    if (++f.samples >= 5 && !(f.usual <= f.latency)) {
-      f.usual = f.latency;
+    if (!delivered) {
+      return;
+    }
+    if (++f.samples <= USUAL_AFTER) {
+      f.usualSum += minutes;
+      if (f.samples == USUAL_AFTER) {
+        f.usual = f.usualSum / USUAL_AFTER;
+      }
+    } else if (minutes <= f.usual * SLOW) {
+      f.usual += USUAL_WEIGHT * (minutes - f.usual);
     }
     f.recent.addLast(minutes);
     if (f.recent.size() > RECENT) {
@@ -125,14 +148,38 @@ final class Supply {
     if (Double.isNaN(f.latency)) {
       return oldest > 0 ? oldest : Double.NaN;
     }
-    return oldest > recentMax ? Math.max(f.latency, oldest) : f.latency;
+    return oldest > recentMax * OLDER ? Math.max(f.latency, oldest) : f.latency;
   }
 
-  /** Creates the pipeline needs besides the deficit: demand per minute times the latency where they go. */
+  /**
+   * Creates needed in flight besides the deficit: the demand per minute times how much longer than usual a create
+   * takes there. At the usual latency the deficit is the whole pipeline (the stock settles where the warm target was
+   * tuned, {@code λ × usual} below it, with that many creates under way); when creates take longer, this keeps it there.
+   */
   int pipeline(TemplateRuntime t, PlacementShelf s, Instant now) {
-    double l = s == null ? Double.NaN : latency(s, now);
+    if (s == null) {
+      return 0;
+    }
+    double l = latency(s, now);
+    double usual = usual(t, s);
+    double demand = t.forecaster.demand();
+    if (Double.isNaN(l) || Double.isNaN(usual) || demand <= 0 || l <= usual * SLOW) {
+      return 0;
+    }
+    return (int) Math.ceil(demand * (l - usual));
+  }
+
+  /** Little's law for a placement alone: the creates in flight that deliver the demand at its latency now. */
+  int atDemand(TemplateRuntime t, PlacementShelf s, Instant now) {
+    double l = latency(s, now);
     double demand = t.forecaster.demand();
     return Double.isNaN(l) || demand <= 0 ? 0 : (int) Math.ceil(demand * l);
+  }
+
+  /** What creates usually take there: its own usual latency, else the template's best. */
+  private double usual(TemplateRuntime t, PlacementShelf s) {
+    double own = flow(s).usual;
+    return Double.isNaN(own) ? best(t) : own;
   }
 
   /** The hard cap on creates in flight per placement and template ({@code maxConcurrentProvisions}). */
