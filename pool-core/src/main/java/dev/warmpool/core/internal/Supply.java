@@ -32,9 +32,8 @@ import java.util.Map;
 final class Supply {
   /** Weight of a new latency in the average. */
   private static final double LATENCY_WEIGHT = 0.2;
-  /** How many creates set a placement's usual latency first; then a slow average of those that were not slow. */
+  /** How many creates a placement must have delivered before its usual latency is known. */
   private static final int USUAL_AFTER = 5;
-  private static final double USUAL_WEIGHT = 0.05;
   /** A latency this many times the usual one is slow: it needs creates in flight beyond the deficit. */
   private static final double SLOW = 1.5;
   /** The oldest create in flight counts as a slowdown once it is this much older than every recent latency. */
@@ -64,11 +63,10 @@ final class Supply {
     final ArrayDeque<Double> recent = new ArrayDeque<>();
     double latency = Double.NaN; // minutes
     /**
-     * What this placement's creates usually take: a slow average of the latencies that were not slow, so a long
-     * slowdown does not become the usual. NaN until a few creates delivered.
+     * What this placement's creates usually take: the average, held while it is slow, so a long slowdown does not
+     * become the usual. NaN until a few creates delivered.
      */
     double usual = Double.NaN;
-    double usualSum;
     int samples;
     final Forecaster delivered = new Forecaster(DELIVERY_SMOOTHING);
     double deliveredPerMinute;
@@ -113,13 +111,10 @@ final class Supply {
     if (!delivered) {
       return;
     }
-    if (++f.samples <= USUAL_AFTER) {
-      f.usualSum += minutes;
-      if (f.samples == USUAL_AFTER) {
-        f.usual = f.usualSum / USUAL_AFTER;
-      }
-    } else if (minutes <= f.usual * SLOW) {
-      f.usual += USUAL_WEIGHT * (minutes - f.usual);
+    // the usual latency follows the average while it moves gradually (a provider that drifts), and stays where it
+    // was when the average jumps past it (a slowdown); before a few creates delivered it is unknown
+    if (++f.samples >= USUAL_AFTER && (Double.isNaN(f.usual) || f.latency <= f.usual * SLOW)) {
+      f.usual = f.latency;
     }
     f.recent.addLast(minutes);
     if (f.recent.size() > RECENT) {
