@@ -78,6 +78,8 @@ final class Supply {
     PlacementShelf spillTo;
     boolean short_;
     Instant keptUpSince;
+    /** Whether the stock reached half the warm target once: before, a placement at its cap is warming up. */
+    boolean warmed;
   }
 
   Supply(PoolRuntime rt, Failover failover) {
@@ -209,6 +211,10 @@ final class Supply {
     int idle = 0;
     for (PlacementShelf s : t.shelves) {
       idle += s.tallyIdle;
+    }
+    p.warmed |= 2 * idle >= t.template.warmTarget();
+    if (!p.warmed) {
+      return;
     }
     boolean capped = active.inFlight >= cap;
     double lasts = demand > delivered ? idle / (demand - delivered) : Double.POSITIVE_INFINITY;
