@@ -116,7 +116,7 @@ public final class IncidentReplay {
   static String describeScenario(Result r) {
     ReplayOptions o = r.options();
     long euOnly = r.jobs().stream().map(ReplayRun.Job::tenant).distinct().count();
-    return "2023-03-23, ARM 503s in " + String.join(" and ", o.outageRegions()) + " from "
+    return "2023-03-23, " + o.shape().headline(o) + " from "
         + HHMM.format(o.outageFrom()) + " to " + HHMM.format(o.outageUntil()) + " UTC; replayed "
         + HHMM.format(o.start()) + " to " + HHMM.format(o.end()) + " on a virtual clock, seed " + o.seed() + ".\n"
         + r.jobs().size() + " jobs from " + euOnly + " tenants (three in four EU-only), "
@@ -136,7 +136,7 @@ public final class IncidentReplay {
       out.println();
       out.println("Timeline: " + run.name() + " (UTC)");
       out.println(String.format("  %s  %-26s %s", HHMMSS.format(r.options().outageFrom()), "outage starts",
-          "ARM answers 503 in " + String.join(", ", r.options().outageRegions())));
+          r.options().shape().during(r.options())));
       boolean endPrinted = false;
       for (ReplayRun.Marker m : run.markers()) {
         if (!endPrinted && !m.at().isBefore(r.options().outageUntil())) {

@@ -25,9 +25,12 @@ import java.util.Objects;
  * @param start when the replay starts (the pool warms up before the outage)
  * @param end when the replay ends
  * @param report where the HTML report goes
+ * @param scenario the shape of the outage ({@code --scenario}): {@code seed}, {@code partial-slowdown} or
+ *     {@code throttle-storm}
  */
 public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List<ReplayOptions.Region> regions,
-    List<String> outageRegions, Instant outageFrom, Instant outageUntil, Instant start, Instant end, Path report) {
+    List<String> outageRegions, Instant outageFrom, Instant outageUntil, Instant start, Instant end, Path report,
+    String scenario) {
 
   /** The day of the incident. */
   public static final String DAY = "2023-03-23";
@@ -46,6 +49,8 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
         --outage <r,...>             regions whose control plane fails (default westeurope)
         --outage-window <HH:MM-HH:MM> the outage, UTC on 2023-03-23 (default 02:41-06:51)
         --report <path>              the HTML report (default target/warmpool-incident-report.html)
+        --scenario <name>            the shape of the outage in the --outage regions (default seed):
+      """ + ReplayScenarios.help() + """
         --help                       this text
       """;
 
@@ -62,9 +67,11 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
    * @param start when the replay starts
    * @param end when the replay ends
    * @param report where the HTML report goes
+   * @param scenario the shape of the outage
    * @throws IllegalArgumentException naming the option and its allowed values when one is out of range
    */
   public ReplayOptions {
+    ReplayScenarios.named(Objects.requireNonNull(scenario, "scenario cannot be null"));
     regions = List.copyOf(Objects.requireNonNull(regions, "regions cannot be null"));
     if (regions.isEmpty()) {
       throw new IllegalArgumentException("--regions must name at least one region:geography pair");
@@ -99,7 +106,8 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
     List<Region> regions = List.of(new Region("westeurope", "eu"), new Region("northeurope", "eu"),
         new Region("eastus", "us"));
     return new ReplayOptions(2023, 0.30, 32, regions, List.of("westeurope"), at("02:41"), at("06:51"),
-        Instant.parse("2023-03-22T23:00:00Z"), at("08:30"), Path.of("target", "warmpool-incident-report.html"));
+        Instant.parse("2023-03-22T23:00:00Z"), at("08:30"), Path.of("target", "warmpool-incident-report.html"),
+        "seed");
   }
 
   /**
@@ -119,6 +127,7 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
     Instant from = o.outageFrom;
     Instant until = o.outageUntil;
     Path report = o.report;
+    String scenario = o.scenario;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--help")) {
@@ -144,8 +153,9 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
             until = at(parts[1]);
           }
           case "--report" -> report = Path.of(value);
+          case "--scenario" -> scenario = ReplayScenarios.named(value).name();
           default -> throw new IllegalArgumentException("unknown option " + name + "; allowed: --seed, --demand,"
-              + " --tenants, --regions, --outage, --outage-window, --report, --help");
+              + " --tenants, --regions, --outage, --outage-window, --report, --scenario, --help");
         }
       } catch (NumberFormatException | DateTimeParseException e) {
         throw new IllegalArgumentException(name + " has a bad value \"" + value + "\"; see --help", e);
@@ -159,7 +169,7 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
       }
     }
     Instant end = until.plus(Duration.ofMinutes(99)).isAfter(o.end) ? until.plus(Duration.ofMinutes(99)) : o.end;
-    return new ReplayOptions(seed, demand, tenants, regions, outage, from, until, o.start, end, report);
+    return new ReplayOptions(seed, demand, tenants, regions, outage, from, until, o.start, end, report, scenario);
   }
 
   /**
@@ -170,6 +180,15 @@ public record ReplayOptions(long seed, double leasesPerMinute, int tenants, List
    */
   public static boolean wantsHelp(String... args) {
     return List.of(args).contains("--help") || List.of(args).contains("-h");
+  }
+
+  /**
+   * The shape of the outage this replay plays.
+   *
+   * @return the scenario named by {@link #scenario()}
+   */
+  ReplayScenario shape() {
+    return ReplayScenarios.named(scenario);
   }
 
   /**

@@ -11,7 +11,6 @@ import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.core.WorkerPools;
 import dev.warmpool.fake.FakeCloud;
-import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.VirtualClock;
 import java.time.Duration;
@@ -109,9 +108,7 @@ public final class ReplayRun {
     for (ReplayOptions.Region r : options.regions()) {
       cloudBuilder.region(r.name(), r.geography(), Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)));
     }
-    for (String r : options.outageRegions()) {
-      cloudBuilder.fault(Faults.outage(r).during(options.outageFrom(), options.outageUntil()));
-    }
+    options.shape().faults(options).forEach(cloudBuilder::fault);
     this.cloud = cloudBuilder.build();
     WorkerPools.Builder builder = WorkerPools.builder()
         .poolId(naive ? "naive" : "warmpool")

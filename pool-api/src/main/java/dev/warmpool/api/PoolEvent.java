@@ -161,6 +161,24 @@ public sealed interface PoolEvent {
   record PlacementClosed(String poolId, Instant at, Placement placement) implements PoolEvent {}
 
   /**
+   * A template's preferred placement cannot refill the stock before it runs out (its provisioning got slower than the
+   * demand allows, or it delivers fewer workers than are leased), so new workers also go to the next healthy placement
+   * of the same geography until it keeps up again. The pool raises the {@code supply:<template>} alert with the same
+   * reason, before any lease fails; the alert clears when the preferred placement keeps up again.
+   *
+   * @param poolId the pool
+   * @param at when
+   * @param template the template
+   * @param from the preferred placement, which keeps provisioning at its own pace
+   * @param to the placement that also takes new workers now
+   * @param reason the forecast that decided it, e.g. "westeurope refills in ~38m, the stock lasts ~21m at 1.00
+   *     leases/min"
+   * @since 0.1
+   */
+  record SupplySpilledOver(String poolId, Instant at, String template, Placement from, Placement to, String reason)
+      implements PoolEvent {}
+
+  /**
    * A template's warm target moved away from its preferred placement.
    *
    * @param poolId the pool

@@ -441,9 +441,13 @@ public final class WorkerPools {
     }
 
     /**
-     * The most provisions in flight at once per placement and template; at least 1.
+     * The hard cap on provisions in flight at once per placement and template; at least 1. Within it the pool sizes
+     * the creates in flight from the demand and the observed provisioning latency (Little's law: the warm deficit,
+     * plus leases per minute times the minutes a create takes beyond its usual latency), so the cap only stops a
+     * runaway. With the default, a placement whose creates take 20 minutes delivers at most half a worker a minute;
+     * beyond that new workers also go to the next healthy placement of the geography.
      *
-     * @param max the bound; 10 by default
+     * @param max the cap; 10 by default
      * @return this builder
      */
     public Builder maxConcurrentProvisions(int max) {

@@ -54,7 +54,9 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
   /** What {@link #bothEuRegionsFail} shows, on one node or on several. */
   static void degradesSharesFairlyAndForecasts(Scenario s) {
     assertThat(s.events(PoolEvent.PoolDegraded.class)).isNotEmpty();
-    assertThat(s.first(PoolEvent.PoolDegraded.class)).isBefore(at("03:00"));
+    // within 20 minutes of the outage: the creates in flight since before it (sized for the demand) still count as
+    // coming until they fail, so the second region sees its first failures a little later than with fewer of them
+    assertThat(s.first(PoolEvent.PoolDegraded.class)).isBefore(at("03:05"));
     assertThat(s.events(PoolEvent.PoolRecovered.class)).isNotEmpty();
     assertThat(s.events(PoolEvent.WorkerProvisioned.class))
         .as("eu-only demand is never provisioned in the us").noneMatch(e -> e.placement().region().equals("eastus"));
@@ -123,7 +125,7 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
     Instant until = at("02:30");
     Scenario s = new Scenario(mode().fresh(), 3,
         List.of(Faults.throttling("westeurope").retryAfter(retryAfter).during(from, until)),
-        Scenario.euTenants(5), 1.0, Duration.ofMinutes(30), t -> t.warmTarget(10), o -> o)
+        Scenario.euTenants(5), 1.0, Duration.ofMinutes(30), t -> t.warmTarget(10), o -> o.maxConcurrentProvisions(10))
         .run(at("01:00"), at("02:30"));
     List<Call> writes = s.cloud.calls().stream()
         .filter(c -> c.region().equals("westeurope") && c.operation() != Operation.LIST)

@@ -29,8 +29,15 @@ import java.util.function.UnaryOperator;
 final class Scenario {
   static final Instant DAY = Instant.parse("2023-03-23T00:00:00Z");
 
-  /** A tenant: its name, its share of the demand (weight) and the geographies it accepts (empty: any). */
-  record Tenant(String name, int weight, Set<String> geographies) {}
+  /**
+   * A tenant: its name, its share of the demand (weight), the geographies it accepts (empty: any) and its requests'
+   * priority.
+   */
+  record Tenant(String name, int weight, Set<String> geographies, int priority) {
+    Tenant(String name, int weight, Set<String> geographies) {
+      this(name, weight, geographies, 0);
+    }
+  }
 
   final VirtualClock clock = new VirtualClock(DAY);
   final FakeCloud cloud;
@@ -43,6 +50,15 @@ final class Scenario {
   final List<Throwable> failures = new ArrayList<>();
   final List<Lease> granted = new ArrayList<>();
   Instant firstFailureAt;
+  /**
+   * Grants of a worker never leased before to a tenant that held a worker, while the template was degraded and
+   * another tenant that held none had a request waiting: what rationing forbids. Counted with this class's own
+   * bookkeeping of requests and leases, not the pool's.
+   */
+  int freshToHoldersWhileOthersWait;
+  private final Map<String, Integer> holding = new java.util.HashMap<>();
+  private final Map<String, Integer> outstanding = new java.util.HashMap<>();
+  private final Set<String> leasedWorkers = new java.util.HashSet<>();
   private final Random random;
   private final List<Tenant> tenants;
   private final int totalWeight;
@@ -60,6 +76,14 @@ final class Scenario {
    */
   Scenario(PoolMode mode, int nodes, long seed, List<Fault> faults, List<Tenant> tenants, double perMinute,
       Duration maxWait, UnaryOperator<WorkerTemplate.Builder> template, UnaryOperator<WorkerPools.Builder> options) {
+    this(mode, nodes, seed, Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)), faults, tenants, perMinute,
+        maxWait, template, options);
+  }
+
+  /** A scenario whose regions' provisioning takes {@code latency} (3 to 20 minutes in the others). */
+  Scenario(PoolMode mode, int nodes, long seed, Latency latency, List<Fault> faults, List<Tenant> tenants,
+      double perMinute, Duration maxWait, UnaryOperator<WorkerTemplate.Builder> template,
+      UnaryOperator<WorkerPools.Builder> options) {
     if (nodes > 1 && !mode.hasStore()) {
       throw new IllegalArgumentException("several nodes need a store; mode " + mode + " has none");
     }
@@ -69,9 +93,9 @@ final class Scenario {
     this.perMinute = perMinute;
     this.maxWait = maxWait;
     FakeCloud.Builder cb = FakeCloud.builder().seed(seed).clock(clock)
-        .region("westeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
-        .region("northeurope", "eu", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)))
-        .region("eastus", "us", Latency.uniform(Duration.ofMinutes(3), Duration.ofMinutes(20)));
+        .region("westeurope", "eu", latency)
+        .region("northeurope", "eu", latency)
+        .region("eastus", "us", latency);
     faults.forEach(cb::fault);
     cloud = cb.build();
     List<WorkerPool> built = new ArrayList<>();
@@ -117,10 +141,23 @@ final class Scenario {
   private void arrive() {
     Tenant tenant = pickTenant();
     LeaseRequest request = LeaseRequest.forTemplate("ubuntu-22").tenant(tenant.name())
-        .geographies(tenant.geographies()).maxWait(maxWait).build();
+        .geographies(tenant.geographies()).priority(tenant.priority()).maxWait(maxWait).build();
     Duration hold = Duration.ofMinutes(3 + random.nextInt(8));
     WorkerPool node = pools.size() == 1 ? pool : pools.get(random.nextInt(pools.size()));
+    outstanding.merge(tenant.name(), 1, Integer::sum);
     node.lease(request).whenComplete((lease, failure) -> {
+      outstanding.merge(tenant.name(), -1, Integer::sum);
+      if (lease != null) {
+        boolean fresh = leasedWorkers.add(lease.worker().id());
+        boolean othersWithNoneWait = outstanding.entrySet().stream().anyMatch(e -> e.getValue() > 0
+            && !e.getKey().equals(tenant.name()) && holding.getOrDefault(e.getKey(), 0) == 0);
+        if (fresh && holding.getOrDefault(tenant.name(), 0) > 0 && othersWithNoneWait
+            && node.snapshot().template("ubuntu-22").orElseThrow().degraded()) {
+          freshToHoldersWhileOthersWait++;
+        }
+        holding.merge(tenant.name(), 1, Integer::sum);
+        clock.schedule(hold, () -> holding.merge(tenant.name(), -1, Integer::sum));
+      }
       if (failure != null) {
         failures.add(failure);
         byTenant.get(tenant.name())[1]++;

@@ -107,7 +107,7 @@ final class Failover {
         && !s.health.cooling(t.template.size()) && s.inFlight < maxInFlight;
   }
 
-  private static boolean usable(TemplateRuntime t, PlacementShelf s, Instant now) {
+  static boolean usable(TemplateRuntime t, PlacementShelf s, Instant now) {
     return s.health.isClosed() && !s.health.throttled(now) && !s.health.cooling(t.template.size());
   }
 

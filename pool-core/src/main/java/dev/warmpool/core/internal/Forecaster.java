@@ -49,6 +49,11 @@ final class Forecaster {
     return perMinute;
   }
 
+  /** The average of the last {@link #update}, per minute; 0 before there is one. */
+  double demand() {
+    return Double.isNaN(perMinute) ? 0 : perMinute;
+  }
+
   Optional<Forecast> latest() {
     return Optional.ofNullable(latest);
   }

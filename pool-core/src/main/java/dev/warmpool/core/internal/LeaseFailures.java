@@ -9,7 +9,10 @@ import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.spi.StoreUnavailableException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -23,19 +26,43 @@ final class LeaseFailures {
   private final String poolId;
   private final Function<TemplateRuntime, WorkerCounts> counts;
   private final Supplier<StoreUnavailableException> down;
+  private final Supplier<Collection<WorkerSlot>> workers;
 
   LeaseFailures(String poolId, Function<TemplateRuntime, WorkerCounts> counts,
-      Supplier<StoreUnavailableException> down) {
+      Supplier<StoreUnavailableException> down, Supplier<Collection<WorkerSlot>> workers) {
     this.poolId = poolId;
     this.counts = counts;
     this.down = down;
+    this.workers = workers;
   }
 
   LeaseTimeoutException timeout(TemplateRuntime t, LeaseRequest r, Duration waited) {
     StoreUnavailableException d = down.get();
     return new LeaseTimeoutException("no worker within the maximum wait of " + r.maxWait()
-        + (d != null ? "; the store is unavailable" : ""), poolId, t.name(), r.tenant(), waited, counts.apply(t),
-        t.waiting(), d != null ? d : provisioningFailure(t));
+        + (d != null ? "; the store is unavailable" : "") + boundElsewhere(t, r), poolId, t.name(), r.tenant(), waited,
+        counts.apply(t), t.waiting(), d != null ? d : provisioningFailure(t));
+  }
+
+  /**
+   * Why idle workers did not serve the request, when they are bound to other tenants (a used worker serves only the
+   * tenant it served first, unless the template shares workers): the counts alone ({@code idle=20}) read as a bug.
+   */
+  private String boundElsewhere(TemplateRuntime t, LeaseRequest r) {
+    if (t.template.shareAcrossTenants()) {
+      return "";
+    }
+    int bound = 0;
+    Set<String> tenants = new HashSet<>();
+    for (WorkerSlot s : workers.get()) {
+      String owner = s.tenant;
+      if (s.template == t && s.state() == WorkerSlot.IDLE && owner != null && !owner.equals(r.tenant())) {
+        bound++;
+        tenants.add(owner);
+      }
+    }
+    return bound == 0 ? "" : "; " + bound + " idle worker" + (bound == 1 ? " is" : "s are") + " bound to "
+        + tenants.size() + " other tenant" + (tenants.size() == 1 ? "" : "s") + " (a used worker serves only the tenant"
+        + " it served first)";
   }
 
   StoreUnavailableLeaseException unavailable(TemplateRuntime t, LeaseRequest r, StoreUnavailableException cause) {

@@ -143,7 +143,8 @@ public final class PoolEngine implements WorkerPool {
     this.terms = shared ? new LeadershipTerms(rt, storeLedger, templates.values(), board, failover, waiters,
         reconciler) : null;
     this.closing = new Closing(rt, ledger, storeLedger, templates.values(), deleter, waiters, reconciler, this);
-    this.failures = new LeaseFailures(poolId, this::counts, () -> shared ? storeLedger.leases().unavailable() : null);
+    this.failures = new LeaseFailures(poolId, this::counts, () -> shared ? storeLedger.leases().unavailable() : null,
+        ledger::workers);
     runner.wake();
   }
 
@@ -294,6 +295,7 @@ public final class PoolEngine implements WorkerPool {
       }
     } else {
       runner.execute(() -> deleter.start(slot, reason));
+      runner.wake(); // a worker left: its replacement starts now, not at the next control interval
     }
   }
 
@@ -355,11 +357,9 @@ public final class PoolEngine implements WorkerPool {
       rt.draining = rt.closing();
     }
     next = PlacementBoard.min(next, board.tick(now));
-    boolean anyDegraded = false;
     for (TemplateRuntime t : templates.values()) {
       t.tallyTotal = 0;
       t.leasedByTenant.clear();
-      anyDegraded |= t.degraded;
       for (PlacementShelf s : t.shelves) {
         s.tallyIdle = 0;
       }
@@ -373,7 +373,7 @@ public final class PoolEngine implements WorkerPool {
           next = PlacementBoard.min(next, checkLease(slot, w, now));
           LeaseImpl lease = slot.lease;
           String tenant = lease != null ? lease.tenant : slot.tenant;
-          if (anyDegraded && tenant != null) {
+          if (tenant != null) { // counted always: the first pass after the template degrades shares fairly too
             slot.template.leasedByTenant.merge(tenant, 1, Integer::sum);
           }
         }

@@ -27,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * lets every waiter claim an in-flight provision in a placement it accepts, and provisions for the rest and for the
  * warm deficit through {@link Failover#choose}. A half-open placement gets its probes even when the stock is full
  * (real workers, so nothing is wasted). A provision that fails or outlives its timeout may have created a resource,
- * so its worker is deleted by name; a late answer is deleted by id. (Issue 16 sizes the creates in flight from
- * observed latency and demand here, in place of the fixed bound.) Runner only.
+ * so its worker is deleted by name; a late answer is deleted by id. How many creates the warm stock keeps in flight
+ * besides its deficit, and whether new workers also go to another placement of the geography, is the
+ * {@link Supply}'s business. An answer wakes the control pass, so a refill starts when a create ends, not at the next
+ * control interval. Runner only.
  */
 final class Provisioner {
   static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
@@ -40,6 +42,7 @@ final class Provisioner {
   private final Failover failover;
   private final Deleter deleter;
   private final UnsentIds unsentIds;
+  private final Supply supply;
   private Waiters waiters;
   /** Requests waiting on other nodes of a shared pool, which the leader provisions for as well. */
   private java.util.function.ToIntFunction<TemplateRuntime> waitingElsewhere = t -> 0;
@@ -53,6 +56,7 @@ final class Provisioner {
     this.failover = failover;
     this.deleter = deleter;
     this.unsentIds = new UnsentIds(ledger);
+    this.supply = new Supply(rt, failover);
   }
 
   void waiters(Waiters waiters) {
@@ -66,6 +70,8 @@ final class Provisioner {
   /** Starts what the template needs now. {@code t.tallyTotal} and the shelves' idle tallies come from this pass. */
   void replenish(TemplateRuntime t, Instant now) {
     WorkerTemplate tpl = t.template;
+    supply.plan(t, now);
+    PlacementShelf spill = supply.spillTarget(t);
     int budget = tpl.maxTotal() - t.tallyTotal;
     Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
     int idleCount = 0;
@@ -95,7 +101,9 @@ final class Provisioner {
       if (budget <= 0) {
         break;
       }
-      PlacementShelf s = failover.choose(t, w.request, now);
+      // while the active placement cannot keep up, a waiter's worker comes from the placement that delivers sooner
+      PlacementShelf s = spill != null && w.request.allows(spill.placement) && accepts(t, spill, now) ? spill
+          : failover.choose(t, w.request, now);
       if (s != null) {
         start(t, s, now);
         budget--;
@@ -110,21 +118,44 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
+    PlacementShelf active = t.active;
+    // Little's law: besides the deficit, the demand that arrives while a create takes longer than usual
+    int pipeline = supply.pipeline(t, active, now);
     int elsewhere = waitingElsewhere.applyAsInt(t);
-    int warmNeeded = t.warmTarget() + t.surge + elsewhere - idleCount - stillComing;
-    // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
-    // first usable placement, not only the active one) in the home geography: their node says how many wait, not
-    // which placements they accept
-    LeaseRequest home = elsewhere > 0 ? LeaseRequest.forTemplate(t.name())
-        .geographies(java.util.Set.of(t.home.placement.geography())).build() : null;
-    for (int i = 0; i < warmNeeded && budget > 0; i++) {
-      PlacementShelf s = failover.choose(t, i < Math.min(elsewhere, warmNeeded) ? home : null, now);
-      if (s == null) {
-        continue;
+    int base = t.warmTarget() + t.surge + elsewhere - idleCount;
+    if (spill == null || active == null) {
+      int warmNeeded = base + pipeline - stillComing;
+      // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
+      // first usable placement, not only the active one) in the home geography: their node says how many wait, not
+      // which placements they accept
+      LeaseRequest home = elsewhere > 0 ? LeaseRequest.forTemplate(t.name())
+          .geographies(java.util.Set.of(t.home.placement.geography())).build() : null;
+      for (int i = 0; i < warmNeeded && budget > 0; i++) {
+        PlacementShelf s = failover.choose(t, i < Math.min(elsewhere, warmNeeded) ? home : null, now);
+        if (s == null) {
+          continue;
+        }
+        start(t, s, now);
+        budget--;
       }
-      start(t, s, now);
+      return;
+    }
+    // the active placement's creates land too late for the stock now: the spill target is sized as if it were the
+    // active one, without counting them, while the active one keeps its own pipeline (so it is still measured)
+    int spillNeeded = base + supply.pipeline(t, spill, now) - (stillComing - unclaimed.get(active));
+    for (int i = 0; i < spillNeeded && budget > 0 && accepts(t, spill, now); i++) {
+      start(t, spill, now);
       budget--;
     }
+    int activeNeeded = Math.min(supply.atDemand(t, active, now), supply.cap()) - active.inFlight;
+    for (int i = 0; i < activeNeeded && budget > 0 && failover.choose(t, null, now) == active; i++) {
+      start(t, active, now);
+      budget--;
+    }
+  }
+
+  private boolean accepts(TemplateRuntime t, PlacementShelf s, Instant now) {
+    return Failover.usable(t, s, now) && s.inFlight < supply.cap();
   }
 
   private void start(TemplateRuntime t, PlacementShelf shelf, Instant now) {
@@ -148,6 +179,7 @@ final class Provisioner {
       }));
     }
     shelf.inFlight++;
+    supply.started(slot, now);
     t.tallyTotal++;
     long generation = ledger.generation();
     Map<String, String> tags = Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, id,
@@ -194,6 +226,9 @@ final class Provisioner {
     PlacementShelf shelf = slot.shelf;
     TemplateRuntime t = slot.template;
     shelf.inFlight--;
+    supply.settled(slot, now, worker != null,
+        failure instanceof ProviderException timeout && timeout.code().equals(PROVISIONING_TIMEOUT));
+    rt.runner().wake(); // a create ended: the next one starts now, not at the next control interval
     if (worker != null) {
       boolean probe = slot.probe && !slot.probeCounted;
       if (probe) {
@@ -240,6 +275,5 @@ final class Provisioner {
         deleter.start(slot, "provisioning-failed");
       }
     }
-    rt.runner().wake();
   }
 }

@@ -1,0 +1,44 @@
+package dev.warmpool.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code --scenario}: each outage shape beyond the seed, the naive pool and Warmpool side by side. */
+class ReplayScenariosTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"partial-slowdown", "throttle-storm"})
+  void warmpoolFailsNoLeaseWhileAnotherEuRegionIsHealthy(String scenario, @TempDir Path dir) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    IncidentReplay.Result r = IncidentReplay.run(ReplayOptions.parse("--scenario", scenario, "--report",
+        dir.resolve("r.html").toString()), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String console = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(r.options().scenario()).isEqualTo(scenario);
+    assertThat(console).contains(r.options().shape().headline(r.options()), r.options().shape().during(r.options()));
+    assertThat(r.warmpool().failed()).as("Warmpool's failed leases in %s", scenario).isZero();
+    assertThat(r.warmpool().failed()).isLessThanOrEqualTo(r.naive().failed());
+    r.warmpool().firstFailedLease().ifPresent(f -> assertThat(r.warmpool().firstAlert()).hasValueSatisfying(
+        a -> assertThat(a).isBefore(f)));
+    assertThat(r.warmpool().euOnlyOutsideEu()).isZero();
+    assertThat(r.warmpool().leftInCloud()).isZero();
+    assertThat(r.naive().leftInCloud()).isZero();
+  }
+
+  @Test
+  void theSeedIsTheDefaultAndAnUnknownScenarioIsNamed() {
+    assertThat(ReplayOptions.parse().scenario()).isEqualTo("seed");
+    assertThat(ReplayOptions.HELP).contains("--scenario", "seed", "partial-slowdown", "throttle-storm");
+    assertThatThrownBy(() -> ReplayOptions.parse("--scenario", "ci-weak"))
+        .hasMessage("--scenario must be one of [seed, partial-slowdown, throttle-storm], was \"ci-weak\"");
+  }
+}
