@@ -67,11 +67,19 @@ final class PlacementBoard {
 
   /** Records a failed provider call for a worker of {@code size}; alerts and wakes the loop on what it changed. */
   void onFailure(PlacementHealth health, String size, Throwable failure) {
+    onFailure(health, size, failure, null);
+  }
+
+  /**
+   * Records a failed provider call that started at {@code startedAt} (null: not counted when it started); alerts
+   * and wakes the loop on what it changed.
+   */
+  void onFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt) {
     Instant now = rt.clock.now();
     String key = health.placement.key();
     boolean wasCooling = health.cooling(size);
     boolean probing = health.state() == PlacementState.HALF_OPEN;
-    PlacementHealth.Transition tr = health.onFailure(failure, now, size);
+    PlacementHealth.Transition tr = health.onFailure(failure, now, startedAt, size);
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = health.failureSummary();
       if (probing) {
@@ -114,7 +122,7 @@ final class PlacementBoard {
     }
   }
 
-  /** Counts a probe's outcome once: when it answers, fails, or ran for the acceptance time. */
+  /** Counts a probe's outcome once: when its call completes or fails (a hang fails at the provisioning timeout). */
   void probeSettled(WorkerSlot slot, boolean succeeded, Instant now) {
     if (!slot.probe || slot.probeCounted) {
       return;

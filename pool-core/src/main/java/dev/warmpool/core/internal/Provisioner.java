@@ -128,14 +128,9 @@ final class Provisioner {
       return; // the intent was not recorded (a shared store refused it): no call without it
     }
     if (shelf.health.state() == PlacementState.HALF_OPEN) {
+      // a probe counts only when its call completes: a create that hangs until the timeout is a failed probe
       slot.probe = true;
       shelf.health.probesInFlight++;
-      rt.clock.schedule(rt.config.health().probeAcceptance(), () -> rt.runner().execute(() -> {
-        // a probe that ran for the acceptance time without failing: the control plane took the request
-        if (slot.state() == WorkerSlot.PROVISIONING) {
-          board.probeSettled(slot, true, rt.clock.now());
-        }
-      }));
     }
     shelf.inFlight++;
     t.tallyTotal++;
@@ -146,9 +141,16 @@ final class Provisioner {
     ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));
     CompletableFuture<ProvisionedWorker> call = calls.withRetries(shelf.health, request.deadline(),
-        () -> ledger.owns(slot) && ledger.mayAct(), () -> shelf.health.provider.provision(request), f -> {
+        () -> ledger.owns(slot) && ledger.mayAct(), () -> {
+          // each attempt counts in the placement's window at its start (see PlacementHealth)
+          Instant started = rt.clock.now();
+          slot.attemptStartedAt = started;
+          rt.runner().execute(() -> shelf.health.started(started));
+          return shelf.health.provider.provision(request);
+        }, f -> {
           t.lastFailure = f;
-          rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f));
+          Instant started = slot.attemptStartedAt;
+          rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f, started));
         });
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot, null,
         ProviderException.transientFailure(PROVISIONING_TIMEOUT, "provisioning took longer than " + timeout))));
@@ -207,7 +209,8 @@ final class Provisioner {
     t.lastFailure = failure;
     board.probeSettled(slot, false, now);
     if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
-      board.onFailure(shelf.health, t.template.size(), failure); // our own timer: no attempt hook saw it
+      // our own timer: no attempt hook saw it; the hang counts as a failure of the attempt that hung
+      board.onFailure(shelf.health, t.template.size(), failure, slot.attemptStartedAt);
     }
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,

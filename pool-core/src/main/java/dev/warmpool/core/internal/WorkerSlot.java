@@ -66,6 +66,8 @@ final class WorkerSlot {
   /** Engine-only: when the next delete attempt may run, after a failure. */
   Instant nextDeleteAt;
   int deleteFailures;
+  /** When the provision's current attempt started: where its outcome counts in the placement's window. */
+  volatile Instant attemptStartedAt;
   /** Engine-only: provisioned as a probe of a half-open placement, and whether its outcome was counted. */
   boolean probe;
   boolean probeCounted;
