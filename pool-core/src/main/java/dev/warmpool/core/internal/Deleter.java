@@ -88,16 +88,18 @@ final class Deleter {
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
     DeprovisionRequest request = new DeprovisionRequest(rt.poolId, slot.id, resourceId, slot.placement(),
         now.plus(timeout));
+    // a delete is a call into the control plane like a create: it counts in the placement's window at its start
+    health.started(now);
     CompletableFuture<Void> call = ProviderCalls.call(() -> health.provider.deprovision(request));
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
-        ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout))));
+        ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout), now)));
     call.whenComplete((v, failure) -> {
       timer.cancel();
-      rt.runner().execute(() -> answered(slot, ProviderCalls.unwrap(failure)));
+      rt.runner().execute(() -> answered(slot, ProviderCalls.unwrap(failure), now));
     });
   }
 
-  private void answered(WorkerSlot slot, Throwable failure) {
+  private void answered(WorkerSlot slot, Throwable failure, Instant startedAt) {
     if (!slot.deleteInFlight || !ledger.owns(slot)) {
       return; // a late answer to a call we already counted as timed out
     }
@@ -121,10 +123,12 @@ final class Deleter {
       return;
     }
     slot.deleteFailures++;
-    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED) {
-      // a throttle pauses every write to the placement; other delete failures say nothing about whether workers
-      // can be created there, so they raise the deletes-failing alert below but do not move the warm stock
-      board.onFailure(slot.shelf.health, slot.template.template.size(), failure);
+    FailureKind kind = ProviderCalls.kind(failure);
+    if (kind == FailureKind.THROTTLED || kind == FailureKind.TRANSIENT) {
+      // a throttle pauses every write to the placement; a control-plane failure counts in its window (a delete
+      // refused with 503 says as much about the control plane as a refused create); a capacity or invalid answer
+      // to a delete says nothing about whether workers can be created there
+      board.onFailure(slot.shelf.health, slot.template.template.size(), failure, startedAt);
     }
     Duration backoff = BACKOFF.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
     if (backoff.compareTo(BACKOFF_MAX) > 0) {
