@@ -9,6 +9,8 @@ import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -20,20 +22,40 @@ import org.slf4j.LoggerFactory;
  * ledger only once its delete succeeded (NOT_FOUND counts as success).
  *
  * <p>Design: an unhealthy control plane fails deletes as it fails creates, so deletes into a throttled placement
- * wait for the throttle, and deletes into an open placement wait for its cooldown (unless the pool closes); the
- * control pass picks a waiting delete up when it is due ({@link #due}). Every worker carries the reason it goes, set
- * before its state turns DELETING, so {@code WorkerDeprovisioned} always says why. (Issue 16's deletes at probe pace
- * into open placements replace the wait here.) Runner only.
+ * wait for the throttle, and deletes into an open placement go at probe pace: one at a time, at most one a minute
+ * ({@link #PROBE_GAP}), whatever the number of workers waiting. While the pool closes the pace is one every
+ * {@link #CLOSE_PROBE_GAP}, and as soon as a delete into the placement succeeds (the control plane answers again)
+ * every waiting delete of that placement goes, so a close finishes within its deadline once the cloud answers. A
+ * worker whose create failed in a way that may have made a resource (a refusal, a timeout) is not deleted by name:
+ * the next reconciliation's listing resolves it ({@link #awaitsListing}), one listing for all of them; only what
+ * the listing shows is deleted, by id. The control pass picks a waiting delete up when it is due ({@link #due}).
+ * Every worker carries the reason it goes, set before its state turns DELETING, so {@code WorkerDeprovisioned}
+ * always says why. Runner only.
  */
 final class Deleter {
   private static final Logger log = LoggerFactory.getLogger(Deleter.class);
   private static final Duration BACKOFF = Duration.ofSeconds(10);
   private static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
+  /** The least time between two deletes into an open placement. */
+  static final Duration PROBE_GAP = Duration.ofMinutes(1);
+  /** The same while the pool closes, when its deadline matters more than the pace. */
+  static final Duration CLOSE_PROBE_GAP = Duration.ofSeconds(10);
+  /** The reason of a worker whose create failed: it may exist, and a listing resolves it. */
+  static final String PROVISIONING_FAILED = "provisioning-failed";
 
   private final PoolRuntime rt;
   private final Ledger ledger;
   private final PlacementBoard board;
   private final PoolEngine engine;
+  /** The delete pace of each open placement (engine-only state, kept while the pool runs). */
+  private final Map<PlacementHealth, Pace> paces = new IdentityHashMap<>();
+
+  /** The pace of deletes into one open placement. */
+  private static final class Pace {
+    boolean inFlight;
+    Instant next = Instant.MIN;
+    Instant answeredAt;
+  }
 
   Deleter(PoolRuntime rt, Ledger ledger, PlacementBoard board, PoolEngine engine) {
     this.rt = rt;
@@ -57,6 +79,14 @@ final class Deleter {
     return slot.nextDeleteAt;
   }
 
+  /**
+   * Whether a DELETING worker waits for a listing to say whether its failed create made a resource: then nothing is
+   * sent for it (while the pool closes, it is deleted by name instead, at the placement's pace).
+   */
+  boolean awaitsListing(WorkerSlot slot) {
+    return slot.worker == null && PROVISIONING_FAILED.equals(slot.deleteReason) && !rt.draining();
+  }
+
   /** Starts deleting a DELETING worker, now or when its placement takes writes again. */
   void start(WorkerSlot slot, String reason) {
     if (slot.deleteInFlight) {
@@ -64,6 +94,9 @@ final class Deleter {
     }
     if (slot.deleteReason == null) {
       slot.deleteReason = reason;
+    }
+    if (awaitsListing(slot)) {
+      return; // the next reconciliation resolves it (Reconciler)
     }
     Instant now = rt.clock.now();
     PlacementHealth health = slot.shelf.health;
@@ -73,15 +106,25 @@ final class Deleter {
       engine.arm(slot.nextDeleteAt);
       return;
     }
-    if (health.state() == PlacementState.OPEN && health.openUntil().isAfter(now) && !rt.draining()) {
-      // wait out the cooldown rather than retrying every delete through the outage; from half-open on they go
-      // again (and free room under max total for probes)
-      slot.nextDeleteAt = health.openUntil();
-      engine.arm(slot.nextDeleteAt);
-      return;
+    Pace pace = null;
+    if (health.state() == PlacementState.OPEN && !answersWhileClosing(health, now)) {
+      // probe pace: one delete in flight, one a minute (while closing, one every 10 s); the others wait their turn
+      // rather than each retrying through the outage. From half-open on they all go again.
+      pace = paces.computeIfAbsent(health, h -> new Pace());
+      if (pace.inFlight || now.isBefore(pace.next)) {
+        Instant at = pace.inFlight || !pace.next.isAfter(now) ? now.plus(gap()) : pace.next;
+        slot.nextDeleteAt = at;
+        engine.arm(at);
+        return;
+      }
     }
     if (!ledger.claimDelete(slot)) {
       return; // a shared store refused the intent: the row changed, and the next pass sees it as it is
+    }
+    if (pace != null) {
+      pace.inFlight = true;
+      pace.next = now.plus(gap());
+      slot.deleteProbe = true;
     }
     slot.deleteInFlight = true;
     Duration timeout = rt.config.deleteTimeout();
@@ -105,6 +148,19 @@ final class Deleter {
     }
     slot.deleteInFlight = false;
     Instant now = rt.clock.now();
+    Pace pace = paces.get(slot.shelf.health);
+    if (slot.deleteProbe) {
+      slot.deleteProbe = false;
+      if (pace != null) {
+        pace.inFlight = false;
+      }
+    }
+    if ((failure == null || ProviderCalls.kind(failure) == FailureKind.NOT_FOUND) && pace != null) {
+      pace.answeredAt = now;
+      if (rt.draining()) {
+        release(slot.shelf.health); // the control plane answers again: the close's waiting deletes go now
+      }
+    }
     if (ProviderCalls.gone(failure)) {
       if (slot.deleteFailures > 0) {
         rt.alerts.clear("deletes-failing:" + slot.placement().key(), now);
@@ -148,5 +204,27 @@ final class Deleter {
     rt.publish(new PoolEvent.DeprovisioningFailed(rt.poolId, now, slot.id, slot.placement(),
         ProviderCalls.kind(failure), String.valueOf(failure.getMessage())));
     engine.arm(slot.nextDeleteAt);
+  }
+
+  /** While the pool closes: whether a delete into this open placement succeeded in the last minute. */
+  private boolean answersWhileClosing(PlacementHealth health, Instant now) {
+    Pace pace = paces.get(health);
+    return rt.draining() && pace != null && pace.answeredAt != null
+        && !pace.answeredAt.isBefore(now.minus(PROBE_GAP));
+  }
+
+  /** Starts every waiting delete of a placement now. */
+  private void release(PlacementHealth health) {
+    for (WorkerSlot w : ledger.workers()) {
+      if (w.shelf.health == health && w.state() == WorkerSlot.DELETING && !w.deleteInFlight
+          && w.deleteReason != null) {
+        w.nextDeleteAt = null;
+        start(w, w.deleteReason);
+      }
+    }
+  }
+
+  private Duration gap() {
+    return rt.draining() ? CLOSE_PROBE_GAP : PROBE_GAP;
   }
 }

@@ -176,8 +176,10 @@ final class Provisioner {
           if (ledger.add(slot)) {
             deleter.start(slot, "late-provision");
           }
-        } else {
-          slot.deleteAgain = slot.deleteInFlight;
+        } else if (slot.deleteInFlight) {
+          slot.deleteAgain = true;
+        } else if (slot.state() == WorkerSlot.DELETING) {
+          deleter.start(slot, slot.deleteReason); // it waited for a listing; now it is known: delete it by id
         }
       }
       return;
@@ -221,9 +223,11 @@ final class Provisioner {
       // the request was refused before anything was created
       ledger.forget(slot);
     } else {
-      // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
-      if (ledger.toDeleting(slot, slot.word(), "provisioning-failed")) {
-        deleter.start(slot, "provisioning-failed");
+      // the resource may exist (a lost answer, a timeout, a failed allocation that left a resource): the next
+      // listing resolves it, one listing for every such worker, not a delete by name each (Deleter)
+      slot.unresolvedSince = now;
+      if (ledger.toDeleting(slot, slot.word(), Deleter.PROVISIONING_FAILED)) {
+        deleter.start(slot, Deleter.PROVISIONING_FAILED);
       }
     }
     rt.runner().wake();

@@ -178,7 +178,7 @@ final class Reconciler {
     Instant now = rt.clock.now();
     Duration grace = rt.config.orphanGracePeriod();
     String generation = Long.toString(ledger.generation());
-    Set<String> listed = new HashSet<>();
+    Map<String, ProviderResource> listed = new HashMap<>();
     Set<String> deletingListed = new HashSet<>();
     Set<String> seenListed = new HashSet<>();
     int removed = 0;
@@ -188,7 +188,7 @@ final class Reconciler {
       }
       String workerId = r.workerId().orElse(null);
       if (workerId != null) {
-        listed.add(workerId);
+        listed.put(workerId, r);
         if (ledger.knows(workerId)) {
           continue;
         }
@@ -231,7 +231,15 @@ final class Reconciler {
     deletingSince.keySet().removeIf(k -> k.startsWith(providerName + "|") && !deletingListed.contains(k));
     firstSeen.keySet().removeIf(k -> k.startsWith(providerName + "|") && !seenListed.contains(k));
     for (WorkerSlot slot : ledger.workers()) {
-      if (!slot.placement().provider().equals(providerName) || listed.contains(slot.id)) {
+      if (!slot.placement().provider().equals(providerName)) {
+        continue;
+      }
+      if (slot.state() == WorkerSlot.DELETING && !slot.deleteInFlight && deleter.awaitsListing(slot)
+          && (slot.unresolvedSince == null || slot.unresolvedSince.isBefore(listedAt))) {
+        resolve(slot, listed.get(slot.id), now);
+        continue;
+      }
+      if (listed.containsKey(slot.id)) {
         continue;
       }
       Instant ready = slot.readyAt;
@@ -241,6 +249,21 @@ final class Reconciler {
       }
     }
     return removed;
+  }
+
+  /**
+   * A worker whose create failed in a way that may have made a resource, seen by a listing that began after the
+   * failure: what the listing shows is deleted by id, and nothing is sent for what it does not show.
+   */
+  private void resolve(WorkerSlot slot, ProviderResource r, Instant now) {
+    if (r == null) {
+      log.debug("pool {}: the failed create of {} made nothing", rt.poolId, slot.id);
+      ledger.forget(slot);
+      rt.runner().wake();
+      return;
+    }
+    slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(now));
+    deleter.start(slot, slot.deleteReason);
   }
 
   /** Takes in a tagged resource the pool can use; false if it should be deleted instead. */
