@@ -3,18 +3,28 @@ package dev.warmpool.core;
 import static dev.warmpool.core.Scenario.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warmpool.api.Alert;
+import dev.warmpool.api.AlertSeverity;
+import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.Placement;
 import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PoolEvent;
+import dev.warmpool.api.WorkerPool;
+import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.fake.Call;
+import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.Faults;
+import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.Operation;
 import dev.warmpool.fake.Outcome;
+import dev.warmpool.fake.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +129,82 @@ public abstract class ImpairedControlPlaneTest implements PoolMode.Suite {
     s.cloud.resources("incident").forEach(r -> inCloud.add(r.workerId()));
     assertThat(inCloud).as("tagged inventory vs the pool's count after the outage")
         .hasSize(s.pool.snapshot().total().total());
+  }
+
+  @Test
+  void aUsedUpQuotaRaisesItsOwnAlertNamingWhatToRaiseAndSendsWorkersElsewhere() {
+    VirtualClock clock = new VirtualClock(Scenario.DAY);
+    FakeCloud cloud = FakeCloud.builder().clock(clock).seed(5)
+        .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
+        .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
+        .fault(Faults.quota("westeurope", 3))
+        .build();
+    List<PoolEvent> events = new CopyOnWriteArrayList<>();
+    WorkerPool pool = mode().apply(WorkerPools.builder()).poolId("quota").clock(clock)
+        .template(WorkerTemplate.builder("linux").size("Standard_D2s_v5").warmTarget(6).build())
+        .placement(Placement.of("fake", "westeurope", "eu"))
+        .placement(Placement.of("fake", "northeurope", "eu").withPreference(1))
+        .provider("fake", cloud.provider())
+        .listener(events::add)
+        .build();
+    clock.advance(Duration.ofMinutes(11));
+
+    assertThat(events).filteredOn(e -> e instanceof PoolEvent.ProvisioningFailed).isNotEmpty()
+        .allSatisfy(e -> assertThat(((PoolEvent.ProvisioningFailed) e).kind()).isEqualTo(FailureKind.QUOTA));
+    Alert alert = pool.snapshot().alerts().stream().filter(a -> a.key().equals("quota:fake/westeurope"))
+        .findFirst().orElseThrow();
+    assertThat(alert.severity()).isEqualTo(AlertSeverity.CRITICAL);
+    assertThat(alert.message()).contains("QuotaExceeded", "Raise the quota", "westeurope", "maxTotal");
+    var snapshot = pool.snapshot().template("linux").orElseThrow();
+    assertThat(snapshot.byPlacement().get("fake/westeurope").idle()).isEqualTo(3);
+    assertThat(snapshot.total().idle()).as("the rest came from northeurope").isEqualTo(6);
+    assertThat(cloud.calls()).filteredOn(c -> c.operation() == Operation.DEPROVISION)
+        .as("a refused create made nothing: no delete follows it").isEmpty();
+    pool.closeAsync();
+    clock.advance(Duration.ofHours(1));
+    assertThat(cloud.resources("quota")).isEmpty();
+  }
+
+  @Test
+  void closeReissuesItsDeferredDeletesAsSoonAsThePlacementAnswersWithinItsDeadline() {
+    VirtualClock clock = new VirtualClock(Scenario.DAY);
+    Instant t0 = clock.now();
+    Instant outage = t0.plus(Duration.ofMinutes(20));
+    Instant closeAt = t0.plus(Duration.ofMinutes(22));
+    Instant answersAgain = t0.plus(Duration.ofMinutes(28));
+    FakeCloud cloud = FakeCloud.builder().clock(clock).seed(6)
+        .region("westeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
+        .region("northeurope", "eu", Latency.fixed(Duration.ofMinutes(5)))
+        .fault(Faults.outage("westeurope").during(outage, answersAgain))
+        .build();
+    WorkerPool pool = mode().apply(WorkerPools.builder()).poolId("closing").clock(clock)
+        .template(WorkerTemplate.builder("linux").warmTarget(8).build())
+        .placement(Placement.of("fake", "westeurope", "eu"))
+        .placement(Placement.of("fake", "northeurope", "eu").withPreference(1))
+        .provider("fake", cloud.provider())
+        .build();
+    clock.advance(Duration.between(t0, outage));
+    // a few leases end during the outage: their deletes fail and wait, and westeurope opens
+    for (int i = 0; i < 4; i++) {
+      pool.tryLease(dev.warmpool.api.LeaseRequest.of("linux")).orElseThrow().discard();
+    }
+    clock.advance(Duration.between(outage, closeAt));
+    var closed = pool.closeAsync();
+    // close()'s deadline: the grace period (30 s) and the delete timeout (10 min)
+    Instant deadline = closeAt.plus(Duration.ofSeconds(30)).plus(Duration.ofMinutes(10));
+    clock.advance(Duration.between(closeAt, deadline));
+
+    long left = cloud.resources("closing").size();
+    long callsWhileDown = cloud.calls().stream().filter(c -> c.region().equals("westeurope")
+        && c.operation() == Operation.DEPROVISION && !c.at().isBefore(closeAt) && c.at().isBefore(answersAgain))
+        .count();
+    log.info("measured, {}: {} resources left at close()'s deadline ({} after the cloud answered again); {} deletes"
+        + " into westeurope in the {} it was down during the close", mode(), left,
+        Duration.between(answersAgain, deadline), callsWhileDown, Duration.between(closeAt, answersAgain));
+    assertThat(left).as("resources left at close()'s deadline").isZero();
+    assertThat(closed).as("the close finished within its deadline").isCompleted();
+    assertThat(callsWhileDown).as("one delete every 10 s at most while it was down")
+        .isLessThanOrEqualTo(Duration.between(closeAt, answersAgain).toSeconds() / 10 + 1);
   }
 
   @Test

@@ -40,6 +40,8 @@ final class Deleter {
   static final Duration PROBE_GAP = Duration.ofMinutes(1);
   /** The same while the pool closes, when its deadline matters more than the pace. */
   static final Duration CLOSE_PROBE_GAP = Duration.ofSeconds(10);
+  /** A delete failure that comes back within this was refused by the control plane, not run and failed. */
+  private static final Duration REFUSAL_TIME = Duration.ofSeconds(10);
   /** The reason of a worker whose create failed: it may exist, and a listing resolves it. */
   static final String PROVISIONING_FAILED = "provisioning-failed";
 
@@ -107,9 +109,9 @@ final class Deleter {
       return;
     }
     Pace pace = null;
-    if (health.state() == PlacementState.OPEN && !answersWhileClosing(health, now)) {
+    if (health.state() != PlacementState.CLOSED && !answersWhileClosing(health, now)) {
       // probe pace: one delete in flight, one a minute (while closing, one every 10 s); the others wait their turn
-      // rather than each retrying through the outage. From half-open on they all go again.
+      // rather than each retrying through the outage. Once the placement closes they all go again.
       pace = paces.computeIfAbsent(health, h -> new Pace());
       if (pace.inFlight || now.isBefore(pace.next)) {
         Instant at = pace.inFlight || !pace.next.isAfter(now) ? now.plus(gap()) : pace.next;
@@ -129,6 +131,9 @@ final class Deleter {
     slot.deleteInFlight = true;
     Duration timeout = rt.config.deleteTimeout();
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
+    if (resourceId.isPresent()) {
+      slot.deleteAgain = false; // this delete knows the resource: the one by name that may have missed it is moot
+    }
     DeprovisionRequest request = new DeprovisionRequest(rt.poolId, slot.id, resourceId, slot.placement(),
         now.plus(timeout));
     // a delete is a call into the control plane like a create: it counts in the placement's window at its start
@@ -143,8 +148,17 @@ final class Deleter {
   }
 
   private void answered(WorkerSlot slot, Throwable failure, Instant startedAt) {
-    if (!slot.deleteInFlight || !ledger.owns(slot)) {
-      return; // a late answer to a call we already counted as timed out
+    if (!ledger.owns(slot)) {
+      return;
+    }
+    if (!slot.deleteInFlight) {
+      // a late answer to a call we already counted as timed out: its success still says the resource is gone, if
+      // the call was sent once the pool knew the resource (a delete by name sent before it existed proves nothing)
+      boolean trusted = ProviderCalls.gone(failure) && slot.state() == WorkerSlot.DELETING && !slot.deleteAgain
+          && slot.readyAt != null && !startedAt.isBefore(slot.readyAt);
+      if (!trusted) {
+        return;
+      }
     }
     slot.deleteInFlight = false;
     Instant now = rt.clock.now();
@@ -180,11 +194,15 @@ final class Deleter {
     }
     slot.deleteFailures++;
     FailureKind kind = ProviderCalls.kind(failure);
-    if (kind == FailureKind.THROTTLED || kind == FailureKind.TRANSIENT) {
-      // a throttle pauses every write to the placement; a control-plane failure counts in its window (a delete
-      // refused with 503 says as much about the control plane as a refused create); a capacity or invalid answer
-      // to a delete says nothing about whether workers can be created there
+    boolean refused = Duration.between(startedAt, now).compareTo(REFUSAL_TIME) <= 0;
+    if (kind == FailureKind.THROTTLED || kind == FailureKind.TRANSIENT && refused) {
+      // a throttle pauses every write to the placement; a delete the control plane refused counts in its window (a
+      // 503 to a delete says as much about the control plane as one to a create). A delete that ran and then
+      // failed, or timed out, says something about that resource, not about creating workers there; nor does a
+      // capacity or invalid answer to a delete
       board.onFailure(slot.shelf.health, slot.template.template.size(), failure, startedAt);
+    } else if (kind == FailureKind.TRANSIENT) {
+      slot.shelf.health.forgetStart(startedAt); // counted when it started: it neither succeeded nor was refused
     }
     Duration backoff = BACKOFF.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
     if (backoff.compareTo(BACKOFF_MAX) > 0) {
@@ -193,6 +211,10 @@ final class Deleter {
     if (failure instanceof ProviderException pe && pe.retryAfter().isPresent()
         && pe.retryAfter().get().compareTo(backoff) > 0) {
       backoff = pe.retryAfter().get();
+    }
+    if (rt.draining() && backoff.compareTo(CLOSE_PROBE_GAP) > 0) {
+      // closing has a deadline: a worker's own backoff never outlasts the close's pace
+      backoff = CLOSE_PROBE_GAP;
     }
     slot.nextDeleteAt = now.plus(backoff);
     if (slot.deleteFailures >= 3) {
@@ -211,6 +233,21 @@ final class Deleter {
     Pace pace = paces.get(health);
     return rt.draining() && pace != null && pace.answeredAt != null
         && !pace.answeredAt.isBefore(now.minus(PROBE_GAP));
+  }
+
+  /**
+   * The pool starts closing: deletes that wait (for a backoff, a cooldown, the open placement's pace or a listing)
+   * are due now, so the close's pace (one delete every {@link #CLOSE_PROBE_GAP} into an open placement, all of
+   * them once one succeeds) applies to every one of them within the close's deadline.
+   */
+  void closing(Instant now) {
+    for (WorkerSlot w : ledger.workers()) {
+      if (w.state() == WorkerSlot.DELETING && !w.deleteInFlight && w.nextDeleteAt != null
+          && w.nextDeleteAt.isAfter(now)) {
+        w.nextDeleteAt = now;
+      }
+    }
+    paces.values().forEach(p -> p.next = Instant.MIN);
   }
 
   /** Starts every waiting delete of a placement now. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every placement's health, and what its changes mean for people: the log lines, the events
  * ({@code PlacementOpened}, {@code PlacementHalfOpened}, {@code PlacementClosed}) and the alerts (placement open,
- * failure burst, invalid requests).
+ * failure burst, invalid requests, a used-up quota with what to raise).
  *
  * <p>Design: {@link PlacementHealth} holds the rules of one placement (window, cooldowns, probes) on the pool's
  * clock; the board is the one place that records outcomes into it and says what a transition means, so the
@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 final class PlacementBoard {
   private static final Logger log = LoggerFactory.getLogger(PlacementBoard.class);
+
+  /** The key prefix of the quota alert: one per placement, cleared by the placement's next successful create. */
+  static final String QUOTA_ALERT = "quota:";
 
   private final PoolRuntime rt;
   private final List<PlacementHealth> placements = new ArrayList<>();
@@ -98,6 +101,14 @@ final class PlacementBoard {
           + " check the template's provider properties, the provider settings and its credentials or role"
           + " assignments: " + failure.getMessage(), now);
     }
+    if (ProviderCalls.kind(failure) == FailureKind.QUOTA) {
+      String code = failure instanceof dev.warmpool.spi.ProviderException pe ? pe.code() : "";
+      rt.alerts.raise(QUOTA_ALERT + key, AlertSeverity.CRITICAL, "placement " + key + " refuses new " + size
+          + " workers: a quota is used up" + (code.isEmpty() ? "" : " (" + code + ")") + ". Raise the quota the"
+          + " message names for " + health.placement.region() + " (on Azure: Subscriptions > Usage + quotas, the"
+          + " family's vCPUs or container groups; on Kubernetes: the namespace's ResourceQuota), or lower the"
+          + " template's maxTotal; meanwhile new workers go to the next placement. " + failure.getMessage(), now);
+    }
     if (health.windowFailures() >= rt.config.forecast().failureBurst()) {
       rt.alerts.raise("provisioning-failures:" + key, AlertSeverity.WARNING, "placement " + key + " is failing: "
           + health.failureSummary(), now);
@@ -111,8 +122,21 @@ final class PlacementBoard {
 
   /** Records a successful call; a probe's success may close the placement. */
   void onSuccess(PlacementHealth health, Instant now, boolean probe) {
+    onSuccess(health, now, probe, null);
+  }
+
+  /**
+   * Records a successful create that started at {@code startedAt} (null: unknown); a probe's success may close the
+   * placement. The quota alert clears only for a create that started after it was raised (one that started before
+   * took its share of the quota before it ran out).
+   */
+  void onSuccess(PlacementHealth health, Instant now, boolean probe, Instant startedAt) {
     String key = health.placement.key();
     rt.alerts.clear("invalid:" + key, now);
+    Instant quotaSince = rt.alerts.raisedAt(QUOTA_ALERT + key);
+    if (quotaSince != null && startedAt != null && startedAt.isAfter(quotaSince)) {
+      rt.alerts.clear(QUOTA_ALERT + key, now);
+    }
     if (health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
       log.info("pool {}: placement {} closed: healthy again", rt.poolId, key);
       rt.alerts.clear("placement-open:" + key, now);

@@ -195,7 +195,8 @@ final class PlacementHealth {
         }
         return Transition.NONE;
       }
-      case CAPACITY -> {
+      case CAPACITY, QUOTA -> {
+        // a used-up quota rests the pair as a capacity error does; the board's quota alert asks a person to raise it
         coolingSizes.put(size, now.plus(policy.capacityCooldown()));
         return Transition.NONE;
       }
@@ -288,6 +289,12 @@ final class PlacementHealth {
 
   int windowFailures() {
     return windowFailures;
+  }
+
+  /** Takes out the start of a call that neither succeeded nor failed in a way that says anything about health. */
+  void forgetStart(Instant startedAt) {
+    unstart(startedAt);
+    refresh(clock.now());
   }
 
   /** Takes a failed call's start out of the starts (its failure counts instead), if it is still in the window. */

@@ -193,7 +193,7 @@ final class Provisioner {
         slot.probeCounted = true;
         shelf.health.probesInFlight--;
       }
-      board.onSuccess(shelf.health, now, probe);
+      board.onSuccess(shelf.health, now, probe, slot.attemptStartedAt);
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
       boolean draining = rt.draining();
@@ -219,7 +219,7 @@ final class Provisioner {
         failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
     log.debug("pool {}: provisioning {} in {} failed: {}", rt.poolId, slot.id, shelf.placement.key(),
         failure.toString());
-    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
+    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED || kind == FailureKind.QUOTA) {
       // the request was refused before anything was created
       ledger.forget(slot);
     } else {

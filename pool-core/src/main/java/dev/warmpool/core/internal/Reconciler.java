@@ -48,6 +48,7 @@ final class Reconciler {
   private final Map<String, TemplateRuntime> templates;
   private final PlacementBoard board;
   private final Deleter deleter;
+  private final Creations creations;
   private boolean running;
   private boolean doneOnce;
   private Instant nextAt;
@@ -67,6 +68,7 @@ final class Reconciler {
     this.templates = templates;
     this.board = board;
     this.deleter = deleter;
+    this.creations = new Creations(rt, ledger, deleter);
     this.nextAt = rt.clock.now();
   }
 
@@ -216,7 +218,10 @@ final class Reconciler {
       boolean warmRestart = rt.config.keepWarmPool() && workerId != null
           && !generation.equals(r.tags().get(WorkerTags.GENERATION));
       if (CREATING_STATE.equals(r.attributes().get(STATE_ATTRIBUTE)) && born.plus(grace).isAfter(now)) {
-        continue; // still being created (by a crashed generation, say): a probe now would call it broken
+        // still being created (by a crashed run, say): counted as provisioning now and adopted when it is done
+        // (a probe now would call it broken); one the pool may not keep is left for the grace period
+        joinCreation(providerName, r, workerId);
+        continue;
       }
       if (!warmRestart && born.plus(grace).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
@@ -266,6 +271,59 @@ final class Reconciler {
     deleter.start(slot, slot.deleteReason);
   }
 
+  /**
+   * A resource of this pool that another run (a crashed process, a previous leader) was still creating: if the pool
+   * may keep it (its own generation, or any with {@code keepWarmPool}), it counts as provisioning from now on, and
+   * the pool joins the creation by asking for the same worker again (a provider's {@code provision} is idempotent
+   * on the worker id), so the worker is adopted as soon as it is ready, not one reconciliation later.
+   */
+  private void joinCreation(String providerName, ProviderResource r, String workerId) {
+    TemplateRuntime t = workerId == null ? null : templates.get(r.tags().get(WorkerTags.TEMPLATE));
+    if (t == null || rt.closing() || ledger.knows(workerId)) {
+      return;
+    }
+    String tagged = r.tags().get(WorkerTags.GENERATION);
+    if (!Long.toString(ledger.generation()).equals(tagged) && !rt.config.keepWarmPool()) {
+      return;
+    }
+    PlacementShelf shelf = shelfOf(t, providerName, r.region());
+    if (shelf == null || t.tallyTotal >= t.template.maxTotal()) {
+      return;
+    }
+    Instant now = rt.clock.now();
+    WorkerSlot slot = new WorkerSlot(workerId, t, shelf, now, ledger.adoptionFloor(tagged));
+    if (!ledger.add(slot)) {
+      return;
+    }
+    t.tallyTotal++;
+    long generation;
+    try {
+      generation = Long.parseLong(tagged);
+    } catch (NumberFormatException e) {
+      generation = ledger.generation();
+    }
+    log.info("pool {}: {} ({}) in {} is still being created: joining its creation", rt.poolId, workerId,
+        r.resourceId(), shelf.placement.key());
+    creations.join(slot, generation, r.tags(), true);
+  }
+
+  private static PlacementShelf shelfOf(TemplateRuntime t, String providerName, String region) {
+    PlacementShelf shelf = null;
+    for (PlacementShelf s : t.shelves) {
+      if (s.placement.provider().equals(providerName) && s.placement.region().equals(region)) {
+        shelf = s;
+      }
+    }
+    return shelf;
+  }
+
+  /** Joins a provision a previous leader of a shared pool started, instead of deleting it by name. */
+  void joinForeign(WorkerSlot slot) {
+    log.info("pool {}: {} in {} was being created by a previous leader: joining its creation", rt.poolId, slot.id,
+        slot.placement().key());
+    creations.joinForeign(slot);
+  }
+
   /** Takes in a tagged resource the pool can use; false if it should be deleted instead. */
   private boolean adopt(String providerName, WorkerProvider provider, ProviderResource r, String workerId) {
     TemplateRuntime t = templates.get(r.tags().get(WorkerTags.TEMPLATE));
@@ -277,12 +335,7 @@ final class Reconciler {
     if (!ours && !rt.config.keepWarmPool()) {
       return false;
     }
-    PlacementShelf shelf = null;
-    for (PlacementShelf s : t.shelves) {
-      if (s.placement.provider().equals(providerName) && s.placement.region().equals(r.region())) {
-        shelf = s;
-      }
-    }
+    PlacementShelf shelf = shelfOf(t, providerName, r.region());
     if (shelf == null || t.tallyTotal >= t.template.maxTotal()) {
       return false;
     }
