@@ -62,8 +62,11 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
     // fair shares: the whale asks for ten times as much, but no small tenant fares worse than it
     double whaleFailed = failedShare(s, "whale");
     for (int i = 0; i < 5; i++) {
+      // within one request of the whale's share: a small tenant makes about 25 requests, so one lease more or less
+      // (the order in which creates happen to succeed) moves its share by 4%
+      int[] c = s.byTenant.get("small-" + i);
       assertThat(failedShare(s, "small-" + i)).as("small-%d failed share vs the whale's %s", i, whaleFailed)
-          .isLessThanOrEqualTo(whaleFailed);
+          .isLessThanOrEqualTo(whaleFailed + 1.0 / Math.max(1, c[0] + c[1]));
       assertThat(s.byTenant.get("small-" + i)[0]).as("small-%d got workers", i).isPositive();
     }
     // every lease that fails says why
