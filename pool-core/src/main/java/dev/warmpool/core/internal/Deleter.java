@@ -200,7 +200,7 @@ final class Deleter {
       // 503 to a delete says as much about the control plane as one to a create). A delete that ran and then
       // failed, or timed out, says something about that resource, not about creating workers there; nor does a
       // capacity or invalid answer to a delete
-      board.onFailure(slot.shelf.health, slot.template.template.size(), failure, startedAt);
+      board.onDeleteFailure(slot.shelf.health, slot.template.template.size(), failure, startedAt);
     } else if (kind == FailureKind.TRANSIENT) {
       slot.shelf.health.forgetStart(startedAt); // counted when it started: it neither succeeded nor was refused
     }

@@ -70,7 +70,12 @@ final class PlacementBoard {
 
   /** Records a failed provider call for a worker of {@code size}; alerts and wakes the loop on what it changed. */
   void onFailure(PlacementHealth health, String size, Throwable failure) {
-    onFailure(health, size, failure, null);
+    onFailure(health, size, failure, null, true);
+  }
+
+  /** Records a failed delete that started at {@code startedAt}; see {@link PlacementHealth#onFailure}. */
+  void onDeleteFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt) {
+    onFailure(health, size, failure, startedAt, false);
   }
 
   /**
@@ -78,11 +83,15 @@ final class PlacementBoard {
    * and wakes the loop on what it changed.
    */
   void onFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt) {
+    onFailure(health, size, failure, startedAt, true);
+  }
+
+  private void onFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt, boolean create) {
     Instant now = rt.clock.now();
     String key = health.placement.key();
     boolean wasCooling = health.cooling(size);
     boolean probing = health.state() == PlacementState.HALF_OPEN;
-    PlacementHealth.Transition tr = health.onFailure(failure, now, startedAt, size);
+    PlacementHealth.Transition tr = health.onFailure(failure, now, startedAt, size, create);
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = health.failureSummary();
       if (probing) {
@@ -109,7 +118,7 @@ final class PlacementBoard {
           + " family's vCPUs or container groups; on Kubernetes: the namespace's ResourceQuota), or lower the"
           + " template's maxTotal; meanwhile new workers go to the next placement. " + failure.getMessage(), now);
     }
-    if (health.windowFailures() >= rt.config.forecast().failureBurst()) {
+    if (health.windowFailures() >= rt.config.forecast().failureBurst() && health.createFailedRecently(now)) {
       rt.alerts.raise("provisioning-failures:" + key, AlertSeverity.WARNING, "placement " + key + " is failing: "
           + health.failureSummary(), now);
     }

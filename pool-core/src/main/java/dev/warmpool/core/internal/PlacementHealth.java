@@ -69,6 +69,8 @@ final class PlacementHealth {
   private Instant openUntil = Instant.MIN;
   private Instant closedSince = Instant.MIN;
   private int probeSuccesses;
+  /** When a create last failed with a control-plane failure. */
+  private Instant lastCreateFailure = Instant.MIN;
   int probesInFlight;
   private volatile int windowCalls;
   private volatile int windowFailures;
@@ -175,15 +177,17 @@ final class PlacementHealth {
 
   /** Records a failed call that started now (or whose start was not counted); may open the placement. */
   Transition onFailure(Throwable failure, Instant now, String size) {
-    return onFailure(failure, now, null, size);
+    return onFailure(failure, now, null, size, true);
   }
 
   /**
    * Records a failed call and applies what its kind means; may open the placement.
    *
    * @param startedAt when the call started, as given to {@link #started}; null if its start was not counted
+   * @param create whether the call was a create: deletes count in the window, but open the placement (which moves
+   *     only creates) only once a create failed in it too
    */
-  Transition onFailure(Throwable failure, Instant now, Instant startedAt, String size) {
+  Transition onFailure(Throwable failure, Instant now, Instant startedAt, String size, boolean create) {
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     changed = true;
     switch (kind) {
@@ -209,6 +213,9 @@ final class PlacementHealth {
       default -> {
         unstart(startedAt);
         failures.addLast(now);
+        if (create) {
+          lastCreateFailure = now;
+        }
         prune(now);
         String code = failure instanceof ProviderException pe && !pe.code().isEmpty() ? pe.code()
             : failure.getClass().getSimpleName();
@@ -216,7 +223,7 @@ final class PlacementHealth {
         if (state == PlacementState.HALF_OPEN) {
           return open(now);
         }
-        if (state == PlacementState.CLOSED && (trips(windowCalls, windowFailures)
+        if (state == PlacementState.CLOSED && createFailedRecently(now) && (trips(windowCalls, windowFailures)
             || trips(shortCalls(now), shortFailures(now)))) {
           return open(now);
         }
@@ -252,6 +259,11 @@ final class PlacementHealth {
     return (shortTripped ? shortFailures + " of " + shortCalls + " calls failed in " + formatShort(shortWindow())
         : windowFailures + " of " + windowCalls + " calls failed in " + format(policy.failureWindow()))
         + (failureCodes.isEmpty() ? "" : " (" + failureCodes.keySet().iterator().next() + ")");
+  }
+
+  /** Whether a create failed (with a control-plane failure) within the failure window. */
+  boolean createFailedRecently(Instant now) {
+    return !lastCreateFailure.isBefore(now.minus(policy.failureWindow()));
   }
 
   private boolean trips(int calls, int failed) {
@@ -374,6 +386,7 @@ final class PlacementHealth {
     failures.clear();
     failures.addAll(h.failures());
     failures.forEach(this::unstart);
+    lastCreateFailure = failures.isEmpty() ? Instant.MIN : failures.peekLast(); // the store keeps no kind of call
     refresh(clock.now());
     failureCodes.clear();
     if (!h.failureCode().isEmpty()) {
