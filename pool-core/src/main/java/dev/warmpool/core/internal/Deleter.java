@@ -172,7 +172,7 @@ final class Deleter {
     if ((failure == null || ProviderCalls.kind(failure) == FailureKind.NOT_FOUND) && pace != null) {
       pace.answeredAt = now;
       if (rt.draining()) {
-        release(slot.shelf.health); // the control plane answers again: the close's waiting deletes go now
+        release(slot.shelf.health, slot); // the control plane answers again: the close's waiting deletes go now
       }
     }
     if (ProviderCalls.gone(failure)) {
@@ -250,10 +250,10 @@ final class Deleter {
     paces.values().forEach(p -> p.next = Instant.MIN);
   }
 
-  /** Starts every waiting delete of a placement now. */
-  private void release(PlacementHealth health) {
+  /** Starts every waiting delete of a placement now, but that of {@code answered}, whose answer is being taken. */
+  private void release(PlacementHealth health, WorkerSlot answered) {
     for (WorkerSlot w : ledger.workers()) {
-      if (w.shelf.health == health && w.state() == WorkerSlot.DELETING && !w.deleteInFlight
+      if (w != answered && w.shelf.health == health && w.state() == WorkerSlot.DELETING && !w.deleteInFlight
           && w.deleteReason != null) {
         w.nextDeleteAt = null;
         start(w, w.deleteReason);
