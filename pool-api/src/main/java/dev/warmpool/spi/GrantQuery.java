@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * What a node asks a {@link PoolStore} for when it grants a lease: an IDLE worker of a template, in one of the
- * placements the request accepts, that the tenant may use.
+ * placements the request accepts, that the tenant may use, and, if {@link #idleBefore()} is set, that has been idle
+ * since that time or earlier.
  *
  * <p>A store prefers, in order: the earlier placement in {@link #placements()}, then a worker already bound to
  * {@link #tenantKey()} (warm for that tenant), then a fresh one (tenant null), then the one idle longest. A worker
@@ -20,11 +21,14 @@ import java.util.Objects;
  * @param leaseId the new lease's id
  * @param now the pool clock's time: the grant time
  * @param deadline when the lease expires, or null if it lasts until released
+ * @param idleBefore only a worker idle since this time or earlier is eligible (one without an idle time is), or null
+ *     for any idle worker: a node serving fair shares leaves a worker that just became idle to the node where a
+ *     request that ranks first waits
  *
  * @since 0.1
  */
 public record GrantQuery(String template, List<String> placements, String tenantKey, String node, String leaseId,
-    Instant now, Instant deadline) {
+    Instant now, Instant deadline, Instant idleBefore) {
 
   /**
    * Checks the components and copies the placements.
@@ -36,7 +40,8 @@ public record GrantQuery(String template, List<String> placements, String tenant
    * @param leaseId the new lease's id
    * @param now the grant time
    * @param deadline the lease's deadline, or null
-   * @throws NullPointerException if a component other than deadline is null
+   * @param idleBefore the latest idle time an eligible worker may have, or null for any
+   * @throws NullPointerException if a component other than deadline and idleBefore is null
    * @throws IllegalArgumentException if placements is empty
    */
   public GrantQuery {
@@ -49,5 +54,23 @@ public record GrantQuery(String template, List<String> placements, String tenant
     Objects.requireNonNull(node, "node cannot be null");
     Objects.requireNonNull(leaseId, "leaseId cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
+  }
+
+  /**
+   * A query for any idle worker, whenever it became idle.
+   *
+   * @param template the template's name
+   * @param placements the acceptable placement keys
+   * @param tenantKey the tenant key
+   * @param node the granting node
+   * @param leaseId the new lease's id
+   * @param now the grant time
+   * @param deadline the lease's deadline, or null
+   * @throws NullPointerException if a component other than deadline is null
+   * @throws IllegalArgumentException if placements is empty
+   */
+  public GrantQuery(String template, List<String> placements, String tenantKey, String node, String leaseId,
+      Instant now, Instant deadline) {
+    this(template, placements, tenantKey, node, leaseId, now, deadline, null);
   }
 }

@@ -3,13 +3,12 @@ package dev.warmpool.spi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where the nodes of a shared pool keep its state, so that several orchestrator nodes serve one warm pool: workers
- * (with their leases and pending provisions), the leadership, the nodes and their demand, the cooldowns the
- * leader put on placements, and each placement's health.
+ * (with their leases and pending provisions), the leadership, the nodes and their demand, and each placement's
+ * health.
  *
  * <p>A pool built without a store keeps its state in its own memory (one JVM; the fast path). With a store, every
  * node builds a pool with the same id and configuration over the same store: any node grants and releases leases;
@@ -156,17 +155,17 @@ public interface PoolStore extends AutoCloseable {
   void resign(String poolId, String node, long epoch, Instant now);
 
   /**
-   * Records that a node is alive, how many lease requests wait on it, and whether it is closing (a closing node still
+   * Records that a node is alive, which lease requests wait on it, and whether it is closing (a closing node still
    * holds leases for its grace period, but the pool must not count on it to stay: the last node that is not closing
-   * drains the pool when it closes).
+   * drains the pool when it closes). Replaces what the node's last heartbeat said.
    *
    * @param poolId the pool
    * @param node the node
    * @param now the node's pool clock
-   * @param waiting waiting requests per template
+   * @param waiting waiting requests per template, tenant and priority
    * @param closing whether the node is closing
    */
-  void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing);
+  void heartbeat(String poolId, String node, Instant now, List<StoredNode.Waiting> waiting, boolean closing);
 
   /**
    * Forgets a node that closed.
@@ -183,24 +182,6 @@ public interface PoolStore extends AutoCloseable {
    * @return the nodes
    */
   List<StoredNode> nodes(String poolId);
-
-  /**
-   * A leader puts (or replaces) a cooldown; one per key.
-   *
-   * @param poolId the pool
-   * @param epoch the leader's epoch
-   * @param cooldown the cooldown
-   * @throws StaleLeaderException if {@code epoch} is not the current one
-   */
-  void putCooldown(String poolId, long epoch, StoredCooldown cooldown);
-
-  /**
-   * The cooldowns of the pool, including ones that ended (readers compare {@code until} with their clock).
-   *
-   * @param poolId the pool
-   * @return the cooldowns
-   */
-  List<StoredCooldown> cooldowns(String poolId);
 
   /**
    * A leader writes (or replaces) the health of one placement, so that the next leader continues where it stopped

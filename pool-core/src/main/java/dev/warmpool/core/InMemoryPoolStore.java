@@ -4,14 +4,12 @@ import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
-import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +36,6 @@ public final class InMemoryPoolStore implements PoolStore {
   private static final class Pool {
     final Map<String, StoredWorker> workers = new LinkedHashMap<>();
     final Map<String, StoredNode> nodes = new LinkedHashMap<>();
-    final Map<String, StoredCooldown> cooldowns = new LinkedHashMap<>();
     final Map<String, StoredPlacementHealth> health = new LinkedHashMap<>();
     Leadership leadership;
   }
@@ -72,7 +69,8 @@ public final class InMemoryPoolStore implements PoolStore {
     Optional<StoredWorker> pick = p.workers.values().stream()
         .filter(w -> w.state() == State.IDLE && w.template().equals(q.template())
             && q.placements().contains(w.placement())
-            && (w.tenant() == null || w.tenant().equals(q.tenantKey())))
+            && (w.tenant() == null || w.tenant().equals(q.tenantKey()))
+            && (q.idleBefore() == null || w.idleSince() == null || !w.idleSince().isAfter(q.idleBefore())))
         .min(order);
     return pick.map(w -> put(p, new StoredWorker(w.id(), w.template(), w.placement(), State.LEASED, w.generation(),
         w.grants() + 1, w.epoch(), w.resourceId(), w.attributes(), q.tenantKey(), q.node(), q.leaseId(), q.now(),
@@ -190,7 +188,7 @@ public final class InMemoryPoolStore implements PoolStore {
   }
 
   @Override
-  public synchronized void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting,
+  public synchronized void heartbeat(String poolId, String node, Instant now, List<StoredNode.Waiting> waiting,
       boolean closing) {
     Objects.requireNonNull(node, "node cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
@@ -207,17 +205,6 @@ public final class InMemoryPoolStore implements PoolStore {
   @Override
   public synchronized List<StoredNode> nodes(String poolId) {
     return List.copyOf(pool(poolId).nodes.values());
-  }
-
-  @Override
-  public synchronized void putCooldown(String poolId, long epoch, StoredCooldown cooldown) {
-    Objects.requireNonNull(cooldown, "cooldown cannot be null");
-    fenced(poolId, epoch).cooldowns.put(cooldown.key(), cooldown);
-  }
-
-  @Override
-  public synchronized List<StoredCooldown> cooldowns(String poolId) {
-    return new ArrayList<>(pool(poolId).cooldowns.values());
   }
 
   @Override

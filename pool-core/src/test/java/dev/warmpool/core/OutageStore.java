@@ -5,14 +5,12 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
-import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +130,7 @@ final class OutageStore implements PoolStore {
   }
 
   @Override
-  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing) {
+  public void heartbeat(String poolId, String node, Instant now, List<StoredNode.Waiting> waiting, boolean closing) {
     run(() -> delegate.heartbeat(poolId, node, now, waiting, closing));
   }
 
@@ -144,16 +142,6 @@ final class OutageStore implements PoolStore {
   @Override
   public List<StoredNode> nodes(String poolId) {
     return call(() -> delegate.nodes(poolId));
-  }
-
-  @Override
-  public void putCooldown(String poolId, long epoch, StoredCooldown cooldown) {
-    run(() -> delegate.putCooldown(poolId, epoch, cooldown));
-  }
-
-  @Override
-  public List<StoredCooldown> cooldowns(String poolId) {
-    return call(() -> delegate.cooldowns(poolId));
   }
 
   @Override

@@ -89,7 +89,8 @@ class PoolLoggingTest {
     }
   }
 
-  private static String capture(Runnable run) {
+  /** What {@code run} logs: slf4j-simple writes to {@code System.err} as it is at each line. */
+  static String capture(ThrowingRunnable run) throws Exception {
     PrintStream err = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -99,5 +100,10 @@ class PoolLoggingTest {
       System.setErr(err);
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A piece of a test that may throw. */
+  interface ThrowingRunnable {
+    void run() throws Exception;
   }
 }

@@ -8,7 +8,6 @@ import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
-import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
@@ -165,6 +164,33 @@ public abstract class PoolStoreContract {
     assertThat(store.grant(pool, query("*", "l2", "fake/a"))).isEmpty();
     assertThat(row(pool, "w-globex").state()).isEqualTo(State.IDLE);
     assertThat(store.grant(pool, query("globex", "l3", "fake/a"))).map(StoredWorker::id).contains("w-globex");
+  }
+
+  @Test
+  void grantWithIdleBeforeTakesOnlyAWorkerIdleSinceThenOrEarlier() {
+    insertAll(pool,
+        idle("w-just-freed", "fake/a", null, at(9)),
+        idle("w-freed-at-the-bound", "fake/a", null, at(8)),
+        idle("w-freed-before", "fake/b", null, at(5)));
+    GrantQuery heldBack = new GrantQuery("linux", List.of("fake/a", "fake/b"), "acme", "node-a", "l1", at(10),
+        null, at(8));
+
+    // the earlier placement still wins among the eligible workers; one idle since after the bound is not eligible
+    assertThat(store.grant(pool, heldBack)).map(StoredWorker::id).contains("w-freed-at-the-bound");
+    assertThat(store.grant(pool, new GrantQuery("linux", List.of("fake/a", "fake/b"), "acme", "node-a", "l2",
+        at(10), null, at(8)))).map(StoredWorker::id).contains("w-freed-before");
+    assertThat(store.grant(pool, new GrantQuery("linux", List.of("fake/a", "fake/b"), "acme", "node-a", "l3",
+        at(10), null, at(8)))).isEmpty();
+    assertThat(row(pool, "w-just-freed").state()).isEqualTo(State.IDLE);
+    assertThat(store.grant(pool, query("acme", "l4", "fake/a"))).map(StoredWorker::id).contains("w-just-freed");
+  }
+
+  @Test
+  void grantWithIdleBeforeTakesAnIdleWorkerWithoutAnIdleTime() {
+    insertAll(pool, idle("w-no-idle-time", "fake/a", null, null));
+
+    assertThat(store.grant(pool, new GrantQuery("linux", List.of("fake/a"), "acme", "node-a", "l1", at(10), null,
+        at(-1000)))).map(StoredWorker::id).contains("w-no-idle-time");
   }
 
   @Test
@@ -370,14 +396,13 @@ public abstract class PoolStoreContract {
   @Test
   void leaderWritesWithoutALeaderOrWithAnotherEpochThrowAndWriteNothing() {
     StoredWorker w = idle("w1", "fake/a", null, at(-50));
-    StoredCooldown c = new StoredCooldown("fake/a", "OPEN", at(60), "503");
 
-    assertStale(pool, 1, w, c);
+    assertStale(pool, 1, w);
     long epoch = leader(pool, "n1", T0);
-    assertStale(pool, epoch + 1, w, c);
-    assertStale(pool, epoch - 1, w, c);
+    assertStale(pool, epoch + 1, w);
+    assertStale(pool, epoch - 1, w);
     assertThat(store.workers(pool)).isEmpty();
-    assertThat(store.cooldowns(pool)).isEmpty();
+    assertThat(store.placementHealth(pool)).isEmpty();
   }
 
   @Test
@@ -389,7 +414,7 @@ public abstract class PoolStoreContract {
     assertThat(taken.node()).isEqualTo("n2");
     assertThat(taken.epoch()).isEqualTo(old + 1);
 
-    assertStale(pool, old, idle("w2", "fake/a", null, at(-50)), new StoredCooldown("k", "OPEN", at(60), "x"));
+    assertStale(pool, old, idle("w2", "fake/a", null, at(-50)));
     assertThat(store.workers(pool)).extracting(StoredWorker::id).containsExactly("w1");
     assertThat(store.insert(pool, taken.epoch(), idle("w2", "fake/a", null, at(-50)))).isTrue();
   }
@@ -404,7 +429,7 @@ public abstract class PoolStoreContract {
     long next = leader(pool, "n2", at(5));
 
     assertThat(next).isEqualTo(old + 1);
-    assertStale(pool, old, idle("w2", "fake/a", null, at(-50)), new StoredCooldown("k", "OPEN", at(60), "x"));
+    assertStale(pool, old, idle("w2", "fake/a", null, at(-50)));
   }
 
   @Test
@@ -416,12 +441,11 @@ public abstract class PoolStoreContract {
         .hasMessageContaining(pool);
   }
 
-  private void assertStale(String poolId, long epoch, StoredWorker w, StoredCooldown c) {
+  private void assertStale(String poolId, long epoch, StoredWorker w) {
     List<Consumer<PoolStore>> writes = List.of(
         s -> s.insert(poolId, epoch, w),
         s -> s.replace(poolId, epoch, w),
         s -> s.delete(poolId, epoch, w.id(), w.generation()),
-        s -> s.putCooldown(poolId, epoch, c),
         s -> s.putPlacementHealth(poolId, epoch, health("fake/a", at(1))));
     for (Consumer<PoolStore> write : writes) {
       assertThatThrownBy(() -> write.accept(store)).isInstanceOf(StaleLeaderException.class);
@@ -530,46 +554,45 @@ public abstract class PoolStoreContract {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- nodes, cooldowns
+  // ---------------------------------------------------------------------------------------------- nodes, health
 
   @Test
   void heartbeatsRecordTheNodesAndTheirDemandAndLeaveForgetsOne() {
-    store.heartbeat(pool, "n1", at(1), Map.of("linux", 3, "windows", 0), false);
-    store.heartbeat(pool, "n2", at(2), Map.of(), true);
-    store.heartbeat(pool, "n1", at(3), Map.of("linux", 5), false);
+    store.heartbeat(pool, "n1", at(1), List.of(waiting("linux", "acme", 0, 3), waiting("windows", "acme", 0, 1)),
+        false);
+    store.heartbeat(pool, "n2", at(2), List.of(), true);
+    store.heartbeat(pool, "n1", at(3), List.of(waiting("linux", "acme", 0, 5)), false);
 
     assertThat(store.nodes(pool)).containsExactlyInAnyOrder(
-        new StoredNode("n1", at(3), Map.of("linux", 5), false),
-        new StoredNode("n2", at(2), Map.of(), true));
+        new StoredNode("n1", at(3), List.of(waiting("linux", "acme", 0, 5)), false),
+        new StoredNode("n2", at(2), List.of(), true));
 
     store.leave(pool, "n1");
     store.leave(pool, "never-seen");
 
-    assertThat(store.nodes(pool)).containsExactly(new StoredNode("n2", at(2), Map.of(), true));
+    assertThat(store.nodes(pool)).containsExactly(new StoredNode("n2", at(2), List.of(), true));
   }
 
   @Test
-  void putCooldownReplacesTheOneWithTheSameKey() {
-    long epoch = leader(pool, "n1", T0);
-    StoredCooldown open = new StoredCooldown("fake/a", "OPEN", at(60), "503 Service Unavailable");
-    StoredCooldown capacity = new StoredCooldown("fake/a#Standard_D2s", "CAPACITY", at(600), "SkuNotAvailable");
-    StoredCooldown reopened = new StoredCooldown("fake/a", "THROTTLED", at(90), "429 \"Retry-After: 30\"");
+  void aHeartbeatKeepsTheWaitingRequestsPerTemplateTenantAndPriorityInItsOrder() {
+    List<StoredNode.Waiting> waiting = List.of(
+        waiting("linux", "whale", 0, 12),
+        waiting("linux", "small-1", 0, 1),
+        waiting("linux", "small-1", 5, 2),
+        waiting("linux", "t \"quoted\", {braced}", -3, 1),
+        waiting("windows", "whale", Integer.MAX_VALUE, 4));
 
-    store.putCooldown(pool, epoch, open);
-    store.putCooldown(pool, epoch, capacity);
-    store.putCooldown(pool, epoch, reopened);
+    store.heartbeat(pool, "n1", at(1), waiting, false);
 
-    assertThat(store.cooldowns(pool)).containsExactlyInAnyOrder(reopened, capacity);
+    StoredNode n1 = store.nodes(pool).get(0);
+    assertThat(n1.waiting()).containsExactlyElementsOf(waiting);
+    assertThat(n1.waiting("linux")).isEqualTo(16);
+    assertThat(n1.waiting("windows")).isEqualTo(4);
+    assertThat(n1.waiting("macos")).isZero();
   }
 
-  @Test
-  void cooldownsThatEndedAreStillListed() {
-    long epoch = leader(pool, "n1", T0);
-    StoredCooldown ended = new StoredCooldown("fake/a", "OPEN", at(-60), "old");
-
-    store.putCooldown(pool, epoch, ended);
-
-    assertThat(store.cooldowns(pool)).containsExactly(ended);
+  private static StoredNode.Waiting waiting(String template, String tenant, int priority, int count) {
+    return new StoredNode.Waiting(template, tenant, priority, count);
   }
 
   @Test
@@ -602,12 +625,12 @@ public abstract class PoolStoreContract {
     store.open(other);
     long epoch = leader(pool, "n1", T0);
     store.insert(pool, epoch, idle("w1", "fake/a", null, at(-50)));
-    store.heartbeat(pool, "n1", T0, Map.of("linux", 1), false);
-    store.putCooldown(pool, epoch, new StoredCooldown("fake/a", "OPEN", at(60), "503"));
+    store.heartbeat(pool, "n1", T0, List.of(waiting("linux", "acme", 0, 1)), false);
+    store.putPlacementHealth(pool, epoch, health("fake/a", at(1)));
 
     assertThat(store.workers(other)).isEmpty();
     assertThat(store.nodes(other)).isEmpty();
-    assertThat(store.cooldowns(other)).isEmpty();
+    assertThat(store.placementHealth(other)).isEmpty();
     assertThat(store.leadership(other)).isEmpty();
     assertThat(store.grant(other, query("acme", "l1", "fake/a"))).isEmpty();
     assertThatThrownBy(() -> store.insert(other, epoch, idle("w1", "fake/a", null, at(-50))))
@@ -637,11 +660,11 @@ public abstract class PoolStoreContract {
         () -> store.lead(null, "n1", now, Duration.ofSeconds(1)),
         () -> store.leadership(null),
         () -> store.resign(null, "n1", 1, now),
-        () -> store.heartbeat(null, "n1", now, Map.of(), false),
+        () -> store.heartbeat(null, "n1", now, List.of(), false),
         () -> store.leave(null, "n1"),
         () -> store.nodes(null),
-        () -> store.putCooldown(null, 1, new StoredCooldown("k", "OPEN", now, "x")),
-        () -> store.cooldowns(null));
+        () -> store.putPlacementHealth(null, 1, health("fake/a", now)),
+        () -> store.placementHealth(null));
     for (Runnable call : calls) {
       assertThatThrownBy(call::run).isInstanceOf(NullPointerException.class).hasMessageContaining("poolId");
     }
@@ -667,10 +690,12 @@ public abstract class PoolStoreContract {
         .isInstanceOf(NullPointerException.class).hasMessageContaining("now");
     assertThatThrownBy(() -> store.lead(pool, "n1", now, null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("duration");
-    assertThatThrownBy(() -> store.putCooldown(pool, 1, null)).isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("cooldown");
+    assertThatThrownBy(() -> store.putPlacementHealth(pool, 1, null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("health");
+    assertThatThrownBy(() -> store.heartbeat(pool, "n1", now, null, false)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("waiting");
     assertThat(store.workers(pool)).isEmpty();
-    assertThat(store.cooldowns(pool)).isEmpty();
+    assertThat(store.placementHealth(pool)).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------- concurrency

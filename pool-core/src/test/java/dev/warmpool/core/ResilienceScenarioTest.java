@@ -59,16 +59,19 @@ public abstract class ResilienceScenarioTest implements PoolMode.Suite {
     assertThat(s.events(PoolEvent.WorkerProvisioned.class))
         .as("eu-only demand is never provisioned in the us").noneMatch(e -> e.placement().region().equals("eastus"));
 
-    // fair shares: the whale asks for ten times as much, but no small tenant fares worse than it
+    // fair shares: the whale asks for ten times as much, but the small tenants fare no worse than it. They are
+    // compared together: one small tenant's thirty-odd requests are too few to compare alone (on one node, with
+    // other seeds, one small tenant failed a larger share than the whale by chance in three runs of eight)
     double whaleFailed = failedShare(s, "whale");
+    int[] small = new int[2];
     for (int i = 0; i < 5; i++) {
-      // within one request of the whale's share: a small tenant makes about 25 requests, so one lease more or less
-      // (the order in which creates happen to succeed) moves its share by 4%
       int[] c = s.byTenant.get("small-" + i);
-      assertThat(failedShare(s, "small-" + i)).as("small-%d failed share vs the whale's %s", i, whaleFailed)
-          .isLessThanOrEqualTo(whaleFailed + 1.0 / Math.max(1, c[0] + c[1]));
-      assertThat(s.byTenant.get("small-" + i)[0]).as("small-%d got workers", i).isPositive();
+      small[0] += c[0];
+      small[1] += c[1];
+      assertThat(c[0]).as("small-%d got workers", i).isPositive();
     }
+    assertThat(small[1] / (double) (small[0] + small[1])).as("the small tenants' failed share vs the whale's %s",
+        whaleFailed).isLessThanOrEqualTo(whaleFailed);
     // every lease that fails says why
     assertThat(s.failures).isNotEmpty().allSatisfy(f -> assertThat(f).isInstanceOf(LeaseTimeoutException.class)
         .hasMessageContaining("last provisioning failure"));

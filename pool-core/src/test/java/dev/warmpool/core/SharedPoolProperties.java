@@ -444,7 +444,7 @@ public abstract class SharedPoolProperties {
                   leaderWrote(method.getName(), (Long) args[1]);
                 }
               }
-              case "putCooldown" -> leaderWrote("putCooldown", (Long) args[1]);
+              case "putPlacementHealth" -> leaderWrote("putPlacementHealth", (Long) args[1]);
               default -> {
                 // reads, leases' own writes and node bookkeeping carry no epoch
               }

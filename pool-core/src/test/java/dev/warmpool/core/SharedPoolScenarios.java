@@ -594,7 +594,6 @@ public abstract class SharedPoolScenarios implements PoolMode.Suite {
   }
 
   @Test
-  @StoreModeGap(StoreModeGap.FAIR_SHARES_ACROSS_NODES)
   public void threeNodesDegradeShareTheStockFairlyAndForecastAsOneNodeDoes() {
     ResilienceScenarioTest.degradesSharesFairlyAndForecasts(ResilienceScenarioTest.bothEuRegionsFail(mode(), 3));
   }

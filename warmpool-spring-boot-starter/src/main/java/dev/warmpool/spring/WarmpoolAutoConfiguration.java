@@ -114,10 +114,10 @@ public class WarmpoolAutoConfiguration {
 
     @Override
     public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-      Map<String, WarmpoolProperties.Pool> pools;
+      Map<String, PoolProperties> pools;
       try {
         pools = Binder.get(environment).bind("warmpool.pools",
-            Bindable.mapOf(String.class, WarmpoolProperties.Pool.class)).orElse(Map.of());
+            Bindable.mapOf(String.class, PoolProperties.class)).orElse(Map.of());
       } catch (RuntimeException e) {
         // the properties bean reports the binding error with the key; nothing to register meanwhile
         return;

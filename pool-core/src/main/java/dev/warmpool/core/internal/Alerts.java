@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The pool's raised alerts, deduplicated by key: raising a raised alert does nothing until it is cleared.
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * <p>Raised and cleared by the engine's serial runner; read by snapshots from any thread.
  */
 final class Alerts {
-  private static final Logger log = LoggerFactory.getLogger(Alerts.class);
 
   private final String poolId;
   private final Map<String, Alert> raised = new ConcurrentHashMap<>();
@@ -48,9 +45,9 @@ final class Alerts {
     Alert alert = new Alert(key, severity, message, now);
     raised.put(key, alert);
     if (severity == AlertSeverity.INFO) {
-      log.info("pool {}: alert {}: {}", poolId, key, message);
+      PoolLog.info(poolId).kv("alert", key).log("alert raised: {}", message);
     } else {
-      log.warn("pool {}: {} alert {}: {}", poolId, severity, key, message);
+      PoolLog.warn(poolId).kv("alert", key).log("{} alert raised: {}", severity, message);
     }
     publish.accept(new PoolEvent.AlertRaised(poolId, now, alert));
   }
@@ -58,7 +55,7 @@ final class Alerts {
   void clear(String key, Instant now) {
     Alert alert = raised.remove(key);
     if (alert != null) {
-      log.info("pool {}: alert {} cleared", poolId, key);
+      PoolLog.info(poolId).kv("alert", key).log("alert cleared");
       publish.accept(new PoolEvent.AlertCleared(poolId, now, alert));
     }
   }

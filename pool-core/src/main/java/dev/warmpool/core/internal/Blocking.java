@@ -19,7 +19,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
 
 /**
  * The blocking forms of a pool's asynchronous calls, one rule for every engine.
@@ -129,12 +128,12 @@ final class Blocking {
    * {@link WorkerPool#close}: waits for the close to finish only when the pool runs its own (system) clock. On a
    * clock the caller drives, such as a virtual clock, waiting would never end: the caller advances it instead.
    */
-  static void close(CompletableFuture<Void> closed, PoolConfig config, Logger log) {
+  static void close(CompletableFuture<Void> closed, PoolConfig config) {
     if (config.ownedClock() == null) {
       return;
     }
     try {
-      waitForClose(closed, config, log);
+      waitForClose(closed, config);
     } finally {
       stopEvents(config);
     }
@@ -156,14 +155,14 @@ final class Blocking {
     }
   }
 
-  private static void waitForClose(CompletableFuture<Void> closed, PoolConfig config, Logger log) {
+  private static void waitForClose(CompletableFuture<Void> closed, PoolConfig config) {
     try {
       closed.get(config.closeGracePeriod().plus(config.deleteTimeout()).plusSeconds(5).toMillis(),
           TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("pool {}: close did not finish cleanly: {}", config.poolId(), e.toString());
+      PoolLog.warn(config.poolId()).log("close did not finish cleanly: {}", e);
     }
   }
 }

@@ -2,8 +2,6 @@ package dev.warmpool.core.internal;
 
 import java.time.Instant;
 import java.util.Collection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Closing a pool: waiting requests fail at once, live leases get the close grace period, then what is left is
@@ -16,7 +14,6 @@ import org.slf4j.LoggerFactory;
  * the warm pool) drains the pool as leader; the others leave it to the nodes that serve on. Runner only.
  */
 final class Closing {
-  private static final Logger log = LoggerFactory.getLogger(Closing.class);
 
   private final PoolRuntime rt;
   private final Ledger ledger;
@@ -44,7 +41,7 @@ final class Closing {
   void begin(Instant now) {
     closeDeadline = now.plus(rt.config.closeGracePeriod());
     deleter.closing(now); // deletes deferred before the close go at the close's pace, within its deadline
-    log.info("pool {}: closing; live leases have until {}", rt.poolId, closeDeadline);
+    PoolLog.info(rt.poolId).log("closing; live leases have until {}", closeDeadline);
     reconciler.failRequests("the pool closed before it reconciled");
     for (TemplateRuntime t : templates) {
       waiters.closeAll(t, now);
@@ -79,8 +76,8 @@ final class Closing {
         LeaseImpl lease = slot.lease;
         if (ledger.toDeleting(slot, w, "close")) {
           if (state == WorkerSlot.LEASED) {
-            log.warn("pool {}: lease {} still held after the close grace period; destroying its worker", rt.poolId,
-                lease == null ? slot.id : lease.id());
+            PoolLog.warn(rt.poolId).worker(slot.id).lease(lease == null ? slot.leaseId : lease.id())
+                .log("lease still held after the close grace period; destroying its worker");
           }
           deleter.start(slot, "close");
         }

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creations that another run started and this one takes over: a resource that a crashed process (or a previous
@@ -26,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * ({@link Deleter#awaitsListing}). Runner only.
  */
 final class Creations {
-  private static final Logger log = LoggerFactory.getLogger(Creations.class);
-
   private final PoolRuntime rt;
   private final Ledger ledger;
   private final Deleter deleter;
@@ -84,8 +80,8 @@ final class Creations {
     if (worker != null) {
       slot.ready(worker.resourceId(), worker.attributes(), now);
       if (ledger.toIdle(slot)) {
-        log.info("pool {}: adopted {} ({}) in {} when its creation ended", rt.poolId, slot.id, worker.resourceId(),
-            slot.placement().key());
+        PoolLog.info(rt.poolId).placement(slot.placement().key()).worker(slot.id)
+            .log("adopted {} when its creation ended", worker.resourceId());
         rt.publish(orphan ? new PoolEvent.OrphanAdopted(rt.poolId, now, slot.id, worker.resourceId(),
             slot.placement()) : new PoolEvent.WorkerProvisioned(rt.poolId, now, slot.id, slot.template.name(),
             slot.placement(), Duration.between(slot.intendedAt, now)));
@@ -93,7 +89,7 @@ final class Creations {
       rt.runner().wake();
       return;
     }
-    log.debug("pool {}: joining the creation of {} failed: {}", rt.poolId, slot.id, String.valueOf(failure));
+    PoolLog.debug(rt.poolId).worker(slot.id).log("joining the creation failed: {}", failure);
     slot.unresolvedSince = now;
     if (ledger.toDeleting(slot, slot.word(), Deleter.PROVISIONING_FAILED)) {
       deleter.start(slot, Deleter.PROVISIONING_FAILED);

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the pool does while no placement of a template's home geography can provision it: says so
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * it. Transitions run on the serial runner.
  */
 final class DegradedMode {
-  private static final Logger log = LoggerFactory.getLogger(DegradedMode.class);
 
   private final PoolRuntime rt;
   private final boolean enabled;
@@ -49,12 +46,12 @@ final class DegradedMode {
                   ? "cooling (capacity for " + t.template.size() + ")"
                   : s.health.state().name().toLowerCase(Locale.ROOT)))
               .toList();
-      log.warn("pool {}: template {} degraded: {}", rt.poolId, t.name(), reason);
+      PoolLog.warn(rt.poolId).template(t.name()).log("degraded: {}", reason);
       rt.alerts.raise("degraded:" + t.name(), AlertSeverity.CRITICAL, "template " + t.name() + " degraded: " + reason,
           now);
       rt.publish(new PoolEvent.PoolDegraded(rt.poolId, now, t.name(), reason));
     } else {
-      log.info("pool {}: template {} recovered", rt.poolId, t.name());
+      PoolLog.info(rt.poolId).template(t.name()).log("recovered");
       rt.alerts.clear("degraded:" + t.name(), now);
       rt.publish(new PoolEvent.PoolRecovered(rt.poolId, now, t.name()));
     }

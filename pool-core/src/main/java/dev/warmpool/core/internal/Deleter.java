@@ -13,8 +13,6 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes workers: one deprovision call at a time per worker, with a timeout, a backoff after failures (10 s
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * always says why. Runner only.
  */
 final class Deleter {
-  private static final Logger log = LoggerFactory.getLogger(Deleter.class);
   private static final Duration BACKOFF = Duration.ofSeconds(10);
   private static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
   /** The least time between two deletes into an open placement. */
@@ -222,7 +219,8 @@ final class Deleter {
           + " in " + slot.placement().key() + " failed " + slot.deleteFailures + " times; the pool keeps trying"
           + " (last: " + failure.getMessage() + ")", now);
     }
-    log.debug("pool {}: deleting {} failed ({}), next try at {}", rt.poolId, slot.id, failure, slot.nextDeleteAt);
+    PoolLog.debug(rt.poolId).placement(slot.placement().key()).worker(slot.id)
+        .log("delete failed, next try at {}: {}", slot.nextDeleteAt, failure);
     rt.publish(new PoolEvent.DeprovisioningFailed(rt.poolId, now, slot.id, slot.placement(),
         ProviderCalls.kind(failure), String.valueOf(failure.getMessage())));
     engine.arm(slot.nextDeleteAt);

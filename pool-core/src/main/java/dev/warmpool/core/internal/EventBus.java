@@ -13,8 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events to listeners in order, one at a time, on the event executor, off the lease path.
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * listener that blocks cannot make the pool hold unbounded memory. A listener that throws is logged and skipped.
  */
 final class EventBus {
-  private static final Logger log = LoggerFactory.getLogger(EventBus.class);
 
   private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
   private final Queue<PoolEvent> queue = new ConcurrentLinkedQueue<>();
@@ -91,12 +88,12 @@ final class EventBus {
   private void logFailure(PoolListener l, PoolEvent e, RuntimeException ex) {
     long n = failures.computeIfAbsent(l, k -> new AtomicLong()).incrementAndGet();
     if (n == 1) {
-      log.warn("listener {} threw on {}; ignored", l, e.getClass().getSimpleName(), ex);
+      PoolLog.warn(e.poolId()).cause(ex).log("listener {} threw on {}; ignored", l, e.getClass().getSimpleName());
     } else if (Long.bitCount(n) == 1) {
-      log.warn("listener {} threw on {} ({} times so far; ignored): {}", l, e.getClass().getSimpleName(), n,
-          ex.toString());
-    } else if (log.isDebugEnabled()) {
-      log.debug("listener {} threw on {}; ignored", l, e.getClass().getSimpleName(), ex);
+      PoolLog.warn(e.poolId()).log("listener {} threw on {} ({} times so far; ignored): {}", l,
+          e.getClass().getSimpleName(), n, ex);
+    } else {
+      PoolLog.debug(e.poolId()).cause(ex).log("listener {} threw on {}; ignored", l, e.getClass().getSimpleName());
     }
   }
 

@@ -6,8 +6,6 @@ import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolEvent;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where each template's new workers go: the template's active placement (the first healthy one of its home
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * business. With failover off, only the home placement is used for what it may serve. Runner only.
  */
 final class Failover {
-  private static final Logger log = LoggerFactory.getLogger(Failover.class);
 
   private final PoolRuntime rt;
   private final boolean enabled;
@@ -66,13 +63,13 @@ final class Failover {
     if (next != prev) {
       t.activate(next);
       if (next == t.home && prev != null) {
-        log.info("pool {}: template {} fails back to {}", rt.poolId, t.name(), next.placement.key());
+        PoolLog.info(rt.poolId).template(t.name()).placement(next.placement.key()).log("failed back home");
         rt.alerts.clear("failover:" + t.name(), now);
         rt.publish(new PoolEvent.FailoverEnded(rt.poolId, now, t.name(), next.placement));
       } else if (next != null && next != t.home) {
         Placement from = (prev == null ? t.home : prev).placement;
-        log.warn("pool {}: template {} fails over from {} to {}", rt.poolId, t.name(), from.key(),
-            next.placement.key());
+        PoolLog.warn(rt.poolId).template(t.name()).placement(next.placement.key())
+            .log("failed over from {}", from.key());
         rt.alerts.raise("failover:" + t.name(), AlertSeverity.WARNING, "template " + t.name() + " failed over from "
             + from.key() + " to " + next.placement.key(), now);
         rt.publish(new PoolEvent.FailoverStarted(rt.poolId, now, t.name(), from, List.of(next.placement)));

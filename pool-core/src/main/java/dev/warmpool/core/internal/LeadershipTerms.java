@@ -54,6 +54,10 @@ final class LeadershipTerms {
     board.follow(storeLedger::health, now);
     for (TemplateRuntime t : templates) {
       failover.follow(t);
+      Throwable seen = t.lastFailure == null || t.degraded ? LeaseFailures.healthFailure(t) : null;
+      if (seen != null) {
+        t.lastFailure = seen; // the leader provisions: a follower keeps the last failure it saw in the health
+      }
       t.leasedByTenant.clear();
       if (t.degraded) {
         t.leasedByTenant.putAll(storeLedger.leasedByTenant(t.name())); // every node's leases count

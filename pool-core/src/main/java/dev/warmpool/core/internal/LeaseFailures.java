@@ -59,9 +59,11 @@ final class LeaseFailures {
   /** The template's last provisioning failure, or what the placement health says about failures; null if none. */
   private static Throwable provisioningFailure(TemplateRuntime t) {
     Throwable last = t.lastFailure;
-    if (last != null) {
-      return last;
-    }
+    return last != null ? last : healthFailure(t);
+  }
+
+  /** What the placement health says about recent provisioning failures of a template; null if none. */
+  static Throwable healthFailure(TemplateRuntime t) {
     for (PlacementShelf s : t.shelves) {
       if (s.health.windowFailures() > 0) {
         return new WarmpoolException("provisioning in " + s.placement.key() + " fails: "

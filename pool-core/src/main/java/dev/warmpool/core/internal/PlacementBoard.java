@@ -9,8 +9,6 @@ import dev.warmpool.api.PoolEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every placement's health, and what its changes mean for people: the log lines, the events
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * read the health's volatile fields.
  */
 final class PlacementBoard {
-  private static final Logger log = LoggerFactory.getLogger(PlacementBoard.class);
 
   /** The key prefix of the quota alert: one per placement, cleared by the placement's next successful create. */
   static final String QUOTA_ALERT = "quota:";
@@ -49,7 +46,7 @@ final class PlacementBoard {
       boolean wasOpen = h.state() == PlacementState.OPEN;
       next = min(next, h.tick(now));
       if (wasOpen && h.state() == PlacementState.HALF_OPEN) {
-        log.info("pool {}: placement {} half-open: probing", rt.poolId, h.placement.key());
+        PoolLog.info(rt.poolId).placement(h.placement.key()).log("placement half-open: probing");
         rt.publish(new PoolEvent.PlacementHalfOpened(rt.poolId, now, h.placement));
       }
       if (h.throttled(now)) {
@@ -96,9 +93,9 @@ final class PlacementBoard {
       String reason = health.failureSummary();
       if (probing) {
         // a failed probe of a placement that is still down: one line per outage at WARN is enough
-        log.debug("pool {}: placement {} still failing, open again: {}", rt.poolId, key, reason);
+        PoolLog.debug(rt.poolId).placement(key).log("placement still failing, open again: {}", reason);
       } else {
-        log.warn("pool {}: placement {} opened: {}", rt.poolId, key, reason);
+        PoolLog.warn(rt.poolId).placement(key).log("placement opened: {}", reason);
       }
       rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
           + reason, now);
@@ -123,7 +120,7 @@ final class PlacementBoard {
           + health.failureSummary(), now);
     }
     if (tr != PlacementHealth.Transition.OPENED && !wasCooling && health.cooling(size)) {
-      log.warn("pool {}: placement {} has no capacity for {}: cooling down for {}", rt.poolId, key, size,
+      PoolLog.warn(rt.poolId).placement(key).log("no capacity for size {}: cooling down for {}", size,
           rt.config.health().capacityCooldown());
       rt.runner().wake();
     }
@@ -147,7 +144,7 @@ final class PlacementBoard {
       rt.alerts.clear(QUOTA_ALERT + key, now);
     }
     if (health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
-      log.info("pool {}: placement {} closed: healthy again", rt.poolId, key);
+      PoolLog.info(rt.poolId).placement(key).log("placement closed: healthy again");
       rt.alerts.clear("placement-open:" + key, now);
       rt.alerts.clear("provisioning-failures:" + key, now);
       rt.publish(new PoolEvent.PlacementClosed(rt.poolId, now, health.placement));

@@ -19,15 +19,12 @@ import dev.warmpool.spi.WorkerProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one warm-pool engine behind {@link WorkerPool}, on one node or on many: the lease path, the control pass that
@@ -51,7 +48,6 @@ import org.slf4j.LoggerFactory;
  * path, the lease's writes, the leadership, close) branch on {@link #shared}.
  */
 public final class PoolEngine implements WorkerPool {
-  private static final Logger log = LoggerFactory.getLogger(PoolEngine.class);
   private static final Duration MIN_PASS_GAP = Duration.ofMillis(100);
 
   final PoolClock clock;
@@ -117,21 +113,21 @@ public final class PoolEngine implements WorkerPool {
       }
       templates.put(t.name(), new TemplateRuntime(t, shelves, config.forecast().demandSmoothing()));
     }
+    this.degraded = new DegradedMode(rt);
     if (shared) {
-      this.storeLedger = new StoreLedger(rt, store, node, templates, this::waitingHere);
+      this.storeLedger = new StoreLedger(rt, store, node, templates, degraded);
       this.ledger = storeLedger;
     } else {
       this.storeLedger = null;
       this.ledger = new LocalLedger(clock.now().toEpochMilli());
     }
-    this.degraded = new DegradedMode(rt);
     this.failover = new Failover(rt, degraded);
     this.deleter = new Deleter(rt, ledger, board, this);
     this.provisioner = new Provisioner(rt, ledger, board, new ProviderCalls(rt), failover, deleter);
     this.waiters = new Waiters(rt, this, degraded);
     provisioner.waiters(waiters);
     if (shared) {
-      provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name(), clock.now()));
+      provisioner.waitingElsewhere(t -> storeLedger.waitingElsewhere(t.name()));
     }
     this.depletion = new DepletionWatch(rt);
     this.reconciler = new Reconciler(rt, ledger, templates, board, deleter);
@@ -300,16 +296,6 @@ public final class PoolEngine implements WorkerPool {
       lease.slot.endLease(lease.token, WorkerSlot.DELETING);
       throw new IllegalStateException("lease " + lease.id() + " is no longer active (expired and reclaimed)");
     }
-  }
-
-  private Map<String, Integer> waitingHere() {
-    Map<String, Integer> m = new HashMap<>();
-    templates.values().forEach(t -> {
-      if (t.waiting() > 0) {
-        m.put(t.name(), t.waiting());
-      }
-    });
-    return m;
   }
 
   private TemplateRuntime resolve(LeaseRequest request) {
@@ -525,7 +511,7 @@ public final class PoolEngine implements WorkerPool {
 
   @Override
   public void close() {
-    Blocking.close(closeAsync(), config, log);
+    Blocking.close(closeAsync(), config);
   }
 
   /** Stops the engine once the close is done: the runner, the timer, the providers, and the owned threads. */
@@ -542,10 +528,10 @@ public final class PoolEngine implements WorkerPool {
       try {
         p.close();
       } catch (Exception e) {
-        log.warn("pool {}: closing provider {} failed", poolId, p, e);
+        PoolLog.warn(poolId).log("closing provider {} failed: {}", p.getClass().getName(), e);
       }
     }
-    log.info("pool {}: closed", poolId);
+    PoolLog.info(poolId).log("closed");
     closed.complete(null);
     if (config.ownedClock() != null) {
       config.ownedClock().close();

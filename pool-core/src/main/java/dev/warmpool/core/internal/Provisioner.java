@@ -1,6 +1,7 @@
 package dev.warmpool.core.internal;
 
 import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.PlacementState;
 import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolEvent;
@@ -16,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Replenishment: starts provisions so that every waiting request has a worker coming and the warm target is met,
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * observed latency and demand here, in place of the fixed bound.) Runner only.
  */
 final class Provisioner {
-  private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
   static final String PROVISIONING_TIMEOUT = "ProvisioningTimeout";
 
   private final PoolRuntime rt;
@@ -110,11 +108,17 @@ final class Provisioner {
       }
     }
     int stillComing = unclaimed.values().stream().mapToInt(Integer::intValue).sum() + probes;
-    int warmNeeded = tpl.warmTarget() + waitingElsewhere.applyAsInt(t) - idleCount - stillComing;
+    int elsewhere = waitingElsewhere.applyAsInt(t);
+    int warmNeeded = tpl.warmTarget() + elsewhere - idleCount - stillComing;
+    // requests waiting on other nodes of a shared pool come first, each provisioned for as a waiter here is (in the
+    // first usable placement, not only the active one) in the home geography: their node says how many wait, not
+    // which placements they accept
+    LeaseRequest home = elsewhere > 0 ? LeaseRequest.forTemplate(t.name())
+        .geographies(java.util.Set.of(t.home.placement.geography())).build() : null;
     for (int i = 0; i < warmNeeded && budget > 0; i++) {
-      PlacementShelf s = failover.choose(t, null, now);
+      PlacementShelf s = failover.choose(t, i < Math.min(elsewhere, warmNeeded) ? home : null, now);
       if (s == null) {
-        break;
+        continue;
       }
       start(t, s, now);
       budget--;
@@ -217,8 +221,8 @@ final class Provisioner {
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
         failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
-    log.debug("pool {}: provisioning {} in {} failed: {}", rt.poolId, slot.id, shelf.placement.key(),
-        failure.toString());
+    PoolLog.debug(rt.poolId).template(t.name()).placement(shelf.placement.key()).worker(slot.id)
+        .log("provision failed: {}", failure);
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED || kind == FailureKind.QUOTA) {
       // the request was refused before anything was created
       ledger.forget(slot);

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciliation: lists every provider's inventory by pool tag and compares it with the ledger. It adopts what the
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * answers after the leadership changed hands is not acted on. Runner only.
  */
 final class Reconciler {
-  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
   private static final Duration LIST_MARGIN = Duration.ofMinutes(1);
   /** The resource attribute by which a provider may say where a resource is in its life (backend-fake does). */
   private static final String STATE_ATTRIBUTE = "state";
@@ -132,13 +129,13 @@ final class Reconciler {
               Throwable f = ProviderCalls.unwrap(failure);
               failures.add(f);
               if (listFailing.add(name)) {
-                log.warn("pool {}: listing provider {} for reconciliation failed: {}", rt.poolId, name, f.toString());
+                PoolLog.warn(rt.poolId).kv("provider", name).log("listing for reconciliation failed: {}", f);
               } else {
-                log.debug("pool {}: listing provider {} failed again: {}", rt.poolId, name, f.toString());
+                PoolLog.debug(rt.poolId).kv("provider", name).log("listing failed again: {}", f);
               }
             } else {
               if (listFailing.remove(name)) {
-                log.info("pool {}: listing provider {} works again", rt.poolId, name);
+                PoolLog.info(rt.poolId).kv("provider", name).log("listing works again");
               }
               orphans[0] += reconcile(name, e.getValue(), resources, listedAt);
             }
@@ -262,7 +259,7 @@ final class Reconciler {
    */
   private void resolve(WorkerSlot slot, ProviderResource r, Instant now) {
     if (r == null) {
-      log.debug("pool {}: the failed create of {} made nothing", rt.poolId, slot.id);
+      PoolLog.debug(rt.poolId).worker(slot.id).log("the failed create made nothing");
       ledger.forget(slot);
       rt.runner().wake();
       return;
@@ -302,8 +299,8 @@ final class Reconciler {
     } catch (NumberFormatException e) {
       generation = ledger.generation();
     }
-    log.info("pool {}: {} ({}) in {} is still being created: joining its creation", rt.poolId, workerId,
-        r.resourceId(), shelf.placement.key());
+    PoolLog.info(rt.poolId).placement(shelf.placement.key()).worker(workerId)
+        .log("{} is still being created: joining its creation", r.resourceId());
     creations.join(slot, generation, r.tags(), true);
   }
 
@@ -319,8 +316,8 @@ final class Reconciler {
 
   /** Joins a provision a previous leader of a shared pool started, instead of deleting it by name. */
   void joinForeign(WorkerSlot slot) {
-    log.info("pool {}: {} in {} was being created by a previous leader: joining its creation", rt.poolId, slot.id,
-        slot.placement().key());
+    PoolLog.info(rt.poolId).placement(slot.placement().key()).worker(slot.id)
+        .log("was being created by a previous leader: joining its creation");
     creations.joinForeign(slot);
   }
 
@@ -363,7 +360,8 @@ final class Reconciler {
         if (!ledger.toIdle(slot)) {
           return;
         }
-        log.info("pool {}: adopted {} ({}) in {}", rt.poolId, workerId, r.resourceId(), home.placement.key());
+        PoolLog.info(rt.poolId).placement(home.placement.key()).worker(workerId).kv("resource", r.resourceId())
+            .log("orphan adopted");
         rt.publish(new PoolEvent.OrphanAdopted(rt.poolId, at, workerId, r.resourceId(), home.placement));
         rt.runner().wake();
       } else {
@@ -385,11 +383,11 @@ final class Reconciler {
       orphanDeletes.remove(r.resourceId());
       Throwable f = ProviderCalls.unwrap(failure);
       if (ProviderCalls.gone(f)) {
-        log.info("pool {}: removed orphan {} in {} (no owner)", rt.poolId, r.resourceId(), where.key());
+        PoolLog.info(rt.poolId).placement(where.key()).kv("resource", r.resourceId()).log("orphan removed (no owner)");
         rt.publish(new PoolEvent.OrphanRemoved(rt.poolId, rt.clock.now(), r.resourceId(), where, "no owner"));
       } else {
-        log.warn("pool {}: removing orphan {} failed, next reconciliation tries again: {}", rt.poolId,
-            r.resourceId(), f.toString());
+        PoolLog.warn(rt.poolId).placement(where.key()).kv("resource", r.resourceId())
+            .log("removing the orphan failed, the next reconciliation tries again: {}", f);
       }
     }));
   }
@@ -408,8 +406,9 @@ final class Reconciler {
       return;
     }
     Optional<String> leaseId = state == WorkerSlot.LEASED ? Optional.ofNullable(heldAs) : Optional.empty();
-    log.warn("pool {}: worker {} in {} vanished from the provider's inventory{}", rt.poolId, slot.id,
-        slot.placement().key(), leaseId.map(id -> "; lease " + id + " ended").orElse(""));
+    PoolLog.warn(rt.poolId).template(slot.template.name()).placement(slot.placement().key()).worker(slot.id)
+        .lease(leaseId.orElse(null)).log("worker vanished from the provider's inventory{}",
+            leaseId.isPresent() ? "; its lease ended" : "");
     rt.publish(new PoolEvent.WorkerLost(rt.poolId, now, slot.id, slot.template.name(), slot.placement(), leaseId));
     deleter.start(slot, "lost");
     rt.runner().wake();

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's control work one task at a time on the pool's clock: the engine's single writer.
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * unless it must (a request has to wait, a worker must be replaced).
  */
 final class SerialRunner {
-  private static final Logger log = LoggerFactory.getLogger(SerialRunner.class);
 
   private final PoolClock clock;
   private final Runnable pass;
@@ -69,7 +66,7 @@ final class SerialRunner {
         task.run();
       } catch (RuntimeException e) {
         // a bug in the engine: log it, and let it reach the clock too (a virtual clock fails the test with it)
-        log.error("engine task failed", e);
+        PoolLog.error(null).cause(e).log("engine task failed");
         schedule();
         throw e;
       }
@@ -79,7 +76,7 @@ final class SerialRunner {
       try {
         pass.run();
       } catch (RuntimeException e) {
-        log.error("control pass failed", e);
+        PoolLog.error(null).cause(e).log("control pass failed");
         throw e;
       }
     }

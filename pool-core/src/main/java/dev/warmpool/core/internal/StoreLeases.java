@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's leases in a shared store: grants and renewals (one store call each, on the caller's thread), releases
@@ -28,10 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: whether the store answers is decided here, where the lease path sees it: a failed call marks it away
  * ({@link #unavailable()}), so new grants fail fast instead of waiting on a dead connection each; the next pass that
- * reaches the store marks it back. Thread-safe.
+ * reaches the store marks it back. While a template is degraded, every grant (at once or for a waiting request)
+ * follows the {@link FairSharesAcrossNodes} the last pass worked out. Thread-safe.
  */
 final class StoreLeases {
-  private static final Logger log = LoggerFactory.getLogger(StoreLeases.class);
 
   private final PoolRuntime rt;
   private final PoolStore store;
@@ -43,9 +41,12 @@ final class StoreLeases {
   private final Map<String, LeaseImpl> live = new ConcurrentHashMap<>();
   private final Queue<LeaseImpl> unwritten = new ConcurrentLinkedQueue<>();
   private volatile StoreUnavailableException down;
+  private final DegradedMode degraded;
+  private volatile Map<String, FairSharesAcrossNodes> shares = Map.of();
 
-  StoreLeases(PoolRuntime rt, PoolStore store, String node) {
+  StoreLeases(PoolRuntime rt, PoolStore store, String node, DegradedMode degraded) {
     this.rt = rt;
+    this.degraded = degraded;
     this.store = store;
     this.poolId = rt.poolId;
     this.node = node;
@@ -64,10 +65,12 @@ final class StoreLeases {
     Instant now = rt.clock.now();
     String leaseId = leasePrefix + Long.toString(leaseSeq.incrementAndGet(), 36);
     Instant deadline = request.leaseDuration().map(now::plus).orElse(null);
+    // while degraded, a worker that just became idle is left to the node where a request that ranks first waits
+    Instant idleBefore = degraded.protects(t) ? shares(t.name()).idleBefore(request, now) : null;
     StoredWorker row;
     try {
-      row = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId, now, deadline))
-          .orElse(null);
+      row = store.grant(poolId, new GrantQuery(t.name(), eligible, tenantKey, node, leaseId, now, deadline,
+          idleBefore)).orElse(null);
     } catch (StoreUnavailableException e) {
       down(e);
       throw e;
@@ -87,6 +90,16 @@ final class StoreLeases {
     return slot;
   }
 
+  /** The fair shares across nodes of a template, as the last pass read the store. */
+  FairSharesAcrossNodes shares(String template) {
+    return shares.getOrDefault(template, FairSharesAcrossNodes.NONE);
+  }
+
+  /** Takes the fair shares a pass worked out. Runner only. */
+  void shares(Map<String, FairSharesAcrossNodes> perTemplate) {
+    shares = perTemplate;
+  }
+
   /** Records a lease this node granted, so close and the check for unknown leases know it. */
   void granted(LeaseImpl lease) {
     live.put(lease.id(), lease);
@@ -102,8 +115,8 @@ final class StoreLeases {
     } catch (StoreUnavailableException e) {
       down(e);
       unwritten.add(lease);
-      log.warn("pool {}: the store is unavailable; the release of lease {} is kept in memory and written when it"
-          + " answers", poolId, lease.id());
+      PoolLog.storeWarn(poolId).node(node).lease(lease.id())
+          .log("the store is unavailable; the release is kept in memory and written when it answers");
     }
   }
 
@@ -154,7 +167,7 @@ final class StoreLeases {
   void up() {
     if (down != null) {
       down = null;
-      log.info("pool {}: node {} reaches the store again", poolId, node);
+      PoolLog.storeInfo(poolId).node(node).log("the store answers again");
     }
   }
 
@@ -165,8 +178,8 @@ final class StoreLeases {
 
   void down(StoreUnavailableException e) {
     if (down == null) {
-      log.warn("pool {}: node {} cannot reach the store; new grants fail until it answers: {}", poolId, node,
-          e.getMessage());
+      PoolLog.storeWarn(poolId).node(node)
+          .log("the store is unreachable; new grants fail until it answers: {}", e.getMessage());
     }
     down = e;
   }
@@ -180,8 +193,8 @@ final class StoreLeases {
   }
 
   void dropUnwritten() {
-    log.warn("pool {}: node {} closes with {} releases the store never took; their leases end at their deadline"
-        + " or when the leader finds this node gone", poolId, node, unwritten.size());
+    PoolLog.storeWarn(poolId).node(node).log("closing with {} releases the store never took;"
+        + " their leases end at their deadline or when the leader finds this node gone", unwritten.size());
     unwritten.clear();
   }
 
@@ -197,8 +210,8 @@ final class StoreLeases {
       if (w.state() == State.LEASED && node.equals(w.holder()) && w.deadline() == null && w.grantedAt() != null
           && !live.containsKey(w.leaseId()) && !queued.contains(w.leaseId())
           && !now.isBefore(w.grantedAt().plus(rt.config.orphanGracePeriod()))) {
-        log.warn("pool {}: node {} holds lease {} on worker {} in the store but not in memory; retiring it", poolId,
-            node, w.leaseId(), w.id());
+        PoolLog.warn(poolId).node(node).worker(w.id()).lease(w.leaseId())
+            .log("the store holds a lease of this node that it does not know; retiring the worker");
         store.release(poolId, w.id(), w.grants(), false, now, "lease unknown to its node");
       }
     }

@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ledger of a pool that several nodes share through a {@link PoolStore}: grants and releases are one store call
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * else on the engine's serial runner.
  */
 final class StoreLedger implements Ledger {
-  private static final Logger log = LoggerFactory.getLogger(StoreLedger.class);
 
   /** What a pass found about the leadership. */
   enum Lead { FOLLOWS, LEADS, TOOK_OVER, STEPPED_DOWN, CUT_OFF }
@@ -57,7 +54,6 @@ final class StoreLedger implements Ledger {
   private final NodeSettings settings;
   private final Map<String, TemplateRuntime> templates;
   private final Map<String, PlacementShelf[]> shelves = new HashMap<>();
-  private final Supplier<Map<String, Integer>> waiting;
   private final StoreLeases leases;
   private volatile List<StoredWorker> lastRows = List.of();
 
@@ -74,15 +70,14 @@ final class StoreLedger implements Ledger {
   private Map<String, StoredPlacementHealth> health = Map.of();
 
   StoreLedger(PoolRuntime rt, PoolStore store, NodeSettings settings, Map<String, TemplateRuntime> templates,
-      Supplier<Map<String, Integer>> waiting) {
+      DegradedMode degraded) {
     this.rt = rt;
     this.store = store;
     this.poolId = rt.poolId;
     this.node = settings.nodeId();
     this.settings = settings;
     this.templates = templates;
-    this.waiting = waiting;
-    this.leases = new StoreLeases(rt, store, node);
+    this.leases = new StoreLeases(rt, store, node, degraded);
     for (TemplateRuntime t : templates.values()) {
       for (PlacementShelf s : t.shelves) {
         shelves.computeIfAbsent(t.name() + "|" + s.placement.key(), k -> new PlacementShelf[] {s});
@@ -130,14 +125,15 @@ final class StoreLedger implements Ledger {
 
   /**
    * Talks to the store once per pass: writes queued releases, heartbeats, takes or renews the leadership, reads the
-   * rows and the placements' health, retires leases of this node that no holder here knows, and mirrors the rows.
+   * rows and the placements' health, retires leases of this node that no holder here knows, works out the fair shares
+   * across nodes, and mirrors the rows.
    */
   Lead beginPass(Instant now) {
     long before = epoch;
     try {
       // the first call that fails ends the talk: while the store is down a pass costs one failed call, not five
       leases.flush(now);
-      store.heartbeat(poolId, node, now, waiting.get(), rt.closing());
+      store.heartbeat(poolId, node, now, FairSharesAcrossNodes.waitingHere(templates.values()), rt.closing());
       nodes = store.nodes(poolId);
       lead(now, rt.closing() && !rt.config.keepWarmPool() && lastNode(now));
       Collection<LeaseImpl> liveBefore = leases.liveLeases();
@@ -146,6 +142,8 @@ final class StoreLedger implements Ledger {
       store.placementHealth(poolId).forEach(x -> h.put(x.placement(), x));
       health = h;
       lastRows = read;
+      leases.shares(FairSharesAcrossNodes.of(read, nodes, node, now, settings.leadershipTimeout(),
+          settings.pollInterval().multipliedBy(2)));
       leases.up();
       leases.retireUnknown(now, read);
       leases.settle(read, liveBefore);
@@ -187,7 +185,7 @@ final class StoreLedger implements Ledger {
         epoch = l.epoch();
         workerSeq = 0;
         termStart = now.toEpochMilli();
-        log.info("pool {}: node {} leads (epoch {})", poolId, node, epoch);
+        PoolLog.info(poolId).node(node).log("leads (epoch {})", epoch);
         rt.publish(new PoolEvent.LeadershipAcquired(poolId, now, node, epoch));
       }
     } else if (epoch > 0) {
@@ -200,7 +198,7 @@ final class StoreLedger implements Ledger {
     if (epoch == 0) {
       return;
     }
-    log.warn("pool {}: node {} no longer leads (epoch {}): {}", poolId, node, epoch, reason);
+    PoolLog.warn(poolId).node(node).log("no longer leads (epoch {}): {}", epoch, reason);
     rt.publish(new PoolEvent.LeadershipLost(poolId, now, node, epoch, reason));
     epoch = 0;
     mirror.clear();
@@ -218,7 +216,8 @@ final class StoreLedger implements Ledger {
       }
       store.leave(poolId, node);
     } catch (StoreUnavailableException | StaleLeaderException e) {
-      log.warn("pool {}: node {} closed without telling the store; its leadership expires by itself", poolId, node);
+      PoolLog.storeWarn(poolId).node(node)
+          .log("closed without telling the store; its leadership expires by itself");
     }
   }
 
@@ -290,15 +289,9 @@ final class StoreLedger implements Ledger {
     return health.get(placementKey);
   }
 
-  /** Waiting requests on the other live nodes, for a template: the leader provisions for them too. */
-  int waitingElsewhere(String template, Instant now) {
-    int n = 0;
-    for (StoredNode x : nodes) {
-      if (!x.node().equals(node) && now.isBefore(x.lastSeen().plus(settings.leadershipTimeout()))) {
-        n += x.waiting().getOrDefault(template, 0);
-      }
-    }
-    return n;
+  /** Requests waiting on the other live nodes for a template, as the last pass read them: the leader provisions too. */
+  int waitingElsewhere(String template) {
+    return leases.shares(template).waitingElsewhere();
   }
 
   /** Whether a lease's holder node is gone (left, or silent for the orphan grace period). */
@@ -323,13 +316,7 @@ final class StoreLedger implements Ledger {
 
   /** Live leases per tenant key of a template, as the last pass read the store: fair shares on every node. */
   Map<String, Integer> leasedByTenant(String template) {
-    Map<String, Integer> m = new java.util.HashMap<>();
-    for (StoredWorker w : lastRows) {
-      if (w.state() == State.LEASED && w.template().equals(template) && w.tenant() != null) {
-        m.merge(w.tenant(), 1, Integer::sum);
-      }
-    }
-    return m;
+    return leases.shares(template).held();
   }
 
   /** Whether any row of this configuration's templates is left, as the last pass read them. */

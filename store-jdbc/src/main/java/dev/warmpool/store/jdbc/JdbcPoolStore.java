@@ -10,7 +10,6 @@ import dev.warmpool.spi.Leadership;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StaleLeaderException;
 import dev.warmpool.spi.StoreUnavailableException;
-import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredPlacementHealth;
 import dev.warmpool.spi.StoredWorker;
@@ -40,7 +39,7 @@ import javax.sql.DataSource;
 
 /**
  * A {@link PoolStore} on PostgreSQL (14 or later), through plain JDBC: the nodes of a shared pool keep its workers,
- * leadership, nodes, cooldowns and placement health in five tables.
+ * leadership, nodes and placement health in four tables.
  *
  * <p>Build one with {@link #builder()} over a {@link DataSource} (a pooled one, such as HikariCP's, with a short
  * connection timeout: the store takes a connection for every call). The store creates or migrates its tables the
@@ -66,7 +65,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -91,7 +90,6 @@ public final class JdbcPoolStore implements PoolStore {
   private final String workers;
   private final String leadership;
   private final String nodes;
-  private final String cooldowns;
   private final String health;
   private final String versions;
   private final long lockKey;
@@ -112,7 +110,6 @@ public final class JdbcPoolStore implements PoolStore {
     this.workers = table("workers");
     this.leadership = table("leadership");
     this.nodes = table("nodes");
-    this.cooldowns = table("cooldowns");
     this.health = table("placement_health");
     this.versions = table("schema_version");
     this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
@@ -264,6 +261,7 @@ public final class JdbcPoolStore implements PoolStore {
   /** The statements of every schema version, in order: index 0 takes an empty schema to version 1. */
   private List<List<String>> migrations() {
     String idleIndex = "\"" + tablePrefix + "workers_idle\"";
+    String cooldowns = table("cooldowns"); // versions 1 to 3 only
     return List.of(List.of(
         "CREATE TABLE " + workers + " ("
             + "pool_id text NOT NULL, id text NOT NULL, template text NOT NULL, placement text NOT NULL,"
@@ -289,7 +287,12 @@ public final class JdbcPoolStore implements PoolStore {
             + " CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')), open_until bigint, next_cooldown_ms bigint NOT NULL,"
             + " closed_since bigint, probe_successes integer NOT NULL, calls bigint[] NOT NULL,"
             + " failures bigint[] NOT NULL, failure_code text NOT NULL, throttled_until bigint,"
-            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"));
+            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"),
+        // version 4: nodes say which tenants wait at which priority, for fair shares across nodes (the waiting
+        // column, per template, is still written for nodes of version 3 during a rolling upgrade); the leader's
+        // cooldowns live in the placement health since version 3
+        List.of("ALTER TABLE " + nodes + " ADD COLUMN waiting_requests text[] NOT NULL DEFAULT '{}'",
+            "DROP TABLE " + cooldowns));
   }
 
   private Void migrate(Connection c) throws SQLException {
@@ -348,7 +351,7 @@ public final class JdbcPoolStore implements PoolStore {
         + " WHERE w.pool_id = ? AND w.id = ("
         + "SELECT c.id FROM " + workers + " AS c"
         + " WHERE c.pool_id = ? AND c.state = 'IDLE' AND c.template = ? AND c.placement = ANY (?)"
-        + " AND (c.tenant IS NULL OR c.tenant = ?)"
+        + " AND (c.tenant IS NULL OR c.tenant = ?) AND (c.idle_since IS NULL OR c.idle_since <= ?)"
         + " ORDER BY array_position(?, c.placement), c.tenant IS NULL, c.idle_since NULLS FIRST"
         + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
         + " RETURNING " + COLUMNS;
@@ -365,7 +368,8 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setString(8, query.template());
         ps.setArray(9, placements);
         ps.setString(10, query.tenantKey());
-        ps.setArray(11, placements);
+        ps.setLong(11, query.idleBefore() == null ? Long.MAX_VALUE : micros(query.idleBefore()));
+        ps.setArray(12, placements);
         return readWorker(ps);
       }
     });
@@ -557,19 +561,27 @@ public final class JdbcPoolStore implements PoolStore {
   // ------------------------------------------------------------------------------------------------ nodes
 
   @Override
-  public void heartbeat(String poolId, String node, Instant now, Map<String, Integer> waiting, boolean closing) {
+  public void heartbeat(String poolId, String node, Instant now, List<StoredNode.Waiting> waiting,
+      boolean closing) {
     Objects.requireNonNull(poolId, "poolId cannot be null");
     Objects.requireNonNull(node, "node cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
     Objects.requireNonNull(waiting, "waiting cannot be null");
     StoredNode row = new StoredNode(node, now, waiting, closing);
-    String sql = "INSERT INTO " + nodes + " (pool_id, node, last_seen, waiting, closing) VALUES (?, ?, ?, ?, ?)"
-        + " ON CONFLICT (pool_id, node) DO UPDATE SET last_seen = EXCLUDED.last_seen, waiting = EXCLUDED.waiting,"
-        + " closing = EXCLUDED.closing";
+    String sql = "INSERT INTO " + nodes + " (pool_id, node, last_seen, waiting, waiting_requests, closing)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pool_id, node) DO UPDATE SET last_seen = EXCLUDED.last_seen,"
+        + " waiting = EXCLUDED.waiting, waiting_requests = EXCLUDED.waiting_requests, closing = EXCLUDED.closing";
     call("heartbeat", poolId, true, c -> {
       try (PreparedStatement ps = prepare(c, sql)) {
+        Map<String, Integer> perTemplate = new LinkedHashMap<>();
+        List<String> quadruples = new ArrayList<>();
+        for (StoredNode.Waiting w : row.waiting()) {
+          perTemplate.merge(w.template(), w.count(), Integer::sum);
+          quadruples.addAll(List.of(w.template(), w.tenant(), Integer.toString(w.priority()),
+              Integer.toString(w.count())));
+        }
         List<String> pairs = new ArrayList<>();
-        row.waiting().forEach((template, count) -> {
+        perTemplate.forEach((template, count) -> {
           pairs.add(template);
           pairs.add(Integer.toString(count));
         });
@@ -577,7 +589,8 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setString(2, row.node());
         ps.setLong(3, micros(row.lastSeen()));
         ps.setArray(4, c.createArrayOf("text", pairs.toArray()));
-        ps.setBoolean(5, row.closing());
+        ps.setArray(5, c.createArrayOf("text", quadruples.toArray()));
+        ps.setBoolean(6, row.closing());
         return ps.executeUpdate();
       }
     });
@@ -600,55 +613,21 @@ public final class JdbcPoolStore implements PoolStore {
   public List<StoredNode> nodes(String poolId) {
     Objects.requireNonNull(poolId, "poolId cannot be null");
     return call("nodes", poolId, true, c -> {
-      try (PreparedStatement ps = prepare(c, "SELECT node, last_seen, waiting, closing FROM " + nodes
+      try (PreparedStatement ps = prepare(c, "SELECT node, last_seen, waiting_requests, closing FROM " + nodes
           + " WHERE pool_id = ? ORDER BY node")) {
         ps.setString(1, poolId);
         List<StoredNode> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            Map<String, Integer> waiting = new LinkedHashMap<>();
-            pairs(rs.getArray(3)).forEach((template, count) -> waiting.put(template, Integer.valueOf(count)));
+            Array array = rs.getArray(3);
+            Object[] items = (Object[]) array.getArray();
+            array.free();
+            List<StoredNode.Waiting> waiting = new ArrayList<>();
+            for (int i = 0; i + 3 < items.length; i += 4) {
+              waiting.add(new StoredNode.Waiting((String) items[i], (String) items[i + 1],
+                  Integer.parseInt((String) items[i + 2]), Integer.parseInt((String) items[i + 3])));
+            }
             out.add(new StoredNode(rs.getString(1), instant(rs.getLong(2)), waiting, rs.getBoolean(4)));
-          }
-        }
-        return List.copyOf(out);
-      }
-    });
-  }
-
-  // ------------------------------------------------------------------------------------------------ cooldowns
-
-  @Override
-  public void putCooldown(String poolId, long epoch, StoredCooldown cooldown) {
-    Objects.requireNonNull(poolId, "poolId cannot be null");
-    Objects.requireNonNull(cooldown, "cooldown cannot be null");
-    String sql = "INSERT INTO " + cooldowns + " (pool_id, cooldown_key, kind, until_at, reason) VALUES (?, ?, ?, ?, ?)"
-        + " ON CONFLICT (pool_id, cooldown_key) DO UPDATE SET kind = EXCLUDED.kind, until_at = EXCLUDED.until_at,"
-        + " reason = EXCLUDED.reason";
-    call("putCooldown", poolId, false, c -> {
-      fence(c, poolId, epoch);
-      try (PreparedStatement ps = prepare(c, sql)) {
-        ps.setString(1, poolId);
-        ps.setString(2, cooldown.key());
-        ps.setString(3, cooldown.kind());
-        ps.setLong(4, micros(cooldown.until()));
-        ps.setString(5, cooldown.reason());
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  @Override
-  public List<StoredCooldown> cooldowns(String poolId) {
-    Objects.requireNonNull(poolId, "poolId cannot be null");
-    return call("cooldowns", poolId, true, c -> {
-      try (PreparedStatement ps = prepare(c, "SELECT cooldown_key, kind, until_at, reason FROM " + cooldowns
-          + " WHERE pool_id = ? ORDER BY cooldown_key")) {
-        ps.setString(1, poolId);
-        List<StoredCooldown> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredCooldown(rs.getString(1), rs.getString(2), instant(rs.getLong(3)), rs.getString(4)));
           }
         }
         return List.copyOf(out);

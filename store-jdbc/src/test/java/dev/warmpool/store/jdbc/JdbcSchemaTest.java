@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warmpool.api.WarmpoolException;
 import dev.warmpool.spi.StoreUnavailableException;
+import dev.warmpool.spi.StoredNode;
 import dev.warmpool.spi.StoredWorker;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,10 +66,10 @@ class JdbcSchemaTest {
     store(prefix).open("p1");
     store(prefix).open("p2");
 
-    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "cooldowns", prefix + "leadership",
-        prefix + "nodes", prefix + "placement_health", prefix + "schema_version", prefix + "workers");
+    assertThat(tables("current_schema()", prefix)).containsExactly(prefix + "leadership", prefix + "nodes",
+        prefix + "placement_health", prefix + "schema_version", prefix + "workers");
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3").hasSize(JdbcPoolStore.SCHEMA_VERSION);
+        .containsExactly("1", "2", "3", "4").hasSize(JdbcPoolStore.SCHEMA_VERSION);
   }
 
   @Test
@@ -76,6 +77,7 @@ class JdbcSchemaTest {
     String prefix = db.freshPrefix();
     store(prefix).open("p1");
     // what a node of the first release left behind: no closing column, version 1 only
+    backToVersionThree(prefix);
     execute("DROP TABLE \"" + prefix + "placement_health\"");
     execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN closing");
     execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version >= 2");
@@ -85,10 +87,11 @@ class JdbcSchemaTest {
     JdbcPoolStore upgraded = store(prefix);
     upgraded.open("p1");
 
-    assertThat(upgraded.nodes("p1")).containsExactly(new dev.warmpool.spi.StoredNode("old",
-        java.time.Instant.EPOCH.plusNanos(5_000), java.util.Map.of("linux", 2), false));
+    // the node is kept; which tenants wait there is known from its next heartbeat on
+    assertThat(upgraded.nodes("p1")).containsExactly(new StoredNode("old", Instant.EPOCH.plusNanos(5_000), List.of(),
+        false));
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
   }
 
   @Test
@@ -96,10 +99,9 @@ class JdbcSchemaTest {
     String prefix = db.freshPrefix();
     store(prefix).open("p1");
     // what a node of the second release left behind: no placement health, versions 1 and 2
+    backToVersionThree(prefix);
     execute("DROP TABLE \"" + prefix + "placement_health\"");
     execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 3");
-    execute("INSERT INTO \"" + prefix + "cooldowns\" (pool_id, cooldown_key, kind, until_at, reason) VALUES ('p1',"
-        + " 'fake/r1', 'OPEN', 7, 'down')");
 
     JdbcPoolStore upgraded = store(prefix);
     upgraded.open("p1");
@@ -111,10 +113,47 @@ class JdbcSchemaTest {
         java.util.Map.of("large", t.plusSeconds(900)));
     upgraded.putPlacementHealth("p1", 1, h);
 
-    assertThat(upgraded.cooldowns("p1")).extracting(dev.warmpool.spi.StoredCooldown::key).containsExactly("fake/r1");
     assertThat(upgraded.placementHealth("p1")).containsExactly(h);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
+  }
+
+  @Test
+  void aVersionThreeSchemaIsMigratedInPlaceDropsTheCooldownsAndKeepsTheWaitingColumnForOlderNodes()
+      throws SQLException {
+    String prefix = db.freshPrefix();
+    store(prefix).open("p1");
+    // what a node of the third release left behind: a cooldowns table, nodes with their waiting per template only
+    backToVersionThree(prefix);
+    execute("INSERT INTO \"" + prefix + "cooldowns\" (pool_id, cooldown_key, kind, until_at, reason) VALUES ('p1',"
+        + " 'fake/r1', 'OPEN', 7, 'down')");
+    execute("INSERT INTO \"" + prefix + "nodes\" (pool_id, node, last_seen, waiting, closing) VALUES ('p1', 'old',"
+        + " 5, ARRAY['linux', '2'], false)");
+
+    JdbcPoolStore upgraded = store(prefix);
+    upgraded.open("p1");
+    upgraded.heartbeat("p1", "new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
+        new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)), false);
+
+    assertThat(tables("current_schema()", prefix)).doesNotContain(prefix + "cooldowns").hasSize(5);
+    assertThat(upgraded.nodes("p1")).containsExactly(
+        new StoredNode("new", T0, List.of(new StoredNode.Waiting("linux", "whale", 0, 3),
+            new StoredNode.Waiting("linux", "small", 2, 1), new StoredNode.Waiting("windows", "whale", 0, 1)),
+            false),
+        new StoredNode("old", Instant.EPOCH.plusNanos(5_000), List.of(), false));
+    // a node of the third release, still running during a rolling upgrade, reads the demand per template there
+    assertThat(query("SELECT array_to_string(waiting, ',') FROM \"" + prefix + "nodes\" WHERE node = 'new'"))
+        .containsExactly("linux,4,windows,1");
+    assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
+        .containsExactly("1", "2", "3", "4");
+  }
+
+  /** Undoes version 4 on a store that {@code open} just created. */
+  private void backToVersionThree(String prefix) throws SQLException {
+    execute("ALTER TABLE \"" + prefix + "nodes\" DROP COLUMN waiting_requests");
+    execute("CREATE TABLE \"" + prefix + "cooldowns\" (pool_id text NOT NULL, cooldown_key text NOT NULL,"
+        + " kind text NOT NULL, until_at bigint NOT NULL, reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))");
+    execute("DELETE FROM \"" + prefix + "schema_version\" WHERE version = 4");
   }
 
   @Test
@@ -123,7 +162,7 @@ class JdbcSchemaTest {
 
     assertThat(store(prefix).workers("p1")).isEmpty();
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(5);
   }
 
   @Test
@@ -150,9 +189,9 @@ class JdbcSchemaTest {
       threads.shutdownNow();
     }
 
-    assertThat(tables("current_schema()", prefix)).hasSize(6);
+    assertThat(tables("current_schema()", prefix)).hasSize(5);
     assertThat(query("SELECT version FROM \"" + prefix + "schema_version\" ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
   }
 
   @Test
@@ -175,7 +214,7 @@ class JdbcSchemaTest {
 
     inSchema.lead("p1", "n1", T0, Duration.ofSeconds(30));
 
-    assertThat(tables("'" + schema + "'", prefix)).hasSize(6);
+    assertThat(tables("'" + schema + "'", prefix)).hasSize(5);
     assertThat(query("SELECT node FROM \"" + schema + "\".warmpool_leadership")).containsExactly("n1");
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.warmpool.spi.GrantQuery;
 import dev.warmpool.spi.PoolStore;
 import dev.warmpool.spi.StoreUnavailableException;
-import dev.warmpool.spi.StoredCooldown;
 import dev.warmpool.spi.StoredWorker;
 import dev.warmpool.spi.StoredWorker.State;
 import java.time.Duration;
@@ -46,7 +45,6 @@ class JdbcStoreRestartTest {
     }
     StoredWorker lease = store.grant(pool, new GrantQuery("linux", List.of("fake/a"), "acme", "n1", "l1",
         T0.plusSeconds(1), null)).orElseThrow();
-    store.putCooldown(pool, epoch, new StoredCooldown("fake/b", "OPEN", T0.plusSeconds(60), "503"));
     List<StoredWorker> before = store.workers(pool);
 
     db.stop();
@@ -57,7 +55,7 @@ class JdbcStoreRestartTest {
         s -> s.release(pool, lease.id(), lease.grants(), true, T0, null),
         s -> s.lead(pool, "n1", T0, Duration.ofMinutes(5)),
         s -> s.insert(pool, epoch, StoredWorker.provisioning("w9", "linux", "fake/a", "n1", epoch, T0)),
-        s -> s.heartbeat(pool, "n1", T0, Map.of(), false));
+        s -> s.heartbeat(pool, "n1", T0, List.of(), false));
     List<String> operations = List.of("workers", "grant", "release", "lead", "insert", "heartbeat");
     for (int i = 0; i < calls.size(); i++) {
       Consumer<PoolStore> call = calls.get(i);
@@ -73,7 +71,6 @@ class JdbcStoreRestartTest {
     db.start();
 
     assertThat(store.workers(pool)).containsExactlyInAnyOrderElementsOf(before);
-    assertThat(store.cooldowns(pool)).hasSize(1);
     assertThat(store.release(pool, lease.id(), lease.grants(), true, T0.plusSeconds(2), null)).isPresent();
     assertThat(store.grant(pool, new GrantQuery("linux", List.of("fake/a"), "acme", "n1", "l3", T0.plusSeconds(3),
         null))).isPresent();
