@@ -33,9 +33,9 @@ final class ArmErrors {
   static final Set<String> THROTTLED = Set.of("TooManyRequests", "ResourceRequestsThrottled",
       "SubscriptionRequestsThrottled", "TooManyRequestsReceived");
   static final Set<String> CAPACITY = Set.of("AllocationFailed", "ZonalAllocationFailed",
-      "OverconstrainedAllocationRequest", "OverconstrainedZonalAllocationRequest", "SkuNotAvailable",
-      "QuotaExceeded", "ContainerGroupQuotaReached", "StandardCoresQuotaExceeded", "ResourceQuotaExceeded",
-      "SpotQuotaExceeded", "LowPriorityQuotaExceeded");
+      "OverconstrainedAllocationRequest", "OverconstrainedZonalAllocationRequest", "SkuNotAvailable");
+  static final Set<String> QUOTA = Set.of("QuotaExceeded", "ContainerGroupQuotaReached", "StandardCoresQuotaExceeded",
+      "ResourceQuotaExceeded", "SpotQuotaExceeded", "LowPriorityQuotaExceeded", "OperationNotAllowed");
   static final Set<String> CONFLICT = Set.of("Conflict", "AnotherOperationInProgress", "OperationPreempted");
   static final Set<String> AUTH = Set.of("AuthorizationFailed", "LinkedAuthorizationFailed", "InvalidAuthenticationToken",
       "AuthenticationFailed", "ExpiredAuthenticationToken", "InvalidAuthenticationTokenTenant");
@@ -106,8 +106,11 @@ final class ArmErrors {
     String hint = "";
     if (status == 429 || THROTTLED.contains(code)) {
       kind = FailureKind.THROTTLED;
-    } else if (CAPACITY.contains(code) || (code.equals("ServiceUnavailable") && status != 503)
-        || (code.equals("OperationNotAllowed") && lowerMessage.contains("quota"))) {
+    } else if (QUOTA.contains(code) && (!code.equals("OperationNotAllowed") || lowerMessage.contains("quota"))) {
+      kind = FailureKind.QUOTA;
+      hint = "; raise the quota named in the message (Azure portal: Subscriptions > Usage + quotas, or 'az quota"
+          + " update') for this region, or lower the pool's maxTotal";
+    } else if (CAPACITY.contains(code) || (code.equals("ServiceUnavailable") && status != 503)) {
       kind = FailureKind.CAPACITY;
     } else if (code.equals("MissingSubscriptionRegistration")) {
       kind = FailureKind.INVALID;

@@ -28,12 +28,17 @@ class ArmErrorsTest {
   @Test
   void capacityCodesAreCapacityWhateverTheStatus() {
     for (String code : new String[] {"AllocationFailed", "ZonalAllocationFailed", "OverconstrainedAllocationRequest",
-        "SkuNotAvailable", "QuotaExceeded"}) {
+        "SkuNotAvailable"}) {
       assertThat(classify(409, code, "").kind()).as(code).isEqualTo(FailureKind.CAPACITY);
       assertThat(classify(200, code, "").kind()).as(code).isEqualTo(FailureKind.CAPACITY);
     }
-    assertThat(classify(409, "OperationNotAllowed", "exceeding approved Total Regional Cores quota").kind())
-        .isEqualTo(FailureKind.CAPACITY);
+    for (String code : new String[] {"QuotaExceeded", "StandardCoresQuotaExceeded", "ContainerGroupQuotaReached"}) {
+      assertThat(classify(409, code, "").kind()).as(code).isEqualTo(FailureKind.QUOTA);
+      assertThat(classify(200, code, "").kind()).as(code).isEqualTo(FailureKind.QUOTA);
+    }
+    assertThat(classify(409, "OperationNotAllowed", "exceeding approved Total Regional Cores quota"))
+        .satisfies(e -> assertThat(e.kind()).isEqualTo(FailureKind.QUOTA))
+        .satisfies(e -> assertThat(e.getMessage()).contains("raise the quota"));
     assertThat(classify(409, "OperationNotAllowed", "the VM is being deleted").kind()).isEqualTo(FailureKind.TRANSIENT);
   }
 

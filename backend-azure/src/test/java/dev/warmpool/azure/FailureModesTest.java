@@ -122,14 +122,14 @@ class FailureModesTest {
   }
 
   @Test
-  void quotaExceededIsCapacityWhetherARMCallsItQuotaExceededOrOperationNotAllowed() {
+  void quotaExceededIsQuotaWhetherARMCallsItQuotaExceededOrOperationNotAllowed() {
     arm.fail("PUT", "", 1, 409, "OperationNotAllowed", "Operation could not be completed as it results in exceeding "
         + "approved standardDSv5Family Cores quota.", Map.of());
-    assertThat(provisionFails().kind()).isEqualTo(FailureKind.CAPACITY);
+    assertThat(provisionFails().kind()).isEqualTo(FailureKind.QUOTA);
 
     arm.fail("PUT", "", 1, 409, "QuotaExceeded", "Quota exceeded", Map.of());
     ProviderException e = provisionFails();
-    assertThat(e.kind()).isEqualTo(FailureKind.CAPACITY);
+    assertThat(e.kind()).isEqualTo(FailureKind.QUOTA);
     assertThat(e.code()).isEqualTo("QuotaExceeded");
   }
 

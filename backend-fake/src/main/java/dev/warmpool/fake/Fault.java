@@ -66,7 +66,7 @@ public final class Fault {
         EnumSet.allOf(Operation.class)),
     /** A share of provisions (of one size, or any) fail CAPACITY with code {@code AllocationFailed} or another. */
     CAPACITY("capacityError", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
-    /** Provisions fail CAPACITY with code {@code QuotaExceeded} while the limit's worth of resources exist. */
+    /** Provisions fail QUOTA with code {@code QuotaExceeded} while the limit's worth of resources exist. */
     QUOTA("quota", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),
     /** A share of provisions take longer by a fixed extra time. */
     SLOW("slowProvisions", EnumSet.of(Operation.PROVISION), EnumSet.of(Operation.PROVISION)),

@@ -125,7 +125,7 @@ final class FaultEngine {
     }
     for (Fault fault : matching(Operation.PROVISION, region, now, Fault.Kind.QUOTA)) {
       if (inventory.count(fault.region(), null) >= fault.limitValue()) {
-        return ProviderException.capacity("QuotaExceeded", "QuotaExceeded: the quota of " + fault.limitValue()
+        return ProviderException.quota("QuotaExceeded", "QuotaExceeded: the quota of " + fault.limitValue()
             + " resources in " + (fault.region() == null ? "the cloud" : fault.region()) + " is used up");
       }
     }

@@ -120,7 +120,7 @@ public final class Faults {
 
   /**
    * A quota of the whole cloud: a provision that would make more than {@code limit} resources exist (in any state,
-   * of any pool) fails CAPACITY with code {@code QuotaExceeded}.
+   * of any pool) fails QUOTA (before issue 16: CAPACITY) with code {@code QuotaExceeded}.
    *
    * @param limit how many resources may exist; zero or positive
    * @return the fault, affecting provision

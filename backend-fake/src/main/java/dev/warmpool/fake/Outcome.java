@@ -19,12 +19,18 @@ public enum Outcome {
   TRANSIENT,
   /** The call was throttled (429). */
   THROTTLED,
-  /** The placement had no capacity or quota for the size. */
+  /** The placement had no capacity for the size. */
   CAPACITY,
   /** The request can never succeed (an unknown region). */
   INVALID,
   /** The resource to delete did not exist (the delete still succeeded). */
-  NOT_FOUND;
+  NOT_FOUND,
+  /**
+   * A quota was used up ({@code QuotaExceeded}).
+   *
+   * @since 0.1
+   */
+  QUOTA;
 
   /**
    * The outcome for a failure kind.
@@ -39,6 +45,7 @@ public enum Outcome {
       case CAPACITY -> CAPACITY;
       case INVALID -> INVALID;
       case NOT_FOUND -> NOT_FOUND;
+      case QUOTA -> QUOTA;
     };
   }
 }

@@ -132,7 +132,7 @@ class FaultsTest extends ScriptedCloudTest {
     provisionNow("w1", "westeurope");
     provisionNow("w2", "westeurope");
     CompletableFuture<ProvisionedWorker> third = provisionNow("w3", "westeurope");
-    assertThat(failure(third).kind()).isEqualTo(FailureKind.CAPACITY);
+    assertThat(failure(third).kind()).isEqualTo(FailureKind.QUOTA);
     assertThat(failure(third).code()).isEqualTo("QuotaExceeded");
     assertThat(provisionNow("w4", "northeurope")).isNotCompletedExceptionally();
 

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>429 → THROTTLED (code {@code TooManyRequests}), with the server's {@code retryAfterSeconds};</li>
  *   <li>5xx, 408, a timeout or a broken connection → TRANSIENT (the status reason as code, e.g.
  *       {@code ServiceUnavailable}), with {@code retryAfterSeconds} when the server sent one;</li>
- *   <li>403 whose message says {@code exceeded quota} → CAPACITY with code {@code QuotaExceeded} (the pool has no
- *       quota kind yet: a namespace's ResourceQuota is that placement's capacity);</li>
+ *   <li>403 whose message says {@code exceeded quota} → QUOTA with code {@code QuotaExceeded} (a namespace's
+ *       ResourceQuota is used up);</li>
  *   <li>401 → INVALID ({@code Unauthorized}); any other 403 → INVALID ({@code Forbidden}) naming the verb, resource
  *       and namespace the role lacks;</li>
  *   <li>422, 400 → INVALID ({@code Invalid}, {@code BadRequest});</li>
@@ -91,8 +91,8 @@ final class ApiErrors {
       return new ProviderException(FailureKind.TRANSIENT, or(reason, "HTTP" + code), message, retryAfter, k);
     }
     if (code == 403 && serverMessage != null && serverMessage.toLowerCase(Locale.ROOT).contains("exceeded quota")) {
-      return new ProviderException(FailureKind.CAPACITY, QUOTA_EXCEEDED, message + " (the namespace's ResourceQuota "
-          + "is used up; this placement cools down)", null, k);
+      return new ProviderException(FailureKind.QUOTA, QUOTA_EXCEEDED, message + " (the namespace's ResourceQuota "
+          + "is used up: raise it or lower the pool's maxTotal; this placement cools down)", null, k);
     }
     if (code == 403) {
       return new ProviderException(FailureKind.INVALID, "Forbidden", message + " (missing permission: verb \""

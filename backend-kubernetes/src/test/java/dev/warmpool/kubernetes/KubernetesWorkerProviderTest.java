@@ -163,7 +163,7 @@ class KubernetesWorkerProviderTest {
         new Case(422, "Invalid", "spec.containers[0].image: Required value", null, FailureKind.INVALID, "Invalid"),
         new Case(401, "Unauthorized", "Unauthorized", null, FailureKind.INVALID, "Unauthorized"),
         new Case(403, "Forbidden", "exceeded quota: compute, requested: pods=1, used: pods=10, limited: pods=10",
-            null, FailureKind.CAPACITY, ApiErrors.QUOTA_EXCEEDED));
+            null, FailureKind.QUOTA, ApiErrors.QUOTA_EXCEEDED));
     int n = 0;
     for (Case c : cases) {
       h.east.fail("POST", PODS, 1, c.code(), c.reason(), c.message(), c.retryAfter());

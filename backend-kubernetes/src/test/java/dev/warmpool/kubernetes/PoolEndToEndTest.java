@@ -134,7 +134,7 @@ class PoolEndToEndTest {
   }
 
   @Test
-  void anExceededQuotaIsACapacityFailureThatSendsWorkersToTheOtherCluster() throws Exception {
+  void anExceededQuotaIsAQuotaFailureThatSendsWorkersToTheOtherCluster() throws Exception {
     h.east.expect().post().withPath(PODS).andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder()
         .withStatus("Failure").withCode(403).withReason("Forbidden")
         .withMessage("pods \"wp-x\" is forbidden: exceeded quota: compute-resources, requested: limits.cpu=500m, "
@@ -144,11 +144,11 @@ class PoolEndToEndTest {
 
     h.until(() -> pool.snapshot().total().idle() == 2, Duration.ofMinutes(10), "warm target");
     assertThat(h.failures()).isNotEmpty().allSatisfy(f -> {
-      assertThat(f.kind()).isEqualTo(FailureKind.CAPACITY);
+      assertThat(f.kind()).isEqualTo(FailureKind.QUOTA);
       assertThat(f.code()).isEqualTo(ApiErrors.QUOTA_EXCEEDED);
       assertThat(f.placement()).isEqualTo(KubeHarness.EAST);
     });
-    assertThat(h.east.requests("POST", PODS)).as("a capacity failure is not retried on east: one create per worker "
+    assertThat(h.east.requests("POST", PODS)).as("a quota failure is not retried on east: one create per worker "
         + "in flight when the quota answered").hasSizeBetween(1, 2);
     assertThat(h.west.pods()).hasSize(2);
     assertThat(placedOn("west")).isEqualTo(2);

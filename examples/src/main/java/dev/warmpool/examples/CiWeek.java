@@ -188,6 +188,9 @@ public final class CiWeek {
 
   private CiWeek() {}
 
+  /** The name {@code IncidentReplay --scenario} takes for this run. */
+  static final String SCENARIO = "ci-week";
+
   /**
    * Runs the scenario with the default trace (or {@code --seed <n>}) and prints the table.
    *
@@ -200,7 +203,7 @@ public final class CiWeek {
       trace = new Trace(Long.parseLong(args[1]), d.start(), d.weekdayPeak(), d.night(), d.saturdayPeak(),
           d.burstHours(), d.burstJobs(), d.latencyMin(), d.latencyMax());
     } else if (args.length != 0) {
-      System.err.println("usage: CiWeek [--seed <n>]");
+      System.err.println("usage: IncidentReplay --scenario ci-week [--seed <n>]");
       System.exit(2);
       return;
     }

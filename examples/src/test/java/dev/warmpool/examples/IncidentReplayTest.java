@@ -63,10 +63,12 @@ class IncidentReplayTest {
     assertThat(warmpool.failed()).isZero();
     assertThat(warmpool.granted()).isEqualTo(warmpool.jobs());
     Instant firstFailure = warmpool.firstFailedProvision().orElseThrow();
+    // since issue 16 the placement's window counts refused deletes and each failed create attempt, so the alert and
+    // the failover may come while the first provision is still retrying (before its ProvisioningFailed)
     assertThat(Duration.between(firstFailure, warmpool.firstAlert().orElseThrow()))
-        .isBetween(Duration.ZERO, Duration.ofSeconds(60));
+        .isBetween(Duration.ofMinutes(-2), Duration.ofSeconds(60));
     assertThat(Duration.between(firstFailure, warmpool.firstFailover().orElseThrow()))
-        .isBetween(Duration.ZERO, Duration.ofMinutes(5));
+        .isBetween(Duration.ofMinutes(-2), Duration.ofMinutes(5));
     assertThat(warmpool.poolEmpty()).isEmpty();
     assertThat(warmpool.failback()).hasValueSatisfying(t -> assertThat(t).isAfter(result.options().outageUntil()));
   }
@@ -99,8 +101,10 @@ class IncidentReplayTest {
         assertThat(m.at()).isEqualTo(delete);
         assertThat(m.detail()).startsWith("a delete in westeurope failed");
       }).noneMatch(m -> m.label().equals("first failure"));
-      // the first alert counted is about provisioning, not the deletes alert that may come before it
-      assertThat(run.firstAlert().orElseThrow()).isAfterOrEqualTo(provision);
+      // the first alert counted is about provisioning, not the deletes alert that may come before it (a failed create
+      // attempt may raise it while the first provision still retries)
+      assertThat(run.firstAlert().orElseThrow()).isAfterOrEqualTo(provision.minus(Duration.ofMinutes(2)))
+          .isAfter(delete);
     }
     assertThat(console).contains("first failed delete (costs no lease)", "first failed provision",
         "to the first provisioning alert");

@@ -37,7 +37,7 @@ class ReplayScenariosTest {
   @Test
   void theSeedIsTheDefaultAndAnUnknownScenarioIsNamed() {
     assertThat(ReplayOptions.parse().scenario()).isEqualTo("seed");
-    assertThat(ReplayOptions.HELP).contains("--scenario", "seed", "partial-slowdown", "throttle-storm");
+    assertThat(ReplayOptions.HELP).contains("--scenario", "seed", "partial-slowdown", "throttle-storm", "ci-week");
     assertThatThrownBy(() -> ReplayOptions.parse("--scenario", "ci-weak"))
         .hasMessage("--scenario must be one of [seed, partial-slowdown, throttle-storm], was \"ci-weak\"");
   }

@@ -70,7 +70,19 @@ public class ProviderException extends WarmpoolException {
   }
 
   /**
-   * The placement has no capacity for this size now (quota, SKU, allocation).
+   * A quota of the account is used up in this placement (cores, container groups, a namespace's ResourceQuota).
+   *
+   * @param code the provider's error code, which names the quota where the cloud says it
+   * @param message what happened, with the quota's name, usage and limit where the cloud gives them
+   * @return the exception
+   * @since 0.1
+   */
+  public static ProviderException quota(String code, String message) {
+    return new ProviderException(FailureKind.QUOTA, code, message, null, null);
+  }
+
+  /**
+   * The placement has no capacity for this size now (SKU, allocation).
    *
    * @param code the provider's error code
    * @param message what happened

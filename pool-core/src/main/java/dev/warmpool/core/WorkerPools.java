@@ -149,7 +149,10 @@ public final class WorkerPools {
 
     /**
      * When a placement turns unhealthy: with at least {@code minCalls} provider calls in the last {@code window},
-     * a share of failed calls at or above {@code failureRate}. Only control-plane failures (5xx, timeouts) count.
+     * or in a short window of a fifth of it (2 minutes by default), a share of failed calls at or above
+     * {@code failureRate}. Calls count by the time they started (one that is still running counts as not failed), so
+     * successes of calls that started before a jump in failures do not hide it; a create that outlives the
+     * provisioning timeout counts as failed when it times out. Only control-plane failures (5xx, timeouts) count.
      * Defaults: 3 calls, 0.5, 10 minutes.
      *
      * @param minCalls at least 1
@@ -179,12 +182,14 @@ public final class WorkerPools {
     }
 
     /**
-     * How a half-open placement proves itself: {@code probes} probe provisions that each completed, or ran for
-     * {@code acceptance} without failing (control-plane failures come back within seconds; a provision still
-     * running after that was accepted). Defaults: 2 probes, 2 minutes.
+     * How a half-open placement proves itself: {@code probes} probe provisions that each completed successfully.
+     * A probe that hangs until the template's provisioning timeout is a failed probe, so a placement whose creates
+     * hang stays open. Since issue 16 a probe counts only when its call completes: {@code acceptance} (once the
+     * time after which a probe still running counted as a success) is checked and otherwise unused, and kept so
+     * that existing configurations still build. Defaults: 2 probes, 2 minutes.
      *
      * @param probes at least 1
-     * @param acceptance positive
+     * @param acceptance positive; checked, not used
      * @return this builder
      */
     public Builder probes(int probes, Duration acceptance) {

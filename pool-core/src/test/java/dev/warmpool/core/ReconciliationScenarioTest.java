@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * finds its database.
  */
 public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReconciliationScenarioTest.class);
   static final String POOL = "recon";
   static final Duration INTERVAL = Duration.ofMinutes(5);
   static final Duration GRACE = Duration.ofMinutes(5);
@@ -273,6 +274,47 @@ public abstract class ReconciliationScenarioTest implements PoolMode.Suite {
     clock.advance(INTERVAL);
     inventoryEqualsKnownSet(cloud, restarted, known);
     assertThat(restarted.snapshot().total().idle()).isEqualTo(4);
+    restarted.closeAsync();
+    clock.advance(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aRestartAfterACrashMidCreateCountsTheCreationAtTheFirstReconcileAndAdoptsItWhenItEnds() throws Exception {
+    FakeCloud cloud = cloud(clock, 3, Latency.fixed(Duration.ofMinutes(6)));
+    NodeClock first = new NodeClock(clock);
+    WorkerPool crashed = pool(mode(), first, cloud, new KnownWorkers(), true, 4);
+    clock.advance(Duration.ofMinutes(12));
+    crashed.tryLease(LeaseRequest.of("linux")).orElseThrow().close(); // maxUses 1: deleted and replaced
+    clock.advance(Duration.ofMinutes(2)); // the delete is done; the replacement is being created (until 18:00)
+    first.crash();
+    List<FakeResource> creating = cloud.resources(POOL).stream().filter(r -> r.state() == ResourceState.CREATING)
+        .toList();
+    assertThat(creating).as("a creation under way at the crash").hasSize(1);
+    String midCreate = creating.get(0).workerId();
+
+    clock.advance(Duration.ofMinutes(1));
+    KnownWorkers known = new KnownWorkers();
+    WorkerPool restarted = pool(mode(), clock, cloud, known, true, 4);
+    clock.advance(Duration.ofSeconds(30)); // the first reconciliation runs at the start
+    long provisioning = restarted.snapshot().total().provisioning();
+    long total = restarted.snapshot().total().total();
+    log.info("measured, {}: after the first reconcile after a crash mid-create: {} resources, {} known to the pool"
+        + " ({} provisioning)", mode(), cloud.resources(POOL).size(), total, provisioning);
+    assertThat(cloud.resources(POOL)).as("inventory vs the pool's count after one reconcile").hasSize((int) total);
+    assertThat(provisioning).as("the creation under way counts as provisioning").isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(4)); // the creation ends at 18:00
+    if (!mode().hasStore()) {
+      assertThat(known.of(PoolEvent.OrphanAdopted.class)).as("adopted when its creation ended")
+          .anyMatch(e -> e.workerId().equals(midCreate));
+    }
+    assertThat(restarted.snapshot().total().idle()).isEqualTo(4);
+    storeIsTheKnownSet(mode(), restarted, known);
+    Set<String> all = cloud.resources(POOL).stream().map(FakeResource::workerId).collect(Collectors.toSet());
+    continuedOrAdopted(known, all);
+    inventoryEqualsKnownSet(cloud, restarted, known);
+    assertThat(cloud.calls()).filteredOn(c -> c.operation() == Operation.DEPROVISION && c.workerId().equals(midCreate))
+        .as("the creation under way is not deleted").isEmpty();
     restarted.closeAsync();
     clock.advance(Duration.ofMinutes(5));
   }

@@ -444,7 +444,7 @@ public class PoolProperties {
   public static class Probes {
     /** Probe provisions that must succeed to close a placement (default 2). */
     private Integer count;
-    /** A probe still running after this counts as accepted (default 2m). */
+    /** Checked and otherwise unused: a probe counts only when its call completes (default 2m). */
     private Duration acceptance;
 
     /** Creates an empty part; Spring fills it. */

@@ -30,6 +30,12 @@ final class Alerts {
     return raised.containsKey(key);
   }
 
+  /** When the alert with this key was raised, or null if it is not. */
+  Instant raisedAt(String key) {
+    Alert a = raised.get(key);
+    return a == null ? null : a.raisedAt();
+  }
+
   /** Raises an alert unless one with the key is raised; raises it again if its severity went up. */
   void raise(String key, AlertSeverity severity, String message, Instant now) {
     Alert old = raised.get(key);

@@ -40,6 +40,7 @@ final class Closing {
   /** Starts closing: fails waiting requests, gives live leases the grace period. Runs on the runner. */
   void begin(Instant now) {
     closeDeadline = now.plus(rt.config.closeGracePeriod());
+    deleter.closing(now); // deletes deferred before the close go at the close's pace, within its deadline
     PoolLog.info(rt.poolId).log("closing; live leases have until {}", closeDeadline);
     reconciler.failRequests("the pool closed before it reconciled");
     for (TemplateRuntime t : templates) {

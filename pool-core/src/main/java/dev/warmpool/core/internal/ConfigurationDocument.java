@@ -2,6 +2,7 @@ package dev.warmpool.core.internal;
 
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolConfiguration;
+import dev.warmpool.api.SizingPolicy;
 import dev.warmpool.api.WorkerTemplate;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -42,6 +43,11 @@ final class ConfigurationDocument {
       line(b, "shareAcrossTenants", Boolean.toString(t.shareAcrossTenants()));
       t.geographies().forEach(g -> line(b, "geography", enc(g)));
       t.regions().forEach(r -> line(b, "region", enc(r)));
+      t.sizing().ifPresent(z -> {
+        line(b, "sizing", z.quantile() + "," + z.maxWait() + "," + z.floor() + "," + z.ceiling() + ","
+            + enc(z.zone().getId()) + "," + z.learnSeasonality());
+        z.windows().forEach(w -> line(b, "sizingWindow", enc(w.toString())));
+      });
       line(b, "end", "");
     }
     return b.toString();
@@ -52,6 +58,7 @@ final class ConfigurationDocument {
     WorkerTemplate.Builder t = null;
     Set<String> geographies = new LinkedHashSet<>();
     Set<String> regions = new LinkedHashSet<>();
+    SizingPolicy.Builder sizing = null;
     for (String l : document.split("\n")) {
       if (l.isEmpty()) {
         continue;
@@ -84,9 +91,22 @@ final class ConfigurationDocument {
         case "shareAcrossTenants" -> t.shareAcrossTenants(Boolean.parseBoolean(value));
         case "geography" -> geographies.add(dec(value));
         case "region" -> regions.add(dec(value));
+        case "sizing" -> {
+          sizing = SizingPolicy.objective(Double.parseDouble(parts[0]), Duration.parse(parts[1]))
+              .floor(Integer.parseInt(parts[2])).zone(dec(parts[4])).learnSeasonality(Boolean.parseBoolean(parts[5]));
+          int ceiling = Integer.parseInt(parts[3]);
+          if (ceiling != SizingPolicy.UNBOUNDED) {
+            sizing.ceiling(ceiling);
+          }
+        }
+        case "sizingWindow" -> sizing.window(SizingPolicy.Window.parse("sizing.windows", dec(value)));
         case "end" -> {
+          if (sizing != null) {
+            t.sizing(sizing.build());
+          }
           c.template(t.geographies(geographies).regions(regions).build());
           t = null;
+          sizing = null;
         }
         default -> { } // a field a later version wrote: ignored
       }

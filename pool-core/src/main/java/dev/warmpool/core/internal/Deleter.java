@@ -9,6 +9,8 @@ import dev.warmpool.spi.DeprovisionRequest;
 import dev.warmpool.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,19 +20,41 @@ import java.util.concurrent.CompletableFuture;
  * ledger only once its delete succeeded (NOT_FOUND counts as success).
  *
  * <p>Design: an unhealthy control plane fails deletes as it fails creates, so deletes into a throttled placement
- * wait for the throttle, and deletes into an open placement wait for its cooldown (unless the pool closes); the
- * control pass picks a waiting delete up when it is due ({@link #due}). Every worker carries the reason it goes, set
- * before its state turns DELETING, so {@code WorkerDeprovisioned} always says why. (Issue 16's deletes at probe pace
- * into open placements replace the wait here.) Runner only.
+ * wait for the throttle, and deletes into an open placement go at probe pace: one at a time, at most one a minute
+ * ({@link #PROBE_GAP}), whatever the number of workers waiting. While the pool closes the pace is one every
+ * {@link #CLOSE_PROBE_GAP}, and as soon as a delete into the placement succeeds (the control plane answers again)
+ * every waiting delete of that placement goes, so a close finishes within its deadline once the cloud answers. A
+ * worker whose create failed in a way that may have made a resource (a refusal, a timeout) is not deleted by name:
+ * the next reconciliation's listing resolves it ({@link #awaitsListing}), one listing for all of them; only what
+ * the listing shows is deleted, by id. The control pass picks a waiting delete up when it is due ({@link #due}).
+ * Every worker carries the reason it goes, set before its state turns DELETING, so {@code WorkerDeprovisioned}
+ * always says why. Runner only.
  */
 final class Deleter {
   private static final Duration BACKOFF = Duration.ofSeconds(10);
   private static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
+  /** The least time between two deletes into an open placement. */
+  static final Duration PROBE_GAP = Duration.ofMinutes(1);
+  /** The same while the pool closes, when its deadline matters more than the pace. */
+  static final Duration CLOSE_PROBE_GAP = Duration.ofSeconds(10);
+  /** A delete failure that comes back within this was refused by the control plane, not run and failed. */
+  private static final Duration REFUSAL_TIME = Duration.ofSeconds(10);
+  /** The reason of a worker whose create failed: it may exist, and a listing resolves it. */
+  static final String PROVISIONING_FAILED = "provisioning-failed";
 
   private final PoolRuntime rt;
   private final Ledger ledger;
   private final PlacementBoard board;
   private final PoolEngine engine;
+  /** The delete pace of each open placement (engine-only state, kept while the pool runs). */
+  private final Map<PlacementHealth, Pace> paces = new IdentityHashMap<>();
+
+  /** The pace of deletes into one open placement. */
+  private static final class Pace {
+    boolean inFlight;
+    Instant next = Instant.MIN;
+    Instant answeredAt;
+  }
 
   Deleter(PoolRuntime rt, Ledger ledger, PlacementBoard board, PoolEngine engine) {
     this.rt = rt;
@@ -54,6 +78,14 @@ final class Deleter {
     return slot.nextDeleteAt;
   }
 
+  /**
+   * Whether a DELETING worker waits for a listing to say whether its failed create made a resource: then nothing is
+   * sent for it (while the pool closes, it is deleted by name instead, at the placement's pace).
+   */
+  boolean awaitsListing(WorkerSlot slot) {
+    return slot.worker == null && PROVISIONING_FAILED.equals(slot.deleteReason) && !rt.draining();
+  }
+
   /** Starts deleting a DELETING worker, now or when its placement takes writes again. */
   void start(WorkerSlot slot, String reason) {
     if (slot.deleteInFlight) {
@@ -61,6 +93,9 @@ final class Deleter {
     }
     if (slot.deleteReason == null) {
       slot.deleteReason = reason;
+    }
+    if (awaitsListing(slot)) {
+      return; // the next reconciliation resolves it (Reconciler)
     }
     Instant now = rt.clock.now();
     PlacementHealth health = slot.shelf.health;
@@ -70,41 +105,78 @@ final class Deleter {
       engine.arm(slot.nextDeleteAt);
       return;
     }
-    if (health.state() == PlacementState.OPEN && health.openUntil().isAfter(now) && !rt.draining()) {
-      // wait out the cooldown rather than retrying every delete through the outage; from half-open on they go
-      // again (and free room under max total for probes)
-      slot.nextDeleteAt = health.openUntil();
-      engine.arm(slot.nextDeleteAt);
-      return;
+    Pace pace = null;
+    if (health.state() != PlacementState.CLOSED && !answersWhileClosing(health, now)) {
+      // probe pace: one delete in flight, one a minute (while closing, one every 10 s); the others wait their turn
+      // rather than each retrying through the outage. Once the placement closes they all go again.
+      pace = paces.computeIfAbsent(health, h -> new Pace());
+      if (pace.inFlight || now.isBefore(pace.next)) {
+        Instant at = pace.inFlight || !pace.next.isAfter(now) ? now.plus(gap()) : pace.next;
+        slot.nextDeleteAt = at;
+        engine.arm(at);
+        return;
+      }
     }
     if (!ledger.claimDelete(slot)) {
       return; // a shared store refused the intent: the row changed, and the next pass sees it as it is
     }
+    if (pace != null) {
+      pace.inFlight = true;
+      pace.next = now.plus(gap());
+      slot.deleteProbe = true;
+    }
     slot.deleteInFlight = true;
     Duration timeout = rt.config.deleteTimeout();
     Optional<String> resourceId = slot.worker == null ? Optional.empty() : Optional.of(slot.worker.resourceId());
+    if (resourceId.isPresent()) {
+      slot.deleteAgain = false; // this delete knows the resource: the one by name that may have missed it is moot
+    }
     DeprovisionRequest request = new DeprovisionRequest(rt.poolId, slot.id, resourceId, slot.placement(),
         now.plus(timeout));
-    // paced with the placement's other writes; one that finds no turn in half its timeout fails unsent
+    // a delete is a call into the control plane like a create: it counts in the placement's window at its start;
+    // paced with the placement's other writes, one that finds no turn in half its timeout fails unsent
+    health.started(now);
     CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)),
         () -> ledger.owns(slot) && ledger.mayAct() ? health.provider.deprovision(request)
             : CompletableFuture.failedFuture(ProviderException.transientFailure("NotLeading",
                 "this node stopped leading while the delete waited for its turn")));
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
-        ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout))));
+        ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout), now)));
     call.whenComplete((v, failure) -> {
       timer.cancel();
-      rt.runner().execute(() -> answered(slot, ProviderCalls.unwrap(failure)));
+      rt.runner().execute(() -> answered(slot, ProviderCalls.unwrap(failure), now));
     });
   }
 
-  private void answered(WorkerSlot slot, Throwable answer) {
-    if (!slot.deleteInFlight || !ledger.owns(slot)) {
-      return; // a late answer to a call we already counted as timed out
+  private void answered(WorkerSlot slot, Throwable answer, Instant startedAt) {
+    if (!ledger.owns(slot)) {
+      return;
+    }
+    if (!slot.deleteInFlight) {
+      // a late answer to a call we already counted as timed out: its success still says the resource is gone, if
+      // the call was sent once the pool knew the resource (a delete by name sent before it existed proves nothing)
+      boolean trusted = ProviderCalls.gone(answer) && slot.state() == WorkerSlot.DELETING && !slot.deleteAgain
+          && slot.readyAt != null && !startedAt.isBefore(slot.readyAt);
+      if (!trusted) {
+        return;
+      }
     }
     Throwable failure = rt.pacing.capped(answer); // a retry-after counts up to the pool's cap
     slot.deleteInFlight = false;
     Instant now = rt.clock.now();
+    Pace pace = paces.get(slot.shelf.health);
+    if (slot.deleteProbe) {
+      slot.deleteProbe = false;
+      if (pace != null) {
+        pace.inFlight = false;
+      }
+    }
+    if ((failure == null || ProviderCalls.kind(failure) == FailureKind.NOT_FOUND) && pace != null) {
+      pace.answeredAt = now;
+      if (rt.draining()) {
+        release(slot.shelf.health, slot); // the control plane answers again: the close's waiting deletes go now
+      }
+    }
     if (ProviderCalls.gone(failure)) {
       if (slot.deleteFailures > 0) {
         rt.alerts.clear("deletes-failing:" + slot.placement().key(), now);
@@ -124,15 +196,22 @@ final class Deleter {
     }
     if (ProviderCalls.pacedOut(failure)) {
       // never sent: the placement's writes are paced and this one found no turn; no failure, just a later turn
+      slot.shelf.health.forgetStart(startedAt);
       slot.nextDeleteAt = now.plus(BACKOFF);
       engine.arm(slot.nextDeleteAt);
       return;
     }
     slot.deleteFailures++;
-    if (ProviderCalls.kind(failure) == FailureKind.THROTTLED) {
-      // a throttle pauses every write to the placement; other delete failures say nothing about whether workers
-      // can be created there, so they raise the deletes-failing alert below but do not move the warm stock
-      board.onFailure(slot.shelf.health, slot.template.template.size(), failure);
+    FailureKind kind = ProviderCalls.kind(failure);
+    boolean refused = Duration.between(startedAt, now).compareTo(REFUSAL_TIME) <= 0;
+    if (kind == FailureKind.THROTTLED || kind == FailureKind.TRANSIENT && refused) {
+      // a throttle pauses every write to the placement; a delete the control plane refused counts in its window (a
+      // 503 to a delete says as much about the control plane as one to a create). A delete that ran and then
+      // failed, or timed out, says something about that resource, not about creating workers there; nor does a
+      // capacity or invalid answer to a delete
+      board.onDeleteFailure(slot.shelf.health, slot.template.template.size(), failure, startedAt);
+    } else if (kind == FailureKind.TRANSIENT) {
+      slot.shelf.health.forgetStart(startedAt); // counted when it started: it neither succeeded nor was refused
     }
     Duration backoff = BACKOFF.multipliedBy(1L << Math.min(slot.deleteFailures - 1, 16));
     if (backoff.compareTo(BACKOFF_MAX) > 0) {
@@ -141,6 +220,10 @@ final class Deleter {
     if (failure instanceof ProviderException pe && pe.retryAfter().isPresent()
         && pe.retryAfter().get().compareTo(backoff) > 0) {
       backoff = pe.retryAfter().get();
+    }
+    if (rt.draining() && backoff.compareTo(CLOSE_PROBE_GAP) > 0) {
+      // closing has a deadline: a worker's own backoff never outlasts the close's pace
+      backoff = CLOSE_PROBE_GAP;
     }
     slot.nextDeleteAt = now.plus(backoff);
     if (slot.deleteFailures >= 3) {
@@ -153,5 +236,42 @@ final class Deleter {
     rt.publish(new PoolEvent.DeprovisioningFailed(rt.poolId, now, slot.id, slot.placement(),
         ProviderCalls.kind(failure), String.valueOf(failure.getMessage())));
     engine.arm(slot.nextDeleteAt);
+  }
+
+  /** While the pool closes: whether a delete into this open placement succeeded in the last minute. */
+  private boolean answersWhileClosing(PlacementHealth health, Instant now) {
+    Pace pace = paces.get(health);
+    return rt.draining() && pace != null && pace.answeredAt != null
+        && !pace.answeredAt.isBefore(now.minus(PROBE_GAP));
+  }
+
+  /**
+   * The pool starts closing: deletes that wait (for a backoff, a cooldown, the open placement's pace or a listing)
+   * are due now, so the close's pace (one delete every {@link #CLOSE_PROBE_GAP} into an open placement, all of
+   * them once one succeeds) applies to every one of them within the close's deadline.
+   */
+  void closing(Instant now) {
+    for (WorkerSlot w : ledger.workers()) {
+      if (w.state() == WorkerSlot.DELETING && !w.deleteInFlight && w.nextDeleteAt != null
+          && w.nextDeleteAt.isAfter(now)) {
+        w.nextDeleteAt = now;
+      }
+    }
+    paces.values().forEach(p -> p.next = Instant.MIN);
+  }
+
+  /** Starts every waiting delete of a placement now, but that of {@code answered}, whose answer is being taken. */
+  private void release(PlacementHealth health, WorkerSlot answered) {
+    for (WorkerSlot w : ledger.workers()) {
+      if (w != answered && w.shelf.health == health && w.state() == WorkerSlot.DELETING && !w.deleteInFlight
+          && w.deleteReason != null) {
+        w.nextDeleteAt = null;
+        start(w, w.deleteReason);
+      }
+    }
+  }
+
+  private Duration gap() {
+    return rt.draining() ? CLOSE_PROBE_GAP : PROBE_GAP;
   }
 }

@@ -71,6 +71,13 @@ interface Ledger {
   /** Records a new worker (the intent before a provision, or an adopted resource); false if it was refused. */
   boolean add(WorkerSlot slot);
 
+  /**
+   * This leader joins the creation of a PROVISIONING worker that another run started: from now on it counts as one
+   * of this leader's own provisions in flight (nothing to do on one node).
+   */
+  default void joined(WorkerSlot slot) {
+  }
+
   /** A provisioned or adopted worker is ready and idle; false if the ledger refused. */
   boolean toIdle(WorkerSlot slot);
 

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Every placement's health, and what its changes mean for people: the log lines, the events
  * ({@code PlacementOpened}, {@code PlacementHalfOpened}, {@code PlacementClosed}) and the alerts (placement open,
- * failure burst, invalid requests).
+ * failure burst, invalid requests, a used-up quota with what to raise).
  *
  * <p>Design: {@link PlacementHealth} holds the rules of one placement (window, cooldowns, probes) on the pool's
  * clock; the board is the one place that records outcomes into it and says what a transition means, so the
@@ -21,6 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * read the health's volatile fields.
  */
 final class PlacementBoard {
+
+  /** The key prefix of the quota alert: one per placement, cleared by the placement's next successful create. */
+  static final String QUOTA_ALERT = "quota:";
 
   private final PoolRuntime rt;
   /** Copy on write: a run-time change adds placements ({@link Rollout}) while snapshots read them. */
@@ -82,11 +85,28 @@ final class PlacementBoard {
 
   /** Records a failed provider call for a worker of {@code size}; alerts and wakes the loop on what it changed. */
   void onFailure(PlacementHealth health, String size, Throwable failure) {
+    onFailure(health, size, failure, null, true);
+  }
+
+  /** Records a failed delete that started at {@code startedAt}; see {@link PlacementHealth#onFailure}. */
+  void onDeleteFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt) {
+    onFailure(health, size, failure, startedAt, false);
+  }
+
+  /**
+   * Records a failed provider call that started at {@code startedAt} (null: not counted when it started); alerts
+   * and wakes the loop on what it changed.
+   */
+  void onFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt) {
+    onFailure(health, size, failure, startedAt, true);
+  }
+
+  private void onFailure(PlacementHealth health, String size, Throwable failure, Instant startedAt, boolean create) {
     Instant now = rt.clock.now();
     String key = health.placement.key();
     boolean wasCooling = health.cooling(size);
     boolean probing = health.state() == PlacementState.HALF_OPEN;
-    PlacementHealth.Transition tr = health.onFailure(failure, now, size);
+    PlacementHealth.Transition tr = health.onFailure(failure, now, startedAt, size, create);
     if (tr == PlacementHealth.Transition.OPENED) {
       String reason = health.failureSummary();
       if (probing) {
@@ -105,7 +125,15 @@ final class PlacementBoard {
           + " check the template's provider properties, the provider settings and its credentials or role"
           + " assignments: " + failure.getMessage(), now);
     }
-    if (health.windowFailures() >= rt.config.forecast().failureBurst()) {
+    if (ProviderCalls.kind(failure) == FailureKind.QUOTA) {
+      String code = failure instanceof dev.warmpool.spi.ProviderException pe ? pe.code() : "";
+      rt.alerts.raise(QUOTA_ALERT + key, AlertSeverity.CRITICAL, "placement " + key + " refuses new " + size
+          + " workers: a quota is used up" + (code.isEmpty() ? "" : " (" + code + ")") + ". Raise the quota the"
+          + " message names for " + health.placement.region() + " (on Azure: Subscriptions > Usage + quotas, the"
+          + " family's vCPUs or container groups; on Kubernetes: the namespace's ResourceQuota), or lower the"
+          + " template's maxTotal; meanwhile new workers go to the next placement. " + failure.getMessage(), now);
+    }
+    if (health.windowFailures() >= rt.config.forecast().failureBurst() && health.createFailedRecently(now)) {
       rt.alerts.raise("provisioning-failures:" + key, AlertSeverity.WARNING, "placement " + key + " is failing: "
           + health.failureSummary(), now);
     }
@@ -118,8 +146,21 @@ final class PlacementBoard {
 
   /** Records a successful call; a probe's success may close the placement. */
   void onSuccess(PlacementHealth health, Instant now, boolean probe) {
+    onSuccess(health, now, probe, null);
+  }
+
+  /**
+   * Records a successful create that started at {@code startedAt} (null: unknown); a probe's success may close the
+   * placement. The quota alert clears only for a create that started after it was raised (one that started before
+   * took its share of the quota before it ran out).
+   */
+  void onSuccess(PlacementHealth health, Instant now, boolean probe, Instant startedAt) {
     String key = health.placement.key();
     rt.alerts.clear("invalid:" + key, now);
+    Instant quotaSince = rt.alerts.raisedAt(QUOTA_ALERT + key);
+    if (quotaSince != null && startedAt != null && startedAt.isAfter(quotaSince)) {
+      rt.alerts.clear(QUOTA_ALERT + key, now);
+    }
     if (health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
       PoolLog.info(rt.poolId).placement(key).log("placement closed: healthy again");
       rt.alerts.clear("placement-open:" + key, now);
@@ -129,7 +170,7 @@ final class PlacementBoard {
     }
   }
 
-  /** Counts a probe's outcome once: when it answers, fails, or ran for the acceptance time. */
+  /** Counts a probe's outcome once: when its call completes or fails (a hang fails at the provisioning timeout). */
   void probeSettled(WorkerSlot slot, boolean succeeded, Instant now) {
     if (!slot.probe || slot.probeCounted) {
       return;

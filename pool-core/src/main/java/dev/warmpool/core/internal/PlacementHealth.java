@@ -18,17 +18,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The health of one placement, on the pool's clock: a circuit breaker over provider calls, a throttle pause and
  * capacity cooldowns per size.
  *
- * <p>Design: a sliding window of call outcomes opens the placement when, with at least {@code minCalls} calls in the
- * window, the share of failures reaches {@code failureRate}. An open placement rests for a cooldown that doubles each
+ * <p>Design: two sliding windows over provision calls, the long {@code failureWindow} and a short one of a fifth of
+ * it, each open the placement when, with at least {@code minCalls} calls in it, the share of failures reaches
+ * {@code failureRate}. A call counts at the time it <em>started</em> (from {@link #started}), so a call that began
+ * before a jump in failures and succeeds long after it does not dilute the failures of the calls that began after
+ * the jump; a call still in flight counts as not failed. A failure counts at the time it is known: for a refusal that
+ * is about its start, for a timeout (a hang) its end, so a create that hangs until the pool gives up on it is a
+ * failure when it ends, not a success while it hangs. The short window trips within a minute or two of a sustained
+ * jump; the long one catches a lower, steady rate. An open placement rests for a cooldown that doubles each
  * time it opens again soon after closing (up to a maximum), so an outage that comes and goes cannot make the pool
- * flap; it half-opens after the cooldown and closes again after {@code probesToClose} successful probes. Only
- * control-plane failures (TRANSIENT) count: a throttle pauses writes until its retry-after, and a capacity error or
- * an INVALID answer (a configuration problem) cools only the (placement, size) pair.
+ * flap; it half-opens after the cooldown and closes again after {@code probesToClose} probes that completed
+ * successfully (a probe that hangs until its timeout failed). Only control-plane failures (TRANSIENT) count: a
+ * throttle pauses writes until its retry-after, and a capacity error, a quota error or an INVALID answer (a
+ * configuration problem) cools only the (placement, size) pair.
  * Failsafe's circuit breaker reads {@code System.nanoTime}; this one reads the pool's clock, so it replays
  * deterministically on virtual time.
  *
@@ -44,7 +52,10 @@ final class PlacementHealth {
   final Placement placement;
   final WorkerProvider provider;
   private final PlacementHealthPolicy policy;
-  private final ArrayDeque<Instant> calls = new ArrayDeque<>();
+  /** Start times of calls that did not fail (yet), as a multiset: an entry moves out when its call fails. */
+  private final TreeMap<Instant, Integer> starts = new TreeMap<>();
+  private int startCount;
+  /** When each failure was known. */
   private final ArrayDeque<Instant> failures = new ArrayDeque<>();
   /** Size to the end of its cooldown; each entry expires at its own end, so a restored cooldown ends on time. */
   private final Cache<String, Instant> coolingSizes;
@@ -58,6 +69,8 @@ final class PlacementHealth {
   private Instant openUntil = Instant.MIN;
   private Instant closedSince = Instant.MIN;
   private int probeSuccesses;
+  /** When a create last failed with a control-plane failure. */
+  private Instant lastCreateFailure = Instant.MIN;
   int probesInFlight;
   private volatile int windowCalls;
   private volatile int windowFailures;
@@ -131,17 +144,30 @@ final class PlacementHealth {
     return Instant.MAX;
   }
 
-  /** Records a successful call; a probe success may close the placement. */
+  /** Counts a call that starts now; its outcome comes later through {@link #onSuccess} or {@link #onFailure}. */
+  void started(Instant at) {
+    starts.merge(at, 1, Integer::sum);
+    startCount++;
+    prune(at);
+    changed = true;
+  }
+
+  /**
+   * Records a successful call (already counted when it started, if it was); a probe success may close the
+   * placement.
+   */
   Transition onSuccess(Instant now, boolean probe) {
-    record(now, false);
+    prune(now);
     changed = true;
     if (state == PlacementState.HALF_OPEN && probe) {
       probeSuccesses++;
       if (probeSuccesses >= policy.probesToClose()) {
         state = PlacementState.CLOSED;
         closedSince = now;
-        calls.clear();
+        starts.clear();
+        startCount = 0;
         failures.clear();
+        refresh(now);
         failureCodes.clear();
         return Transition.CLOSED;
       }
@@ -149,8 +175,19 @@ final class PlacementHealth {
     return Transition.NONE;
   }
 
-  /** Records a failed call and applies what its kind means; may open the placement. */
+  /** Records a failed call that started now (or whose start was not counted); may open the placement. */
   Transition onFailure(Throwable failure, Instant now, String size) {
+    return onFailure(failure, now, null, size, true);
+  }
+
+  /**
+   * Records a failed call and applies what its kind means; may open the placement.
+   *
+   * @param startedAt when the call started, as given to {@link #started}; null if its start was not counted
+   * @param create whether the call was a create: deletes count in the window, but open the placement (which moves
+   *     only creates) only once a create failed in it too
+   */
+  Transition onFailure(Throwable failure, Instant now, Instant startedAt, String size, boolean create) {
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     changed = true;
     switch (kind) {
@@ -162,7 +199,8 @@ final class PlacementHealth {
         }
         return Transition.NONE;
       }
-      case CAPACITY -> {
+      case CAPACITY, QUOTA -> {
+        // a used-up quota rests the pair as a capacity error does; the board's quota alert asks a person to raise it
         coolingSizes.put(size, now.plus(policy.capacityCooldown()));
         return Transition.NONE;
       }
@@ -173,15 +211,20 @@ final class PlacementHealth {
         return Transition.NONE;
       }
       default -> {
-        record(now, true);
+        unstart(startedAt);
+        failures.addLast(now);
+        if (create) {
+          lastCreateFailure = now;
+        }
+        prune(now);
         String code = failure instanceof ProviderException pe && !pe.code().isEmpty() ? pe.code()
             : failure.getClass().getSimpleName();
         failureCodes.merge(code, 1, Integer::sum);
         if (state == PlacementState.HALF_OPEN) {
           return open(now);
         }
-        if (state == PlacementState.CLOSED && windowCalls >= policy.minCalls()
-            && windowFailures >= policy.failureRate() * windowCalls) {
+        if (state == PlacementState.CLOSED && createFailedRecently(now) && (trips(windowCalls, windowFailures)
+            || trips(shortCalls(now), shortFailures(now)))) {
           return open(now);
         }
         return Transition.NONE;
@@ -209,8 +252,47 @@ final class PlacementHealth {
 
   /** A sentence for people: what tripped the placement. */
   String failureSummary() {
-    return windowFailures + " of " + windowCalls + " calls failed in " + format(policy.failureWindow())
+    Instant now = clock.now();
+    int shortCalls = shortCalls(now);
+    int shortFailures = shortFailures(now);
+    boolean shortTripped = !trips(windowCalls, windowFailures) && trips(shortCalls, shortFailures);
+    return (shortTripped ? shortFailures + " of " + shortCalls + " calls failed in " + formatShort(shortWindow())
+        : windowFailures + " of " + windowCalls + " calls failed in " + format(policy.failureWindow()))
         + (failureCodes.isEmpty() ? "" : " (" + failureCodes.keySet().iterator().next() + ")");
+  }
+
+  /** Whether a create failed (with a control-plane failure) within the failure window. */
+  boolean createFailedRecently(Instant now) {
+    return !lastCreateFailure.isBefore(now.minus(policy.failureWindow()));
+  }
+
+  private boolean trips(int calls, int failed) {
+    return calls >= policy.minCalls() && failed >= policy.failureRate() * calls;
+  }
+
+  /** The short window: a fifth of the failure window (2 minutes by default). */
+  private Duration shortWindow() {
+    return policy.failureWindow().dividedBy(5);
+  }
+
+  private int shortFailures(Instant now) {
+    Instant cutoff = now.minus(shortWindow());
+    int n = 0;
+    for (java.util.Iterator<Instant> it = failures.descendingIterator(); it.hasNext(); ) {
+      if (it.next().isBefore(cutoff)) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private int shortCalls(Instant now) {
+    int n = shortFailures(now);
+    for (int c : starts.tailMap(now.minus(shortWindow()), true).values()) {
+      n += c;
+    }
+    return n;
   }
 
   int windowCalls() {
@@ -221,19 +303,41 @@ final class PlacementHealth {
     return windowFailures;
   }
 
-  private void record(Instant now, boolean failed) {
-    calls.addLast(now);
-    if (failed) {
-      failures.addLast(now);
+  /** Takes out the start of a call that neither succeeded nor failed in a way that says anything about health. */
+  void forgetStart(Instant startedAt) {
+    unstart(startedAt);
+    refresh(clock.now());
+  }
+
+  /** Takes a failed call's start out of the starts (its failure counts instead), if it is still in the window. */
+  private void unstart(Instant startedAt) {
+    if (startedAt == null) {
+      return;
     }
+    Integer n = starts.get(startedAt);
+    if (n != null) {
+      startCount--;
+      if (n == 1) {
+        starts.remove(startedAt);
+      } else {
+        starts.put(startedAt, n - 1);
+      }
+    }
+  }
+
+  private void prune(Instant now) {
     Instant cutoff = now.minus(policy.failureWindow());
-    while (!calls.isEmpty() && calls.peekFirst().isBefore(cutoff)) {
-      calls.pollFirst();
+    while (!starts.isEmpty() && starts.firstKey().isBefore(cutoff)) {
+      startCount -= starts.pollFirstEntry().getValue();
     }
     while (!failures.isEmpty() && failures.peekFirst().isBefore(cutoff)) {
       failures.pollFirst();
     }
-    windowCalls = calls.size();
+    refresh(now);
+  }
+
+  private void refresh(Instant now) {
+    windowCalls = startCount + failures.size();
     windowFailures = failures.size();
   }
 
@@ -248,9 +352,22 @@ final class PlacementHealth {
   StoredPlacementHealth export() {
     Map<String, Instant> cooling = new LinkedHashMap<>(coolingSizes.asMap());
     return new StoredPlacementHealth(placement.key(), state, openUntil.equals(Instant.MIN) ? null : openUntil,
-        cooldown, closedSince.equals(Instant.MIN) ? null : closedSince, probeSuccesses, List.copyOf(calls),
+        cooldown, closedSince.equals(Instant.MIN) ? null : closedSince, probeSuccesses, exportedCalls(),
         List.copyOf(failures), failureCodes.isEmpty() ? "" : failureCodes.keySet().iterator().next(),
         throttledUntil.equals(Instant.MIN) ? null : throttledUntil, cooling);
+  }
+
+  /** The window's calls as the store keeps them: every counted start, then every failure. */
+  private List<Instant> exportedCalls() {
+    List<Instant> all = new java.util.ArrayList<>(startCount + failures.size());
+    starts.forEach((at, n) -> {
+      for (int i = 0; i < n; i++) {
+        all.add(at);
+      }
+    });
+    all.addAll(failures);
+    all.sort(null);
+    return all;
   }
 
   /** Continues from the state a previous leader kept (or, on a node that does not lead, mirrors it). */
@@ -260,12 +377,17 @@ final class PlacementHealth {
     cooldown = h.nextCooldown();
     closedSince = h.closedSince() == null ? Instant.MIN : h.closedSince();
     probeSuccesses = h.probeSuccesses();
-    calls.clear();
-    calls.addAll(h.calls());
+    starts.clear();
+    startCount = 0;
+    h.calls().forEach(at -> {
+      starts.merge(at, 1, Integer::sum);
+      startCount++;
+    });
     failures.clear();
     failures.addAll(h.failures());
-    windowCalls = calls.size();
-    windowFailures = failures.size();
+    failures.forEach(this::unstart);
+    lastCreateFailure = failures.isEmpty() ? Instant.MIN : failures.peekLast(); // the store keeps no kind of call
+    refresh(clock.now());
     failureCodes.clear();
     if (!h.failureCode().isEmpty()) {
       failureCodes.put(h.failureCode(), failures.size());
@@ -285,6 +407,10 @@ final class PlacementHealth {
     Instant t = throttledUntil;
     return new PlacementStatus(placement, state, windowCalls, windowFailures, coolingSizes.asMap().keySet(),
         t.isAfter(now) ? Optional.of(t) : Optional.empty());
+  }
+
+  private static String formatShort(Duration d) {
+    return d.toSeconds() % 60 == 0 ? format(d) : d.toSeconds() + "s";
   }
 
   static String format(Duration d) {

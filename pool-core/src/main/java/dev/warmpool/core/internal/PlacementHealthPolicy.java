@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param failureRate the share of failed calls that opens a placement
  * @param openCooldown the first cooldown of an open placement; it doubles while failures continue
  * @param maxOpenCooldown the longest cooldown
- * @param probeAcceptance how long a probe provision must run without failing to count as a success
+ * @param probeAcceptance checked and kept for compatibility; a probe counts only when its call completes
  * @param probesToClose successful probes that close a half-open placement
  * @param capacityCooldown how long a (placement, size) pair rests after a capacity error
  * @param throttleDefault how long writes pause after a throttle that named no retry-after

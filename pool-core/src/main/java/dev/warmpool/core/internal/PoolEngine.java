@@ -388,9 +388,8 @@ public final class PoolEngine implements WorkerPool {
         }
         case WorkerSlot.DELETING -> next = PlacementBoard.min(next, deleter.due(slot, now));
         case WorkerSlot.PROVISIONING -> {
-          if (slot.foreign && ledger.toDeleting(slot, w, "provision of a previous leader")) {
-            // a shared store's provision whose outcome this leader cannot know: deleted by name (idempotent)
-            deleter.start(slot, "provision of a previous leader");
+          if (slot.foreign) {
+            reconciler.joinForeign(slot); // a previous leader's provision: joined, adopted when it is ready
           }
         }
         default -> { }

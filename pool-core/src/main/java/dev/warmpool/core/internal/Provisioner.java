@@ -169,14 +169,9 @@ final class Provisioner {
       return; // the intent was not recorded (a shared store refused it): no call without it
     }
     if (shelf.health.state() == PlacementState.HALF_OPEN) {
+      // a probe counts only when its call completes: a create that hangs until the timeout is a failed probe
       slot.probe = true;
       shelf.health.probesInFlight++;
-      rt.clock.schedule(rt.config.health().probeAcceptance(), () -> rt.runner().execute(() -> {
-        // a probe that ran for the acceptance time without failing: the control plane took the request
-        if (slot.state() == WorkerSlot.PROVISIONING) {
-          board.probeSettled(slot, true, rt.clock.now());
-        }
-      }));
     }
     shelf.inFlight++;
     supply.started(slot, now);
@@ -189,9 +184,16 @@ final class Provisioner {
     ProvisionRequest request = new ProvisionRequest(rt.poolId, id, generation, t.template, shelf.placement, tags,
         now.plus(timeout));
     CompletableFuture<ProvisionedWorker> call = calls.withRetries(shelf.health, request.deadline(),
-        () -> ledger.owns(slot) && ledger.mayAct(), () -> shelf.health.provider.provision(request), f -> {
+        () -> ledger.owns(slot) && ledger.mayAct(), () -> {
+          // each attempt counts in the placement's window at its start (see PlacementHealth)
+          Instant started = rt.clock.now();
+          slot.attemptStartedAt = started;
+          rt.runner().execute(() -> shelf.health.started(started));
+          return shelf.health.provider.provision(request);
+        }, f -> {
           t.lastFailure = f;
-          rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f));
+          Instant started = slot.attemptStartedAt;
+          rt.runner().execute(() -> board.onFailure(shelf.health, t.template.size(), f, started));
         });
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot, null,
         ProviderException.transientFailure(PROVISIONING_TIMEOUT, "provisioning took longer than " + timeout))));
@@ -217,8 +219,10 @@ final class Provisioner {
           if (ledger.add(slot)) {
             deleter.start(slot, "late-provision");
           }
-        } else {
-          slot.deleteAgain = slot.deleteInFlight;
+        } else if (slot.deleteInFlight) {
+          slot.deleteAgain = true;
+        } else if (slot.state() == WorkerSlot.DELETING) {
+          deleter.start(slot, slot.deleteReason); // it waited for a listing; now it is known: delete it by id
         }
       }
       return;
@@ -235,7 +239,7 @@ final class Provisioner {
         slot.probeCounted = true;
         shelf.health.probesInFlight--;
       }
-      board.onSuccess(shelf.health, now, probe);
+      board.onSuccess(shelf.health, now, probe, slot.attemptStartedAt);
       t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, now));
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
@@ -254,14 +258,15 @@ final class Provisioner {
     t.lastFailure = failure;
     board.probeSettled(slot, false, now);
     if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
-      board.onFailure(shelf.health, t.template.size(), failure); // our own timer: no attempt hook saw it
+      // our own timer: no attempt hook saw it; the hang counts as a failure of the attempt that hung
+      board.onFailure(shelf.health, t.template.size(), failure, slot.attemptStartedAt);
     }
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
         failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
     PoolLog.debug(rt.poolId).template(t.name()).placement(shelf.placement.key()).worker(slot.id)
         .log("provision failed: {}", failure);
-    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED) {
+    if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED || kind == FailureKind.QUOTA) {
       // the request was refused before anything was created
       ledger.forget(slot);
       if (kind == FailureKind.THROTTLED) {
@@ -270,9 +275,11 @@ final class Provisioner {
         unsentIds.keep(shelf, slot.id);
       }
     } else {
-      // the resource may exist (a lost answer, a failed allocation that left a resource): delete by name
-      if (ledger.toDeleting(slot, slot.word(), "provisioning-failed")) {
-        deleter.start(slot, "provisioning-failed");
+      // the resource may exist (a lost answer, a timeout, a failed allocation that left a resource): the next
+      // listing resolves it, one listing for every such worker, not a delete by name each (Deleter)
+      slot.unresolvedSince = now;
+      if (ledger.toDeleting(slot, slot.word(), Deleter.PROVISIONING_FAILED)) {
+        deleter.start(slot, Deleter.PROVISIONING_FAILED);
       }
     }
   }

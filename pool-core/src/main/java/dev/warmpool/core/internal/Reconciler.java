@@ -45,6 +45,7 @@ final class Reconciler {
   private final Map<String, TemplateRuntime> templates;
   private final PlacementBoard board;
   private final Deleter deleter;
+  private final Creations creations;
   private boolean running;
   private boolean doneOnce;
   private Instant nextAt;
@@ -64,6 +65,7 @@ final class Reconciler {
     this.templates = templates;
     this.board = board;
     this.deleter = deleter;
+    this.creations = new Creations(rt, ledger, deleter);
     this.nextAt = rt.clock.now();
   }
 
@@ -175,7 +177,7 @@ final class Reconciler {
     Instant now = rt.clock.now();
     Duration grace = rt.config.orphanGracePeriod();
     String generation = Long.toString(ledger.generation());
-    Set<String> listed = new HashSet<>();
+    Map<String, ProviderResource> listed = new HashMap<>();
     Set<String> deletingListed = new HashSet<>();
     Set<String> seenListed = new HashSet<>();
     int removed = 0;
@@ -185,7 +187,7 @@ final class Reconciler {
       }
       String workerId = r.workerId().orElse(null);
       if (workerId != null) {
-        listed.add(workerId);
+        listed.put(workerId, r);
         if (ledger.knows(workerId)) {
           continue;
         }
@@ -213,7 +215,10 @@ final class Reconciler {
       boolean warmRestart = rt.config.keepWarmPool() && workerId != null
           && !generation.equals(r.tags().get(WorkerTags.GENERATION));
       if (CREATING_STATE.equals(r.attributes().get(STATE_ATTRIBUTE)) && born.plus(grace).isAfter(now)) {
-        continue; // still being created (by a crashed generation, say): a probe now would call it broken
+        // still being created (by a crashed run, say): counted as provisioning now and adopted when it is done
+        // (a probe now would call it broken); one the pool may not keep is left for the grace period
+        joinCreation(providerName, r, workerId);
+        continue;
       }
       if (!warmRestart && born.plus(grace).isAfter(now)) {
         continue; // young: perhaps still being created by a call we do not know of; look again next time
@@ -228,7 +233,15 @@ final class Reconciler {
     deletingSince.keySet().removeIf(k -> k.startsWith(providerName + "|") && !deletingListed.contains(k));
     firstSeen.keySet().removeIf(k -> k.startsWith(providerName + "|") && !seenListed.contains(k));
     for (WorkerSlot slot : ledger.workers()) {
-      if (!slot.placement().provider().equals(providerName) || listed.contains(slot.id)) {
+      if (!slot.placement().provider().equals(providerName)) {
+        continue;
+      }
+      if (slot.state() == WorkerSlot.DELETING && !slot.deleteInFlight && deleter.awaitsListing(slot)
+          && (slot.unresolvedSince == null || slot.unresolvedSince.isBefore(listedAt))) {
+        resolve(slot, listed.get(slot.id), now);
+        continue;
+      }
+      if (listed.containsKey(slot.id)) {
         continue;
       }
       Instant ready = slot.readyAt;
@@ -238,6 +251,74 @@ final class Reconciler {
       }
     }
     return removed;
+  }
+
+  /**
+   * A worker whose create failed in a way that may have made a resource, seen by a listing that began after the
+   * failure: what the listing shows is deleted by id, and nothing is sent for what it does not show.
+   */
+  private void resolve(WorkerSlot slot, ProviderResource r, Instant now) {
+    if (r == null) {
+      PoolLog.debug(rt.poolId).worker(slot.id).log("the failed create made nothing");
+      ledger.forget(slot);
+      rt.runner().wake();
+      return;
+    }
+    slot.ready(r.resourceId(), r.attributes(), r.createdAt().orElse(now));
+    deleter.start(slot, slot.deleteReason);
+  }
+
+  /**
+   * A resource of this pool that another run (a crashed process, a previous leader) was still creating: if the pool
+   * may keep it (its own generation, or any with {@code keepWarmPool}), it counts as provisioning from now on, and
+   * the pool joins the creation by asking for the same worker again (a provider's {@code provision} is idempotent
+   * on the worker id), so the worker is adopted as soon as it is ready, not one reconciliation later.
+   */
+  private void joinCreation(String providerName, ProviderResource r, String workerId) {
+    TemplateRuntime t = workerId == null ? null : templates.get(r.tags().get(WorkerTags.TEMPLATE));
+    if (t == null || rt.closing() || ledger.knows(workerId)) {
+      return;
+    }
+    String tagged = r.tags().get(WorkerTags.GENERATION);
+    if (!Long.toString(ledger.generation()).equals(tagged) && !rt.config.keepWarmPool()) {
+      return;
+    }
+    PlacementShelf shelf = shelfOf(t, providerName, r.region());
+    if (shelf == null || t.tallyTotal >= t.template.maxTotal()) {
+      return;
+    }
+    Instant now = rt.clock.now();
+    WorkerSlot slot = new WorkerSlot(workerId, t, shelf, now, ledger.adoptionFloor(tagged));
+    if (!ledger.add(slot)) {
+      return;
+    }
+    t.tallyTotal++;
+    long generation;
+    try {
+      generation = Long.parseLong(tagged);
+    } catch (NumberFormatException e) {
+      generation = ledger.generation();
+    }
+    PoolLog.info(rt.poolId).placement(shelf.placement.key()).worker(workerId)
+        .log("{} is still being created: joining its creation", r.resourceId());
+    creations.join(slot, generation, r.tags(), true);
+  }
+
+  private static PlacementShelf shelfOf(TemplateRuntime t, String providerName, String region) {
+    PlacementShelf shelf = null;
+    for (PlacementShelf s : t.shelves) {
+      if (s.placement.provider().equals(providerName) && s.placement.region().equals(region)) {
+        shelf = s;
+      }
+    }
+    return shelf;
+  }
+
+  /** Joins a provision a previous leader of a shared pool started, instead of deleting it by name. */
+  void joinForeign(WorkerSlot slot) {
+    PoolLog.info(rt.poolId).placement(slot.placement().key()).worker(slot.id)
+        .log("was being created by a previous leader: joining its creation");
+    creations.joinForeign(slot);
   }
 
   /** Takes in a tagged resource the pool can use; false if it should be deleted instead. */
@@ -251,12 +332,7 @@ final class Reconciler {
     if (!ours && !rt.config.keepWarmPool()) {
       return false;
     }
-    PlacementShelf shelf = null;
-    for (PlacementShelf s : t.shelves) {
-      if (s.placement.provider().equals(providerName) && s.placement.region().equals(r.region())) {
-        shelf = s;
-      }
-    }
+    PlacementShelf shelf = shelfOf(t, providerName, r.region());
     if (shelf == null || t.tallyTotal >= t.template.maxTotal()) {
       return false;
     }

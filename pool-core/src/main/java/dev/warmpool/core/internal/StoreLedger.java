@@ -440,6 +440,12 @@ final class StoreLedger implements Ledger {
   }
 
   @Override
+  public void joined(WorkerSlot slot) {
+    inFlight.add(slot.id);
+    slot.foreign = false;
+  }
+
+  @Override
   public boolean toIdle(WorkerSlot slot) {
     StoredWorker row = rows.get(slot.id);
     inFlight.remove(slot.id);

@@ -66,9 +66,15 @@ final class WorkerSlot {
   /** Engine-only: when the next delete attempt may run, after a failure. */
   Instant nextDeleteAt;
   int deleteFailures;
+  /** When the provision's current attempt started: where its outcome counts in the placement's window. */
+  volatile Instant attemptStartedAt;
   /** Engine-only: provisioned as a probe of a half-open placement, and whether its outcome was counted. */
   boolean probe;
   boolean probeCounted;
+  /** Engine-only: the delete in flight is its open placement's paced delete (see Deleter). */
+  boolean deleteProbe;
+  /** Engine-only: when its create failed in a way that may have made a resource; a later listing resolves it. */
+  Instant unresolvedSince;
   /** Engine-only: a provision answered after a delete by name started; delete once more by id. */
   boolean deleteAgain;
   /** Engine-only: why the worker is being deleted, for the event; set before the state turns DELETING. */
