@@ -60,8 +60,12 @@ final class Creations {
   /** Joins a provision that a previous leader of a shared pool started (its store row), with the pool's tags. */
   void joinForeign(WorkerSlot slot) {
     long generation = ledger.generation();
-    join(slot, generation, Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, slot.id, WorkerTags.GENERATION,
-        Long.toString(generation), WorkerTags.TEMPLATE, slot.template.name()), false);
+    Map<String, String> tags = new java.util.HashMap<>(Map.of(WorkerTags.POOL, rt.poolId, WorkerTags.WORKER, slot.id,
+        WorkerTags.GENERATION, Long.toString(generation), WorkerTags.TEMPLATE, slot.template.name()));
+    if (slot.version != null) {
+      tags.put(WorkerTags.TEMPLATE_VERSION, slot.version); // the version its row says is being made
+    }
+    join(slot, generation, Map.copyOf(tags), false);
   }
 
   private void answered(WorkerSlot slot, ProvisionedWorker worker, Throwable failure, boolean orphan) {

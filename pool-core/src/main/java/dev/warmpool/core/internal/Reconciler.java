@@ -289,6 +289,9 @@ final class Reconciler {
     }
     Instant now = rt.clock.now();
     WorkerSlot slot = new WorkerSlot(workerId, t, shelf, now, ledger.adoptionFloor(tagged));
+    // the version it is being made with, as for a finished resource (adopt): without it, the worker a restart joins
+    // counts as stale, and a roll provisions a surge worker to replace it the moment it is adopted
+    slot.version = r.tags().get(WorkerTags.TEMPLATE_VERSION);
     if (!ledger.add(slot)) {
       return;
     }

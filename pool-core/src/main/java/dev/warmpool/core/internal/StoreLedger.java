@@ -428,8 +428,11 @@ final class StoreLedger implements Ledger {
     long floor = WorkerSlot.grants(slot.word());
     // an adopted row's creation time is its floor's, so every node derives the same floor from the row
     Instant created = floor > 0 ? Instant.ofEpochMilli(floor >>> LocalLedger.TOKEN_BITS) : rt.clock.now();
+    // the version goes with the intent: a node that continues the provision after a crash or a change of leader
+    // knows which version is being made, and does not roll the worker as stale the moment it is ready
     StoredWorker row = new StoredWorker(slot.id, slot.template.name(), slot.placement().key(), State.PROVISIONING, 0,
-        floor, epoch, "", Map.of(), null, node, null, null, null, created, null, null, null);
+        floor, epoch, "", TemplateVersion.withVersion(Map.of(), slot.version), null, node, null, null, null, created,
+        null, null, null);
     if (!guard(() -> store.insert(poolId, epoch, row))) {
       return false;
     }

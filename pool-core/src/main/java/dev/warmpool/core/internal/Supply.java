@@ -48,6 +48,12 @@ final class Supply {
   private static final double SLOWER_THAN_USUAL = 2;
   /** A placement that delivers at this share of the demand keeps up. */
   private static final double KEEPS_UP = 0.9;
+  /**
+   * How long without a single lease request before the demand counts as stopped: the average decays over the
+   * forecaster's smoothing, and creates sized from it after the demand stopped would land as idle workers above the
+   * warm target, which nothing consumes (a fixed target retires none).
+   */
+  private static final Duration QUIET = Duration.ofMinutes(10);
   /** How long the active placement must keep up before a spill ends: against flapping at the edge. */
   private static final Duration KEPT_UP_FOR = Duration.ofMinutes(10);
 
@@ -56,6 +62,8 @@ final class Supply {
   private final int cap;
   private final Map<PlacementShelf, Flow> flows = new HashMap<>();
   private final Map<TemplateRuntime, Plan> plans = new HashMap<>();
+  /** Per template: the request count last seen, and when it last grew. */
+  private final Map<TemplateRuntime, long[]> lastRequests = new HashMap<>();
 
   /** One placement's creates for one template: when each in flight started, what the finished ones took. */
   private static final class Flow {
@@ -159,7 +167,7 @@ final class Supply {
     }
     double l = latency(s, now);
     double usual = usual(t, s);
-    double demand = t.forecaster.demand();
+    double demand = demand(t, now);
     if (Double.isNaN(l) || Double.isNaN(usual) || demand <= 0 || l <= usual * SLOW) {
       return 0;
     }
@@ -169,8 +177,22 @@ final class Supply {
   /** Little's law for a placement alone: the creates in flight that deliver the demand at its latency now. */
   int atDemand(TemplateRuntime t, PlacementShelf s, Instant now) {
     double l = latency(s, now);
-    double demand = t.forecaster.demand();
+    double demand = demand(t, now);
     return Double.isNaN(l) || demand <= 0 ? 0 : (int) Math.ceil(demand * l);
+  }
+
+  /**
+   * The demand the supply is sized for, per minute: the forecaster's average while requests arrive, 0 once none came
+   * for {@link #QUIET}.
+   */
+  private double demand(TemplateRuntime t, Instant now) {
+    long count = t.forecaster.requests.sum();
+    long[] last = lastRequests.computeIfAbsent(t, k -> new long[] {count, now.toEpochMilli()});
+    if (count != last[0]) {
+      last[0] = count;
+      last[1] = now.toEpochMilli();
+    }
+    return now.toEpochMilli() - last[1] > QUIET.toMillis() ? 0 : t.forecaster.demand();
   }
 
   /** What creates usually take there: its own usual latency, else the template's best. */
@@ -201,7 +223,7 @@ final class Supply {
       f.deliveredPerMinute = f.delivered.update(now);
     }
     PlacementShelf active = t.active;
-    double demand = t.forecaster.demand();
+    double demand = demand(t, now);
     if (active == null || demand <= 0) {
       end(t, p, now);
       return;
