@@ -3,6 +3,7 @@ package dev.warmpool.core.internal;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.PlacementState;
 import dev.warmpool.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,9 @@ final class ProviderCalls {
     WritePacing.Pacer pacer = rt.pacing.of(health.placement);
     return pacer.acquire(latest).thenCompose(sentAt -> call(write).whenComplete((v, failure) -> {
       Throwable f = unwrap(failure);
+      if (pacedOut(f)) {
+        return; // the caller did not send it after all (see withRetries): it says nothing of the provider's throttle
+      }
       if (f != null && kind(f) == FailureKind.THROTTLED) {
         pacer.throttled(sentAt, ((ProviderException) f).retryAfter().orElse(null),
             rt.config.health().throttleDefault());
@@ -88,10 +92,16 @@ final class ProviderCalls {
     // Failsafe tells its own listeners only about failures it handles: the hook sees every attempt's failure
     // a retry fires after its delay: the node may have stopped leading meanwhile (a pause), so each attempt asks again
     return Failsafe.with(retry).with(scheduler).getStageAsync(() -> (stillOurs.getAsBoolean()
-        ? paced(rt, health, latestStart(deadline), () -> stillOurs.getAsBoolean() ? call.get()
+        ? paced(rt, health, latestStart(deadline), () -> !stillOurs.getAsBoolean()
             // a write that waited for its turn asks again: the node may have stopped leading meanwhile
-            : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
-                "this node stopped leading while the write waited for its turn")))
+            ? CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
+                "this node stopped leading while the write waited for its turn"))
+            // and the placement may have opened meanwhile (a retry's delay, a turn behind the pacer): an open
+            // placement takes no create, only the half-open probes; the write goes unsent, as one paced out
+            : health.state() == PlacementState.OPEN ? CompletableFuture.<T>failedFuture(ProviderException.throttled(
+                WritePacing.PACED_OUT, "the placement " + health.placement.key() + " opened while this create"
+                    + " waited for its turn; it was not sent", null))
+            : call.get())
         : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
             "this node stopped leading before the retry")))
         .whenComplete((v, failure) -> {
