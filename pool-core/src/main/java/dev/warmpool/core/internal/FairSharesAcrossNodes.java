@@ -17,9 +17,9 @@ import java.util.Map;
  * node knows, as of its last pass, about the leases every tenant holds in the store and the requests waiting on the
  * other live nodes, and the rule its grants follow while the template is degraded.
  *
- * <p>The rule: a request ranks behind a request waiting on another node if that one has a higher priority, or the
- * same priority and a tenant holding fewer workers (the order in which {@link FairShares} serves one node's
- * requests). A request that ranks behind one elsewhere may take only a worker that has been idle for at least the
+ * <p>The rule: a request ranks behind a request waiting on another node in the order in which {@link FairShares}
+ * serves one node's requests: that one's tenant holds no worker and this one's does, or (both or neither holding
+ * one) it has a higher priority, or the same priority and a tenant holding fewer workers. A request that ranks behind one elsewhere may take only a worker that has been idle for at least the
  * hold-back (two poll intervals): a worker that just became idle is left to the node where the first request waits,
  * which takes it at its next poll; a worker that node did not take (its request cannot use it) then serves anyone.
  *
@@ -101,12 +101,23 @@ final class FairSharesAcrossNodes {
   Instant idleBefore(LeaseRequest request, Instant now) {
     int mine = held.getOrDefault(request.tenant(), 0);
     for (StoredNode.Waiting w : elsewhere) {
-      if (!w.tenant().equals(request.tenant()) && (w.priority() > request.priority()
-          || w.priority() == request.priority() && held.getOrDefault(w.tenant(), 0) < mine)) {
+      if (!w.tenant().equals(request.tenant()) && ranksBefore(held.getOrDefault(w.tenant(), 0), w.priority(),
+          mine, request.priority())) {
         return now.minus(holdBack);
       }
     }
     return null;
+  }
+
+  /**
+   * {@link FairShares}' order between two tenants' requests: a tenant that holds no worker first, then the higher
+   * priority, then the tenant holding fewer workers.
+   */
+  private static boolean ranksBefore(int heldA, int priorityA, int heldB, int priorityB) {
+    if ((heldA == 0) != (heldB == 0)) {
+      return heldA == 0;
+    }
+    return priorityA > priorityB || priorityA == priorityB && heldA < heldB;
   }
 
   /** Live leases per tenant key in the store, as the pass read them. */

@@ -58,10 +58,8 @@ final class LeadershipTerms {
       if (seen != null) {
         t.lastFailure = seen; // the leader provisions: a follower keeps the last failure it saw in the health
       }
-      t.leasedByTenant.clear();
-      if (t.degraded) {
-        t.leasedByTenant.putAll(storeLedger.leasedByTenant(t.name())); // every node's leases count
-      }
+      t.leasedByTenant.clear(); // counted every pass, as the leader's pass does: every node's leases count
+      t.leasedByTenant.putAll(storeLedger.leasedByTenant(t.name()));
       if (!rt.closing()) {
         waiters.dispatch(t);
       }

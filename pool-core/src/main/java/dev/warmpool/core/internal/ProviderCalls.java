@@ -3,6 +3,7 @@ package dev.warmpool.core.internal;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.warmpool.api.FailureKind;
+import dev.warmpool.api.PlacementState;
 import dev.warmpool.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,9 @@ final class ProviderCalls {
     WritePacing.Pacer pacer = rt.pacing.of(health.placement);
     return pacer.acquire(latest).thenCompose(sentAt -> call(write).whenComplete((v, failure) -> {
       Throwable f = unwrap(failure);
+      if (unsent(f)) {
+        return; // the caller did not send it after all (see withRetries): it says nothing of the provider's throttle
+      }
       if (f != null && kind(f) == FailureKind.THROTTLED) {
         pacer.throttled(sentAt, ((ProviderException) f).retryAfter().orElse(null),
             rt.config.health().throttleDefault());
@@ -58,6 +62,14 @@ final class ProviderCalls {
         pacer.admitted(); // any other answer passed the provider's throttle
       }
     }));
+  }
+
+  /** The code of a retried create not sent because its placement opened during the retry's delay. */
+  static final String OPENED = "PlacementOpened";
+
+  /** Whether a failure stands for a write never sent: paced out, or a retry into a placement that opened. */
+  static boolean unsent(Throwable failure) {
+    return pacedOut(failure) || failure instanceof ProviderException pe && pe.code().equals(OPENED);
   }
 
   /** Whether a failure is the pacer's refusal of a write it never sent. */
@@ -87,16 +99,26 @@ final class ProviderCalls {
         .build();
     // Failsafe tells its own listeners only about failures it handles: the hook sees every attempt's failure
     // a retry fires after its delay: the node may have stopped leading meanwhile (a pause), so each attempt asks again
-    return Failsafe.with(retry).with(scheduler).getStageAsync(() -> (stillOurs.getAsBoolean()
-        ? paced(rt, health, latestStart(deadline), () -> stillOurs.getAsBoolean() ? call.get()
+    return Failsafe.with(retry).with(scheduler).getStageAsync(ctx -> (stillOurs.getAsBoolean()
+        ? paced(rt, health, latestStart(deadline), () -> !stillOurs.getAsBoolean()
             // a write that waited for its turn asks again: the node may have stopped leading meanwhile
-            : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
-                "this node stopped leading while the write waited for its turn")))
+            ? CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
+                "this node stopped leading while the write waited for its turn"))
+            // and the placement may have opened meanwhile (a retry's delay, a turn behind the pacer): an open
+            // placement takes no create, only the half-open probes. A first attempt goes unsent, as one paced out;
+            // a retry ends unsent too, but as the transient failure it retries (the earlier attempt may have made a
+            // resource, which the next listing resolves)
+            : health.state() == PlacementState.OPEN ? CompletableFuture.<T>failedFuture(ctx.isFirstAttempt()
+                ? ProviderException.throttled(WritePacing.PACED_OUT, "the placement " + health.placement.key()
+                    + " opened while this create waited for its turn; it was not sent", null)
+                : ProviderException.transientFailure(OPENED, "the placement " + health.placement.key()
+                    + " opened before this retry; it was not sent"))
+            : call.get())
         : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
             "this node stopped leading before the retry")))
         .whenComplete((v, failure) -> {
           // a write the pacer never sent says nothing about the placement
-          if (failure != null && stillOurs.getAsBoolean() && !pacedOut(unwrap(failure))) {
+          if (failure != null && stillOurs.getAsBoolean() && !unsent(unwrap(failure))) {
             onFailure.accept(pacing.capped(unwrap(failure)));
           }
         }));
