@@ -96,12 +96,21 @@ class RealPoolMetricsTest {
       run(Duration.ofMinutes(3));
     }
 
-    // listeners fall behind: 24 leases granted and released while no event is delivered
+    // the placements fail back (a half-open probe counts once its create completes) and the stock refills
+    run(Duration.ofMinutes(40));
+    assertThat(pool.snapshot().total().idle()).as("idle workers to lease while listeners fall behind").isPositive();
+    // listeners fall behind: the idle workers leased and released, then 20 requests that time out within the second,
+    // while no event is delivered (the queue holds 16)
     for (int i = 0; i < 12; i++) {
       Optional<Lease> lease = pool.tryLease(LeaseRequest.of("linux"));
       lease.ifPresent(Lease::close);
     }
+    List<CompletableFuture<Lease>> late = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      late.add(pool.lease(LeaseRequest.forTemplate("linux").maxWait(Duration.ofMillis(500)).build()));
+    }
     clock.advance(Duration.ofSeconds(1));
+    late.forEach(f -> f.thenAccept(Lease::close));
     step(Duration.ofMinutes(20));
 
     for (String gauge : List.of("warmpool.workers", "warmpool.leases.waiting", "warmpool.forecast.time.to.empty",

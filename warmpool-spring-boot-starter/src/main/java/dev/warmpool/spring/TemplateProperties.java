@@ -41,6 +41,8 @@ public class TemplateProperties {
   private Map<String, String> labels = new LinkedHashMap<>();
   /** What the backend needs to create a worker (image, ...). */
   private Map<String, String> providerProperties = new LinkedHashMap<>();
+  /** A warm target computed from a lease-wait objective instead of {@link #warmTarget}. */
+  private final SizingProperties sizing = new SizingProperties();
 
   /** Creates an empty template; Spring fills it. */
   public TemplateProperties() {
@@ -61,6 +63,12 @@ public class TemplateProperties {
     put(out, p + "regions", regions);
     labels.forEach((k, v) -> put(out, p + "labels." + k, v));
     providerProperties.forEach((k, v) -> put(out, p + "provider-properties." + k, v));
+    sizing.putKeys(p + "sizing.", out);
+  }
+
+  /** {@return the sizing policy's properties} */
+  public SizingProperties getSizing() {
+    return sizing;
   }
 
   /** {@return the warm target} */

@@ -22,7 +22,7 @@ class WarmpoolPropertiesTest {
     for (ConfigurationReference row : ConfigurationReference.read(Path.of(""))) {
       String key = "warmpool.pools.ci." + row.key().replace("templates.<name>", "templates.linux")
           .replace("placements.<name>", "placements.west").replace("providers.<name>.<setting>", "providers.fake.cloud")
-          .replace("<label>", "os").replace("<property>", "image");
+          .replace("<label>", "os").replace("<property>", "image").replace("<window>", "peak");
       given.put(key, sample(row.key(), row.defaultValue()));
     }
     assertThat(given).hasSizeGreaterThan(40);
@@ -40,6 +40,15 @@ class WarmpoolPropertiesTest {
     }
     if (pattern.endsWith("forecast-horizons")) {
       return "1h,10m";
+    }
+    if (pattern.endsWith("sizing.quantile")) {
+      return "0.99";
+    }
+    if (pattern.endsWith("sizing.max-wait")) {
+      return "5s";
+    }
+    if (pattern.endsWith("sizing.ceiling")) {
+      return "40";
     }
     if (defaultValue.matches("\\d+[smh]")) {
       return "1m";
