@@ -273,7 +273,7 @@ public final class PoolEngine implements WorkerPool {
       return; // already released, discarded, expired or lost
     }
     slot.lease = null;
-    t.sizing.released(Duration.between(lease.grantedAt, now));
+    t.sizing.released(lease.grantedAt, now);
     if (events.active()) {
       events.publish(new PoolEvent.LeaseReleased(poolId, now, lease.id(), slot.id, t.name(), lease.tenant, discard));
     }

@@ -92,9 +92,15 @@ final class Sizing {
     ring[(n - 1) % LATENCIES] = latency.toMillis();
   }
 
-  /** A lease ended after {@code hold}; any thread (a plain volatile average: a lost update costs nothing). */
-  void released(Duration hold) {
-    double h = hold.toMillis() / 1000.0;
+  /**
+   * A lease granted at {@code grantedAt} ended at {@code now}; any thread (a plain volatile average: a lost update
+   * costs nothing). Only an objective reads the hold time, so a fixed target skips the shared write on the lease path.
+   */
+  void released(Instant grantedAt, Instant now) {
+    if (policy == null) {
+      return;
+    }
+    double h = Duration.between(grantedAt, now).toMillis() / 1000.0;
     double before = holdSeconds;
     holdSeconds = Double.isInfinite(before) ? h : before + 0.05 * (h - before);
   }

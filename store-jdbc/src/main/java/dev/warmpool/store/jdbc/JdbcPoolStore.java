@@ -1,5 +1,14 @@
 package dev.warmpool.store.jdbc;
 
+import static dev.warmpool.store.jdbc.JdbcRows.bindRow;
+import static dev.warmpool.store.jdbc.JdbcRows.instant;
+import static dev.warmpool.store.jdbc.JdbcRows.instants;
+import static dev.warmpool.store.jdbc.JdbcRows.micros;
+import static dev.warmpool.store.jdbc.JdbcRows.readWorker;
+import static dev.warmpool.store.jdbc.JdbcRows.readWorkers;
+import static dev.warmpool.store.jdbc.JdbcRows.setTime;
+import static dev.warmpool.store.jdbc.JdbcRows.time;
+
 import dev.warmpool.api.DurationRange;
 import dev.warmpool.api.InvalidConfigurationException;
 import dev.warmpool.api.PlacementState;
@@ -26,7 +35,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,9 +83,6 @@ public final class JdbcPoolStore implements PoolStore {
       Duration.ofHours(1));
   /** PostgreSQL's own schemas: {@code pg_catalog}, {@code pg_toast}, every {@code pg_*}, and the SQL standard's. */
   private static final Pattern SYSTEM_SCHEMA = Pattern.compile("pg_.*|information_schema");
-  /** The instants a {@code bigint} of microseconds since the epoch holds. */
-  private static final Instant MIN_TIME = instant(Long.MIN_VALUE);
-  private static final Instant MAX_TIME = instant(Long.MAX_VALUE);
   private static final Executor DIRECT = Runnable::run;
 
   private static final String COLUMNS = "id, template, placement, state, generation, grants, epoch, resource_id, "
@@ -518,8 +523,8 @@ public final class JdbcPoolStore implements PoolStore {
         + " expires_at = CASE WHEN l.expires_at <= ? OR l.node = EXCLUDED.node THEN EXCLUDED.expires_at"
         + " ELSE l.expires_at END"
         + " RETURNING node, epoch, expires_at";
-    if (duration.isNegative() || duration.compareTo(Duration.between(now, MAX_TIME)) > 0) {
-      throw new IllegalArgumentException("duration must be zero or positive and end by " + MAX_TIME + ", was "
+    if (duration.isNegative() || duration.compareTo(Duration.between(now, JdbcRows.MAX_TIME)) > 0) {
+      throw new IllegalArgumentException("duration must be zero or positive and end by " + JdbcRows.MAX_TIME + ", was "
           + duration);
     }
     Instant deadline = now.plus(duration);
@@ -676,8 +681,8 @@ public final class JdbcPoolStore implements PoolStore {
         ps.setLong(5, h.nextCooldown().toMillis());
         setTime(ps, 6, h.closedSince());
         ps.setInt(7, h.probeSuccesses());
-        ps.setArray(8, c.createArrayOf("bigint", h.calls().stream().map(JdbcPoolStore::micros).toArray()));
-        ps.setArray(9, c.createArrayOf("bigint", h.failures().stream().map(JdbcPoolStore::micros).toArray()));
+        ps.setArray(8, c.createArrayOf("bigint", h.calls().stream().map(JdbcRows::micros).toArray()));
+        ps.setArray(9, c.createArrayOf("bigint", h.failures().stream().map(JdbcRows::micros).toArray()));
         ps.setString(10, h.failureCode());
         setTime(ps, 11, h.throttledUntil());
         List<String> sizes = new ArrayList<>(h.coolingUntil().keySet());
@@ -804,16 +809,6 @@ public final class JdbcPoolStore implements PoolStore {
     });
   }
 
-  private static List<Instant> instants(Array array) throws SQLException {
-    Object[] items = (Object[]) array.getArray();
-    List<Instant> out = new ArrayList<>(items.length);
-    for (Object o : items) {
-      out.add(instant(((Number) o).longValue()));
-    }
-    array.free();
-    return out;
-  }
-
   /** Does nothing: the data source belongs to the caller, who closes it. */
   @Override
   public void close() {
@@ -906,91 +901,4 @@ public final class JdbcPoolStore implements PoolStore {
     return false;
   }
 
-  /** Binds a worker's columns from template on, with the given generation; returns the next parameter index. */
-  private static int bindRow(Connection c, PreparedStatement ps, int first, StoredWorker w, long generation)
-      throws SQLException {
-    int i = first;
-    ps.setString(i++, w.template());
-    ps.setString(i++, w.placement());
-    ps.setString(i++, w.state().name());
-    ps.setLong(i++, generation);
-    ps.setLong(i++, w.grants());
-    ps.setLong(i++, w.epoch());
-    ps.setString(i++, w.resourceId());
-    List<String> pairs = new ArrayList<>();
-    w.attributes().forEach((key, value) -> {
-      pairs.add(key);
-      pairs.add(value);
-    });
-    ps.setArray(i++, c.createArrayOf("text", pairs.toArray()));
-    ps.setString(i++, w.tenant());
-    ps.setString(i++, w.holder());
-    ps.setString(i++, w.leaseId());
-    setTime(ps, i++, w.grantedAt());
-    setTime(ps, i++, w.deadline());
-    setTime(ps, i++, w.createdAt());
-    setTime(ps, i++, w.readyAt());
-    setTime(ps, i++, w.idleSince());
-    ps.setString(i++, w.reason());
-    return i;
-  }
-
-  private static Optional<StoredWorker> readWorker(PreparedStatement ps) throws SQLException {
-    List<StoredWorker> rows = readWorkers(ps);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-  }
-
-  private static List<StoredWorker> readWorkers(PreparedStatement ps) throws SQLException {
-    List<StoredWorker> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(new StoredWorker(rs.getString(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)),
-            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8), pairs(rs.getArray(9)), rs.getString(10),
-            rs.getString(11), rs.getString(12), time(rs, 13), time(rs, 14), time(rs, 15), time(rs, 16),
-            time(rs, 17), rs.getString(18)));
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  /** A text array of alternating keys and values as a map. */
-  private static Map<String, String> pairs(Array array) throws SQLException {
-    Object[] items = (Object[]) array.getArray();
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < items.length; i += 2) {
-      map.put((String) items[i], (String) items[i + 1]);
-    }
-    array.free();
-    return map;
-  }
-
-  private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
-    if (t == null) {
-      ps.setNull(index, Types.BIGINT);
-    } else {
-      ps.setLong(index, micros(t));
-    }
-  }
-
-  private static Instant time(ResultSet rs, int index) throws SQLException {
-    long micros = rs.getLong(index);
-    return rs.wasNull() ? null : instant(micros);
-  }
-
-  /**
-   * An instant as whole microseconds since the epoch (truncating nanoseconds).
-   *
-   * @throws IllegalArgumentException naming the instant and the range, if a {@code bigint} cannot hold it
-   */
-  static long micros(Instant t) {
-    if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
-      throw new IllegalArgumentException("the store keeps instants from " + MIN_TIME + " to " + MAX_TIME
-          + " (microseconds since the epoch in a bigint), was " + t);
-    }
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
-  }
-
-  static Instant instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-  }
 }

@@ -128,7 +128,7 @@ class JdbcPoolStoreBuilderTest {
   @Test
   void anInstantABigintCannotHoldIsRefusedNamingTheRange() {
     java.time.Instant far = java.time.Instant.parse("+300000-01-01T00:00:00Z");
-    assertThatThrownBy(() -> JdbcPoolStore.micros(far)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JdbcRows.micros(far)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the store keeps instants from ").hasMessageEndingWith(", was " + far);
     assertThatThrownBy(() -> JdbcPoolStore.builder().dataSource(UNUSED).build().lead("p", "n1",
         java.time.Instant.now(), java.time.temporal.ChronoUnit.FOREVER.getDuration()))
@@ -148,9 +148,9 @@ class JdbcPoolStoreBuilderTest {
   void instantsRoundTripToTheMicrosecond() {
     for (String t : new String[] {"2026-03-23T02:41:00.123456Z", "1969-12-31T23:59:59.999999Z", "1970-01-01T00:00:00Z"}) {
       java.time.Instant instant = java.time.Instant.parse(t);
-      assertThat(JdbcPoolStore.instant(JdbcPoolStore.micros(instant))).isEqualTo(instant);
+      assertThat(JdbcRows.instant(JdbcRows.micros(instant))).isEqualTo(instant);
     }
-    assertThat(JdbcPoolStore.instant(JdbcPoolStore.micros(java.time.Instant.parse("2026-01-01T00:00:00.123456789Z"))))
+    assertThat(JdbcRows.instant(JdbcRows.micros(java.time.Instant.parse("2026-01-01T00:00:00.123456789Z"))))
         .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00.123456Z"));
   }
 }
