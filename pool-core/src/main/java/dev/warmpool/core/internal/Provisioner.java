@@ -188,7 +188,7 @@ final class Provisioner {
           // each attempt counts in the placement's window at its start (see PlacementHealth)
           Instant started = rt.clock.now();
           slot.attemptStartedAt = started;
-          rt.runner().execute(() -> shelf.health.started(started));
+          rt.runner().execute(() -> shelf.health.startedCreate(started));
           return shelf.health.provider.provision(request);
         }, f -> {
           t.lastFailure = f;
