@@ -256,7 +256,9 @@ final class Provisioner {
       }
       return;
     }
-    t.lastFailure = failure;
+    // a retry not sent because the placement opened is told as the provider's answer that made it retry
+    Throwable shown = ProviderCalls.providerFailure(failure);
+    t.lastFailure = shown;
     board.probeSettled(slot, false, now);
     if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
       // our own timer: no attempt hook saw it; the hang counts as a failure of the attempt that hung
@@ -264,9 +266,9 @@ final class Provisioner {
     }
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
-        failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
+        shown instanceof ProviderException pe ? pe.code() : "", String.valueOf(shown.getMessage())));
     PoolLog.debug(rt.poolId).template(t.name()).placement(shelf.placement.key()).worker(slot.id)
-        .log("provision failed: {}", failure);
+        .log("provision failed: {}", shown);
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED || kind == FailureKind.QUOTA) {
       // the request was refused before anything was created
       ledger.forget(slot);
