@@ -12,23 +12,24 @@ import java.util.TreeMap;
  *
  * <p>Design: the bar is {@value #MULTIPLE} times the slowest of the last {@value #SAMPLES} creates that completed
  * successfully (about their 95th percentile), and at least {@link #FLOOR}; before {@value #KNOWN_AFTER} creates
- * completed there is no bar, so a cold placement or a provider that is slow from the start is never judged. A create
- * counts by its start, like every call of the placement's window: the watch keeps, per start time, how many creates
- * are still out, how many failed and how many ended otherwise. Once the bar has passed since a start, every create of
- * that start is decided: it completed, it failed, or it hangs. {@link #judge} reads the creates that started in the
- * short window just before {@code now - bar}, all of them decided, so hangs are not diluted by younger creates that
- * have not had the time to show whether they hang. A hang that completes after all is taken back out: it is no
- * longer out, and its latency raises the bar.
+ * completed there is no bar, so a cold placement or a provider that is slow from its first create is never judged. A
+ * create counts by its start, like every call of the placement's window: the watch keeps, per start time, how many
+ * creates are still out, how many failed and how many ended otherwise. Once the bar has passed since a start, every
+ * create of that start is decided: it completed, it failed, or it is still out. {@link #judge} reads the creates that
+ * started in a window just before {@code now - bar}, all of them decided, so hangs are not diluted by younger creates
+ * that have not had the time to show whether they hang. A create that completes after all is taken back out, and
+ * its latency raises the bar.
  *
- * <p>The bar tells a hang from a uniform slowdown: when every create gets slower, slow creates keep completing and
- * raise the bar ahead of the ones still out (a create out twice as long as the slowest that completed is rare), so
- * the placement does not open; the {@link Supply} keeps up with the slowdown instead. A create that hangs never
- * completes, so the bar stays where the healthy creates put it. A slowdown so sudden and steep that nothing
- * completes for more than the bar plus the short window does open the placement: from the pool's side, nothing
- * completing is a failing placement; the creates that complete meanwhile raise the bar, so it does not flap.
+ * <p>What tells a hang from a uniform slowdown is the other creates. A create out past the bar hangs only once a
+ * create that started after it completed in the usual time (no slower than {@link #USUAL_SHARE} of the recent ones):
+ * the placement still works for others. When every create gets slower, none completes in the usual time, and the slow
+ * ones that complete raise the bar ahead of those still out, so the placement stays closed and the {@link Supply}
+ * keeps up instead. When nothing completes at all (every create hangs), a create hangs past twice the bar: a uniform
+ * slowdown by more than four times the slowest create would open the placement too, which from the pool's side is a
+ * placement where nothing completes; the creates that complete meanwhile raise the bar, so it does not flap.
  *
  * <p>The watch is the leader's own: the creates it counts are the ones this node sent; a new leader starts with none
- * out and no latencies. Runner only.
+ * out (the store keeps none) and with the latencies it saw itself, if any. Runner only.
  */
 final class HangWatch {
   /** How many recent latencies the bar comes from. */
@@ -52,7 +53,7 @@ final class HangWatch {
   private final TreeMap<Instant, int[]> creates = new TreeMap<>();
   /** Creates that started before this are not judged: they belong to an episode the placement closed on. */
   private Instant since = Instant.MIN;
-  /** The latest start of a create that completed in the usual time (no slower than the slowest recent one). */
+  /** The latest start of a create that completed in the usual time (see {@link #USUAL_SHARE}). */
   private Instant lastUsualStart = Instant.MIN;
 
   /**
@@ -191,36 +192,6 @@ final class HangWatch {
       }
     }
     return n;
-  }
-
-  /**
-   * When {@link #judge} may answer differently (besides a create ending): the next start to pass either bar, or to
-   * leave either window; MAX when no create is out or the bar is not known.
-   */
-  Instant nextChange(Instant now, Duration window) {
-    Duration bar = bar();
-    if (bar == null || !anyOut()) {
-      return Instant.MAX;
-    }
-    Instant next = Instant.MAX;
-    for (Duration after : new Duration[] {bar, bar.multipliedBy(2)}) {
-      for (Duration shift : new Duration[] {after, after.plus(window)}) {
-        Instant k = creates.higherKey(now.minus(shift));
-        if (k != null && k.plus(shift).isBefore(next)) {
-          next = k.plus(shift);
-        }
-      }
-    }
-    return next;
-  }
-
-  private boolean anyOut() {
-    for (int[] c : creates.values()) {
-      if (c[OUT] > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Forgets creates that started more than {@code keep} before the later judged window. */

@@ -66,7 +66,6 @@ final class PlacementBoard {
       if (h.checkHangs(now) == PlacementHealth.Transition.OPENED) {
         opened(h, now, false);
       }
-      next = min(next, h.nextHangCheck(now));
       boolean wasOpen = h.state() == PlacementState.OPEN;
       next = min(next, h.tick(now));
       if (wasOpen && h.state() == PlacementState.HALF_OPEN) {

@@ -182,8 +182,10 @@ final class PlacementHealth {
   }
 
   /**
-   * Judges the creates out in a closed placement: opens it when, among those that started in the short window
-   * before the hang bar, at least {@code failureRate} of at least {@code minCalls} failed or still hang.
+   * Judges the creates out in a closed placement: opens it when, among those that started in the hang window (a tenth
+   * of the failure window) before the hang bar, at least {@code failureRate} of at least {@code minCalls} failed or
+   * still hang. Called every control pass, so a hang is seen within a control interval (5 seconds by default) of
+   * passing the bar, without a timer per create.
    */
   Transition checkHangs(Instant now) {
     hangs.prune(now, policy.failureWindow());
@@ -200,11 +202,6 @@ final class PlacementHealth {
       }
     }
     return Transition.NONE;
-  }
-
-  /** When {@link #checkHangs} may answer differently; MAX if no create is out (or the placement is not closed). */
-  Instant nextHangCheck(Instant now) {
-    return state == PlacementState.CLOSED ? hangs.nextChange(now, hangWindow()) : Instant.MAX;
   }
 
   /**

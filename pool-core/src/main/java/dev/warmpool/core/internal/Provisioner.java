@@ -273,6 +273,7 @@ final class Provisioner {
       // the request was refused before anything was created
       ledger.forget(slot);
       if (kind == FailureKind.THROTTLED) {
+        supply.throttled(shelf, now);
         // the retried create keeps the worker id: creation is idempotent on it, so if an earlier attempt's lost
         // answer did create it, the next create finds that one
         unsentIds.keep(shelf, slot.id);

@@ -106,18 +106,7 @@ class HangWatchTest {
     assertThat(w.judge(at(90), WINDOW).get(0).calls()).as("started before the placement closed").isZero();
     w.started(at(30));
     w.forgetCreates();
-    assertThat(w.nextChange(at(31), WINDOW)).as("nothing out: nothing to look at").isEqualTo(Instant.MAX);
+    assertThat(w.hung(at(3600), Instant.MIN)).as("nothing out: another leader's creates are forgotten").isZero();
     assertThat(w.bar()).as("the latencies stay").isEqualTo(Duration.ofSeconds(80));
-  }
-
-  @Test
-  void theNextChangeIsWhenAStartPassesABarOrLeavesAWindow() {
-    HangWatch w = warmed();
-    w.started(at(0));
-    assertThat(w.nextChange(at(1), WINDOW)).isEqualTo(at(80));
-    assertThat(w.nextChange(at(80), WINDOW)).isEqualTo(at(140));
-    assertThat(w.nextChange(at(140), WINDOW)).isEqualTo(at(160));
-    assertThat(w.nextChange(at(160), WINDOW)).isEqualTo(at(220));
-    assertThat(w.nextChange(at(220), WINDOW)).isEqualTo(Instant.MAX);
   }
 }
