@@ -50,6 +50,9 @@ final class Sizing {
   private Instant lastAt;
   private Instant since;
   private double longRate;
+  /** A new leader's rate of the last hour, from the stored hours, until {@link #inheritedUntil}. */
+  private double inheritedPerSecond;
+  private Instant inheritedUntil;
   private volatile double holdSeconds = Double.POSITIVE_INFINITY;
   private volatile int target;
   private volatile String term;
@@ -86,6 +89,18 @@ final class Sizing {
 
   SeasonalHistory history() {
     return history;
+  }
+
+  /**
+   * This node took the lead of a shared pool: until its own short window has seen the demand, the rate is at least
+   * the one of the last hour that its predecessors kept in the store (the largest five-minute peak of this hour and
+   * the one before), so the target goes on from there instead of starting again from the floor. Runner only.
+   */
+  void inherit(Instant now) {
+    if (history != null) {
+      inheritedPerSecond = history.recentPerSecond(now);
+      inheritedUntil = now.plus(SHORT_WINDOW);
+    }
   }
 
   /** A provision answered with a worker after {@code latency}. Runner only. */
@@ -150,6 +165,9 @@ final class Sizing {
     double shortRate = rate(now, SHORT_WINDOW);
     longRate = rate(now, LONG_WINDOW);
     double rate = Math.max(shortRate, longRate);
+    if (inheritedUntil != null && now.isBefore(inheritedUntil)) {
+      rate = Math.max(rate, inheritedPerSecond);
+    }
     ratePerMinute = rate * 60;
     if (policy == null) {
       return false;

@@ -57,8 +57,32 @@ final class TargetKeeper {
     this.kept = kept;
   }
 
-  /** A new leader continues from the demand the last leaders learned. */
-  void restore(Iterable<TemplateRuntime> templates) {
+  /**
+   * A new leader continues from what the last leaders learned: the hours of the week, the rate of the last hour until
+   * its own windows have seen some, and the provisioning times of the workers the store holds (created and ready), so
+   * that its target does not start again from the floor, nor from the provisioning timeout.
+   */
+  void restore(Iterable<TemplateRuntime> templates, Instant now) {
+    List<WorkerSlot> ready = new ArrayList<>();
+    for (WorkerSlot slot : ledger.workers()) {
+      if (slot.readyAt != null && slot.intendedAt != null && !slot.readyAt.isBefore(slot.intendedAt)) {
+        ready.add(slot);
+      }
+    }
+    ready.sort(java.util.Comparator.comparing(s -> s.readyAt)); // the ring keeps the latest
+    for (TemplateRuntime t : templates) {
+      if (t.sizing.computed()) {
+        for (PlacementShelf shelf : t.shelves) {
+          if (t.sizing.latency(shelf) == null) {
+            for (WorkerSlot slot : ready) {
+              if (slot.template == t && slot.shelf == shelf) {
+                t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, slot.readyAt));
+              }
+            }
+          }
+        }
+      }
+    }
     List<StoredDemand> all = kept.get();
     for (TemplateRuntime t : templates) {
       SeasonalHistory h = t.sizing.history();
@@ -69,6 +93,7 @@ final class TargetKeeper {
           }
         }
         h.takeChanged(); // what came from the store needs no write back
+        t.sizing.inherit(now);
       }
     }
   }
