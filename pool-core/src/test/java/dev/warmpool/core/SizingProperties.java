@@ -51,7 +51,13 @@ public abstract class SizingProperties implements PoolMode.Suite {
     CountingProvider provider = new CountingProvider(cloud.provider());
     List<PoolEvent.TargetChanged> changes = new ArrayList<>();
     int[] provisioned = new int[1];
-    WorkerPool pool = mode().fresh().apply(WorkerPools.builder().poolId("noisy").clock(clock).seed(seed)
+    PoolMode mode = mode().fresh();
+    WorkerPools.Builder builder = WorkerPools.builder().poolId("noisy").clock(clock).seed(seed);
+    if (mode.hasStore()) { // coarser than by default, so that five hours take a second on any store
+      builder.controlInterval(Duration.ofSeconds(30)).storePollInterval(Duration.ofSeconds(10))
+          .leadershipTimeout(Duration.ofMinutes(2));
+    }
+    WorkerPool pool = mode.apply(builder
         .template(WorkerTemplate.builder("ci").maxTotal(maxTotal).sizing(SizingPolicy.objective(0.99,
             Duration.ofSeconds(5)).floor(floor).ceiling(ceiling).build()).build())
         .placement(Placement.of("fake", "westeurope", "eu")).provider("fake", provider)
