@@ -50,9 +50,14 @@ final class OutageRunway {
   /** Per template: when the forecast last said the stock runs out before the active placement's supply lands. */
   private final Map<TemplateRuntime, Instant> shortAt = new HashMap<>();
 
-  OutageRunway(PoolRuntime rt) {
-    this.failover = rt.config.health().failover();
-    this.failureBurst = rt.config.forecast().failureBurst();
+  /**
+   * @param failover whether the pool fails over (without it, the stock stays where it is)
+   * @param failureBurst the failed calls in a placement's window that make it failing (the provisioning-failures
+   *     alert's threshold)
+   */
+  OutageRunway(boolean failover, int failureBurst) {
+    this.failover = failover;
+    this.failureBurst = failureBurst;
   }
 
   /** Decides the template's runway for this pass and sets {@link TemplateRuntime#runway}. */

@@ -47,7 +47,7 @@ final class TargetKeeper {
     this.ledger = ledger;
     this.deleter = deleter;
     this.shared = shared;
-    this.runway = new OutageRunway(rt);
+    this.runway = new OutageRunway(rt.config.health().failover(), rt.config.forecast().failureBurst());
   }
 
   /** A shared pool's store of learned demand. */
