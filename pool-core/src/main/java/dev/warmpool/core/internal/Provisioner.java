@@ -78,7 +78,9 @@ final class Provisioner {
     Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
     int idleCount = 0;
     for (PlacementShelf s : t.shelves) {
-      unclaimed.put(s, s.inFlight);
+      // creates in flight in a placement that opened are not counted on: they hang or fail there (those that still
+      // deliver land as stock above the target)
+      unclaimed.put(s, s.health.state() == PlacementState.OPEN ? 0 : s.inFlight);
       idleCount += s.tallyIdle;
     }
     // each waiter claims an in-flight provision in a placement it accepts, or needs a new one
