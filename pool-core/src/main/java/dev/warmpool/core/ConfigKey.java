@@ -106,7 +106,7 @@ record ConfigKey(String pattern, Kind kind, String defaultValue, String range) {
       new ConfigKey("alert-on-failures", Kind.INT, "3", AT_LEAST_1),
       // the control loop
       new ConfigKey("control-interval", Kind.DURATION, "5s", POSITIVE),
-      new ConfigKey("max-concurrent-provisions", Kind.INT, "10", AT_LEAST_1),
+      new ConfigKey("max-concurrent-provisions", Kind.INT, "100", AT_LEAST_1),
       new ConfigKey("close-grace-period", Kind.DURATION, "30s", "zero or positive"),
       new ConfigKey("delete-timeout", Kind.DURATION, "10m", POSITIVE),
       new ConfigKey("event-queue-capacity", Kind.INT, "10000", AT_LEAST_1),

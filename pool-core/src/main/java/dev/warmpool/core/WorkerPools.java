@@ -86,7 +86,7 @@ public final class WorkerPools {
     private Executor eventExecutor;
     private int eventQueueCapacity = 10_000;
     private Duration controlInterval = Duration.ofSeconds(5);
-    private int maxConcurrentProvisions = 10;
+    private int maxConcurrentProvisions = 100;
     private Duration closeGracePeriod = Duration.ofSeconds(30);
     private Duration deleteTimeout = Duration.ofMinutes(10);
     private ClassLoader classLoader;
@@ -449,10 +449,10 @@ public final class WorkerPools {
      * The hard cap on provisions in flight at once per placement and template; at least 1. Within it the pool sizes
      * the creates in flight from the demand and the observed provisioning latency (Little's law: the warm deficit,
      * plus leases per minute times the minutes a create takes beyond its usual latency), so the cap only stops a
-     * runaway. With the default, a placement whose creates take 20 minutes delivers at most half a worker a minute;
+     * runaway. With the default, a placement whose creates take 20 minutes still delivers 5 workers a minute;
      * beyond that new workers also go to the next healthy placement of the geography.
      *
-     * @param max the cap; 10 by default
+     * @param max the cap; 100 by default
      * @return this builder
      */
     public Builder maxConcurrentProvisions(int max) {

@@ -107,8 +107,14 @@ final class Failover {
         && !s.health.cooling(t.template.size()) && s.inFlight < maxInFlight;
   }
 
+  /**
+   * Whether the placement may take a create of the template now: closed, not throttled, the size not resting, and a
+   * size that rested has no create of the template in flight (it is tried with one first).
+   */
   static boolean usable(TemplateRuntime t, PlacementShelf s, Instant now) {
-    return s.health.isClosed() && !s.health.throttled(now) && !s.health.cooling(t.template.size());
+    String size = t.template.size();
+    return s.health.isClosed() && !s.health.throttled(now) && !s.health.cooling(size)
+        && (s.inFlight == 0 || !s.health.onTrial(size));
   }
 
   static boolean inHomeGeography(TemplateRuntime t, PlacementShelf s) {

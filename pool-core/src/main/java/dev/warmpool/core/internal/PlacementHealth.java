@@ -59,6 +59,12 @@ final class PlacementHealth {
   private final ArrayDeque<Instant> failures = new ArrayDeque<>();
   /** Size to the end of its cooldown; each entry expires at its own end, so a restored cooldown ends on time. */
   private final Cache<String, Instant> coolingSizes;
+  /**
+   * Sizes that cooled and have not delivered a worker since: once the cooldown ends, one create tries the size before
+   * the rest of the deficit follows it (a capacity, quota or invalid answer would otherwise meet every create of the
+   * deficit at once).
+   */
+  private final java.util.Set<String> onTrial = new java.util.HashSet<>();
   private final PoolClock clock;
   /** Whether anything the store keeps changed since {@link #takeChanged()} last ran. */
   private boolean changed;
@@ -123,6 +129,16 @@ final class PlacementHealth {
 
   boolean cooling(String size) {
     return coolingSizes.getIfPresent(size) != null;
+  }
+
+  /** Whether the size cooled and no create of it has delivered since: it takes one create at a time. */
+  boolean onTrial(String size) {
+    return onTrial.contains(size);
+  }
+
+  /** A create of the size delivered a worker: the size takes creates freely again. */
+  void delivered(String size) {
+    onTrial.remove(size);
   }
 
   /** Whether a probe may start now: half-open and fewer probes in flight than it takes to close. */
@@ -199,15 +215,12 @@ final class PlacementHealth {
         }
         return Transition.NONE;
       }
-      case CAPACITY, QUOTA -> {
-        // a used-up quota rests the pair as a capacity error does; the board's quota alert asks a person to raise it
+      case CAPACITY, QUOTA, INVALID -> {
+        // the pair rests: a used-up quota as a capacity error does (the board's quota alert asks a person to raise
+        // it), and a request that can never succeed as sent (a region the account cannot use, bad credentials for
+        // it) rather than being asked again at once (an alert tells a person); afterwards one create tries it first
         coolingSizes.put(size, now.plus(policy.capacityCooldown()));
-        return Transition.NONE;
-      }
-      case INVALID -> {
-        // the request can never succeed as sent (a region the account cannot use, bad credentials for it): rest the
-        // pair like a capacity error rather than asking again at once; an alert tells a person
-        coolingSizes.put(size, now.plus(policy.capacityCooldown()));
+        onTrial.add(size);
         return Transition.NONE;
       }
       default -> {
@@ -398,6 +411,7 @@ final class PlacementHealth {
     h.coolingUntil().forEach((size, until) -> {
       if (until.isAfter(now)) {
         coolingSizes.put(size, until);
+        onTrial.add(size); // a size the previous leader rested is tried with one create here too
       }
     });
     changed = false;

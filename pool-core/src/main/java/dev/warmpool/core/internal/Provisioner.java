@@ -240,6 +240,7 @@ final class Provisioner {
         shelf.health.probesInFlight--;
       }
       board.onSuccess(shelf.health, now, probe, slot.attemptStartedAt);
+      shelf.health.delivered(t.template.size());
       t.sizing.provisioned(shelf, slot.intendedAt, now);
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle

@@ -78,6 +78,12 @@ final class Supply {
      * become the usual. NaN until a few creates delivered.
      */
     double usual = Double.NaN;
+    /**
+     * The lowest usual latency this placement ever had: what a placement never asked is assumed to take. The usual
+     * latency drifts with a provider that slows gradually (or whose writes wait for a throttled bucket), and a
+     * placement compared with its own drifted usual is never slower than "usual".
+     */
+    double fastest = Double.NaN;
     int samples;
     final Forecaster delivered = new Forecaster(DELIVERY_SMOOTHING);
     double deliveredPerMinute;
@@ -128,6 +134,7 @@ final class Supply {
     // was when the average jumps past it (a slowdown); before a few creates delivered it is unknown
     if (++f.samples >= USUAL_AFTER && (Double.isNaN(f.usual) || f.latency <= f.usual * SLOW)) {
       f.usual = f.latency;
+      f.fastest = Double.isNaN(f.fastest) ? f.usual : Math.min(f.fastest, f.usual);
     }
     if (at.isAfter(f.newestDeliveredStart)) {
       f.newestDeliveredStart = at;
@@ -315,12 +322,22 @@ final class Supply {
   }
 
   /**
-   * What a create there is expected to take: its own latency if it delivered lately, else the lowest average of the
-   * template's other placements (a placement never asked is assumed as fast as the best one known).
+   * What a create there is expected to take: its own latency if it delivered lately, else the lowest latency the
+   * template's placements ever usually had (a placement never asked is assumed as fast as the best one was).
    */
   private double expected(TemplateRuntime t, PlacementShelf s, Instant now) {
     double own = latency(s, now);
-    return Double.isNaN(own) ? best(t) : own;
+    if (!Double.isNaN(own)) {
+      return own;
+    }
+    double fastest = Double.NaN;
+    for (PlacementShelf o : t.shelves) {
+      double l = flow(o).fastest;
+      if (!Double.isNaN(l) && (Double.isNaN(fastest) || l < fastest)) {
+        fastest = l;
+      }
+    }
+    return fastest;
   }
 
   /** What the template's creates usually take in its fastest placement; NaN if none delivered a few yet. */

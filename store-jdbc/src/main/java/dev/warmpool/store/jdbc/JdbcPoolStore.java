@@ -34,7 +34,6 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ import javax.sql.DataSource;
 
 /**
  * A {@link PoolStore} on PostgreSQL (14 or later), through plain JDBC: the nodes of a shared pool keep its workers,
- * leadership, nodes and placement health in four tables.
+ * leadership, nodes, placement health, run-time configuration and learned demand in tables of their own.
  *
  * <p>Build one with {@link #builder()} over a {@link DataSource} (a pooled one, such as HikariCP's, with a short
  * connection timeout: the store takes a connection for every call). The store creates or migrates its tables the
@@ -75,7 +74,7 @@ import javax.sql.DataSource;
 public final class JdbcPoolStore implements PoolStore {
 
   /** The schema version this code writes; a database with a higher one is refused. */
-  static final int SCHEMA_VERSION = 6;
+  static final int SCHEMA_VERSION = JdbcSchema.VERSION;
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -94,14 +93,13 @@ public final class JdbcPoolStore implements PoolStore {
   private final Duration statementTimeout;
   private final int queryTimeoutSeconds;
   private final int networkTimeoutMillis;
+  private final JdbcSchema tables;
   private final String workers;
   private final String leadership;
   private final String nodes;
   private final String health;
-  private final String versions;
   private final String configurations;
   private final String demands;
-  private final long lockKey;
 
   /** Set once the tables are known to be at {@link #SCHEMA_VERSION}; never reset. */
   private volatile boolean migrated;
@@ -116,14 +114,13 @@ public final class JdbcPoolStore implements PoolStore {
     // the server cancels a statement after queryTimeoutSeconds; the socket gives up a little later, for a server that
     // no longer answers at all
     this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, queryTimeoutSeconds * 1000L + 1000L);
-    this.workers = table("workers");
-    this.leadership = table("leadership");
-    this.nodes = table("nodes");
-    this.health = table("placement_health");
-    this.versions = table("schema_version");
-    this.configurations = table("configuration");
-    this.demands = table("demand");
-    this.lockKey = fnv64("warmpool:" + (schema == null ? "" : schema) + ":" + tablePrefix);
+    this.tables = new JdbcSchema(schema, tablePrefix);
+    this.workers = tables.workers;
+    this.leadership = tables.leadership;
+    this.nodes = tables.nodes;
+    this.health = tables.health;
+    this.configurations = tables.configurations;
+    this.demands = tables.demands;
   }
 
   /**
@@ -234,21 +231,6 @@ public final class JdbcPoolStore implements PoolStore {
     }
   }
 
-  private String table(String name) {
-    String t = "\"" + tablePrefix + name + "\"";
-    return schema == null ? t : "\"" + schema + "\"." + t;
-  }
-
-  /** A 64-bit FNV-1a hash: the advisory lock key of this schema and prefix. */
-  private static long fnv64(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < s.length(); i++) {
-      h ^= s.charAt(i);
-      h *= 0x100000001b3L;
-    }
-    return h;
-  }
-
   // ------------------------------------------------------------------------------------------------ schema
 
   @Override
@@ -263,91 +245,10 @@ public final class JdbcPoolStore implements PoolStore {
     }
     synchronized (this) {
       if (!migrated) {
-        run("open", poolId, false, this::migrate);
+        run("open", poolId, false, c -> tables.migrate(c, queryTimeoutSeconds));
         migrated = true;
       }
     }
-  }
-
-  /** The statements of every schema version, in order: index 0 takes an empty schema to version 1. */
-  private List<List<String>> migrations() {
-    String idleIndex = "\"" + tablePrefix + "workers_idle\"";
-    String cooldowns = table("cooldowns"); // versions 1 to 3 only
-    return List.of(List.of(
-        "CREATE TABLE " + workers + " ("
-            + "pool_id text NOT NULL, id text NOT NULL, template text NOT NULL, placement text NOT NULL,"
-            + " state text NOT NULL CHECK (state IN ('PROVISIONING', 'IDLE', 'LEASED', 'RETIRED', 'DELETING')),"
-            + " generation bigint NOT NULL, grants bigint NOT NULL, epoch bigint NOT NULL,"
-            + " resource_id text NOT NULL, attributes text[] NOT NULL, tenant text, holder text, lease_id text,"
-            + " granted_at bigint, deadline bigint, created_at bigint NOT NULL, ready_at bigint, idle_since bigint,"
-            + " reason text, PRIMARY KEY (pool_id, id))",
-        "CREATE INDEX " + idleIndex + " ON " + workers + " (pool_id, template, placement) WHERE state = 'IDLE'",
-        "CREATE TABLE " + leadership + " ("
-            + "pool_id text PRIMARY KEY, node text NOT NULL, epoch bigint NOT NULL, expires_at bigint NOT NULL)",
-        "CREATE TABLE " + nodes + " ("
-            + "pool_id text NOT NULL, node text NOT NULL, last_seen bigint NOT NULL, waiting text[] NOT NULL,"
-            + " PRIMARY KEY (pool_id, node))",
-        "CREATE TABLE " + cooldowns + " ("
-            + "pool_id text NOT NULL, cooldown_key text NOT NULL, kind text NOT NULL, until_at bigint NOT NULL,"
-            + " reason text NOT NULL, PRIMARY KEY (pool_id, cooldown_key))"),
-        // version 2: nodes say when they are closing, so the last node that stays drains the pool
-        List.of("ALTER TABLE " + nodes + " ADD COLUMN closing boolean NOT NULL DEFAULT false"),
-        // version 3: each placement's health, so the next leader continues where the last one stopped
-        List.of("CREATE TABLE " + health + " ("
-            + "pool_id text NOT NULL, placement text NOT NULL, state text NOT NULL"
-            + " CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')), open_until bigint, next_cooldown_ms bigint NOT NULL,"
-            + " closed_since bigint, probe_successes integer NOT NULL, calls bigint[] NOT NULL,"
-            + " failures bigint[] NOT NULL, failure_code text NOT NULL, throttled_until bigint,"
-            + " cooling_sizes text[] NOT NULL, cooling_until bigint[] NOT NULL, PRIMARY KEY (pool_id, placement))"),
-        // version 4: nodes say which tenants wait at which priority, for fair shares across nodes (the waiting
-        // column, per template, is still written for nodes of version 3 during a rolling upgrade); the leader's
-        // cooldowns live in the placement health since version 3
-        List.of("ALTER TABLE " + nodes + " ADD COLUMN waiting_requests text[] NOT NULL DEFAULT '{}'",
-            "DROP TABLE " + cooldowns),
-        // version 5: the run-time configuration, which every node applies (one row per pool, its newest revision)
-        List.of("CREATE TABLE " + configurations + " ("
-            + "pool_id text PRIMARY KEY, revision bigint NOT NULL, document text NOT NULL, node text NOT NULL,"
-            + " changed_at bigint NOT NULL)"),
-        // version 6: the leader's learned demand, one row per template and hour of the week (at most 168 each), so
-        // the next leader pre-warms for the peaks the last one saw
-        List.of("CREATE TABLE " + demands + " ("
-            + "pool_id text NOT NULL, template text NOT NULL,"
-            + " hour_of_week smallint NOT NULL CHECK (hour_of_week BETWEEN 0 AND 167),"
-            + " peak integer NOT NULL CHECK (peak >= 0), recorded_hour bigint NOT NULL,"
-            + " PRIMARY KEY (pool_id, template, hour_of_week))"));
-  }
-
-  private Void migrate(Connection c) throws SQLException {
-    try (PreparedStatement lock = prepare(c, "SELECT pg_advisory_xact_lock(?)")) {
-      // serializes nodes that open at once (the lock is released with the transaction)
-      lock.setLong(1, lockKey);
-      lock.execute();
-    }
-    try (Statement s = c.createStatement()) {
-      if (schema != null) {
-        s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-      }
-      s.execute("CREATE TABLE IF NOT EXISTS " + versions
-          + " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-      int current;
-      try (ResultSet rs = s.executeQuery("SELECT COALESCE(max(version), 0) FROM " + versions)) {
-        rs.next();
-        current = rs.getInt(1);
-      }
-      if (current > SCHEMA_VERSION) {
-        throw new WarmpoolException("store tables " + versions + " are at schema version " + current
-            + ", newer than this store-jdbc knows (" + SCHEMA_VERSION + "): upgrade store-jdbc on this node, or use "
-            + "another tablePrefix");
-      }
-      List<List<String>> steps = migrations();
-      for (int v = current + 1; v <= SCHEMA_VERSION; v++) {
-        for (String sql : steps.get(v - 1)) {
-          s.execute(sql);
-        }
-        s.execute("INSERT INTO " + versions + " (version) VALUES (" + v + ")");
-      }
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------------------------------------ workers
