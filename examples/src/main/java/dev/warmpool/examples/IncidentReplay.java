@@ -60,21 +60,27 @@ public final class IncidentReplay {
       return;
     }
     if (ReplayOptions.wantsHelp(args)) {
-      System.out.print(ReplayOptions.HELP + ImageRoll.HELP);
+      System.out.print(ReplayOptions.HELP + ImageRoll.HELP + ReplaySizing.HELP);
       return;
     }
     ReplayOptions options;
     ImageRoll roll;
+    ReplaySizing sizing;
     try {
       List<String> rest = new ArrayList<>();
-      roll = ImageRoll.strip(args, rest);
+      List<String> afterRoll = new ArrayList<>();
+      roll = ImageRoll.strip(args, afterRoll);
+      sizing = ReplaySizing.strip(afterRoll.toArray(String[]::new), rest);
       options = ReplayOptions.parse(rest.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
     }
-    run(options, System.out, roll);
+    Result result = run(options, System.out, roll);
+    if (sizing.objective()) {
+      ReplaySizing.print(result, ReplaySizing.runObjective(result, roll), System.out);
+    }
   }
 
   /**

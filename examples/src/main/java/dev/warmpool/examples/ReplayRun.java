@@ -5,6 +5,7 @@ import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.PoolSnapshot;
+import dev.warmpool.api.SizingPolicy;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.api.WorkerPool;
@@ -99,7 +100,7 @@ public final class ReplayRun {
   private Instant recovered;
   private Instant failback;
 
-  private ReplayRun(String name, boolean naive, ReplayOptions options) {
+  private ReplayRun(String name, boolean naive, ReplayOptions options, SizingPolicy sizing) {
     this.name = name;
     this.naive = naive;
     this.options = options;
@@ -114,11 +115,11 @@ public final class ReplayRun {
         .poolId(naive ? "naive" : "warmpool")
         .clock(clock)
         .seed(options.seed())
-        .template(WorkerTemplate.builder(TEMPLATE)
+        .template(sized(WorkerTemplate.builder(TEMPLATE)
             .providerProperty("image", "ghcr.io/acme/deploy-worker:2023.03")
-            .warmTarget(WARM_TARGET).maxTotal(120)
+            .maxTotal(120)
             .maxUses(1)                                  // a fresh worker for every job, as the real pool did
-            .reuseWhenDegraded(true)                     // only with degradedMode: a tenant may reuse its own worker
+            .reuseWhenDegraded(true), sizing)            // only with degradedMode: a tenant may reuse its own worker
             .build())
         .provider("fake", cloud.provider())
         .listener(this::onEvent);
@@ -132,6 +133,10 @@ public final class ReplayRun {
       builder.failover(false).degradedMode(false);
     }
     this.pool = builder.build();
+  }
+
+  private static WorkerTemplate.Builder sized(WorkerTemplate.Builder template, SizingPolicy sizing) {
+    return sizing == null ? template.warmTarget(WARM_TARGET) : template.warmTarget(0).sizing(sizing);
   }
 
   /**
@@ -185,7 +190,24 @@ public final class ReplayRun {
    * @throws IllegalStateException if the pool does not close within an hour of virtual time
    */
   public static ReplayRun run(String name, boolean naive, ReplayOptions options, List<Job> jobs, ImageRoll roll) {
-    ReplayRun run = new ReplayRun(name, naive, options);
+    return run(name, naive, options, jobs, roll, null);
+  }
+
+  /**
+   * Runs one configuration whose warm target a sizing policy computes instead of the fixed {@link #WARM_TARGET}.
+   *
+   * @param name the run's name in the report
+   * @param naive true for the naive pool, false for Warmpool's defaults
+   * @param options the options
+   * @param jobs the jobs, the same for every run
+   * @param roll when to roll to a new image, if at all
+   * @param sizing the template's sizing policy, or null for the fixed warm target
+   * @return the finished run
+   * @throws IllegalStateException if the pool does not close within an hour of virtual time
+   */
+  public static ReplayRun run(String name, boolean naive, ReplayOptions options, List<Job> jobs, ImageRoll roll,
+      SizingPolicy sizing) {
+    ReplayRun run = new ReplayRun(name, naive, options, sizing);
     roll.at().ifPresent(at -> run.clock.schedule(java.time.Duration.between(run.clock.now(), at),
         () -> ImageRoll.rollNewImage(run.pool)));
     run.play(jobs);

@@ -3,12 +3,14 @@ package dev.warmpool.core;
 import dev.warmpool.api.Lease;
 import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.Placement;
+import dev.warmpool.api.PoolClock;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Latency;
+import dev.warmpool.fake.NodeClock;
 import dev.warmpool.fake.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,9 @@ final class Scenario {
   final WorkerPool pool;
   /** Every node's pool. */
   final List<WorkerPool> pools;
+  /** Every node's view of {@link #clock}, when there are several nodes (one can crash: {@link #kill}). */
+  final List<NodeClock> nodeClocks = new ArrayList<>();
+  private final Set<WorkerPool> killed = new java.util.HashSet<>();
   final List<PoolEvent> events = new CopyOnWriteArrayList<>();
   final Map<String, int[]> byTenant = new LinkedHashMap<>(); // granted, failed
   final List<Throwable> failures = new ArrayList<>();
@@ -100,9 +105,15 @@ final class Scenario {
     cloud = cb.build();
     List<WorkerPool> built = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
+      PoolClock nodeClock = clock;
+      if (nodes > 1) {
+        NodeClock view = new NodeClock(clock);
+        nodeClocks.add(view);
+        nodeClock = view;
+      }
       WorkerPools.Builder b = WorkerPools.builder()
           .poolId("incident")
-          .clock(clock)
+          .clock(nodeClock)
           .seed(seed)
           .template(template.apply(WorkerTemplate.builder("ubuntu-22").warmTarget(40).maxTotal(400).maxUses(1))
               .build())
@@ -143,7 +154,8 @@ final class Scenario {
     LeaseRequest request = LeaseRequest.forTemplate("ubuntu-22").tenant(tenant.name())
         .geographies(tenant.geographies()).priority(tenant.priority()).maxWait(maxWait).build();
     Duration hold = Duration.ofMinutes(3 + random.nextInt(8));
-    WorkerPool node = pools.size() == 1 ? pool : pools.get(random.nextInt(pools.size()));
+    List<WorkerPool> live = pools.stream().filter(p -> !killed.contains(p)).toList();
+    WorkerPool node = live.size() == 1 ? live.get(0) : live.get(random.nextInt(live.size()));
     outstanding.merge(tenant.name(), 1, Integer::sum);
     node.lease(request).whenComplete((lease, failure) -> {
       outstanding.merge(tenant.name(), -1, Integer::sum);
@@ -181,6 +193,15 @@ final class Scenario {
       }
     }
     throw new AssertionError("unreachable");
+  }
+
+  /**
+   * Kills a node of a scenario on several nodes: its process stops (its clock runs nothing any more, so it renews no
+   * leadership and closes nothing) and new requests go to the other nodes.
+   */
+  void kill(WorkerPool node) {
+    nodeClocks.get(pools.indexOf(node)).crash();
+    killed.add(node);
   }
 
   <E extends PoolEvent> List<E> events(Class<E> type) {

@@ -8,6 +8,8 @@ import dev.warmpool.api.SizingStatus;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
 import dev.warmpool.api.WorkerTemplate;
+import dev.warmpool.fake.Fault;
+import dev.warmpool.fake.Faults;
 import dev.warmpool.fake.Latency;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * it follows the demand up and down, reports the term that set it and what the stock costs, tells listeners when it
  * moves, honours floor, ceiling and schedule windows, and leaves a fixed target as it was.
  */
-abstract class SizingTest implements PoolMode.Suite {
+public abstract class SizingTest implements PoolMode.Suite {
   private static final SizingPolicy P99_5S = SizingPolicy.objective(0.99, Duration.ofSeconds(5)).floor(1)
       .ceiling(60).build();
   private Scenario scenario;
@@ -39,8 +41,16 @@ abstract class SizingTest implements PoolMode.Suite {
   }
 
   private Scenario scenario(double perMinute, SizingPolicy policy) {
-    scenario = new Scenario(mode(), 7, List.of(), Scenario.euTenants(4), perMinute, Duration.ofMinutes(30),
-        t -> policy == null ? t.warmTarget(10) : t.warmTarget(0).sizing(policy), b -> b.maxConcurrentProvisions(100));
+    return scenario(perMinute, policy, List.of());
+  }
+
+  private Scenario scenario(double perMinute, SizingPolicy policy, List<Fault> faults) {
+    // a store mode polls less often than by default, so that hours of virtual time take seconds on any store
+    scenario = new Scenario(mode(), 7, faults, Scenario.euTenants(4), perMinute, Duration.ofMinutes(30),
+        t -> policy == null ? t.warmTarget(10) : t.warmTarget(0).sizing(policy), b -> mode().hasStore()
+            ? b.maxConcurrentProvisions(100).controlInterval(Duration.ofSeconds(30))
+                .storePollInterval(Duration.ofSeconds(10)).leadershipTimeout(Duration.ofMinutes(2))
+            : b.maxConcurrentProvisions(100));
     return scenario;
   }
 
@@ -95,9 +105,10 @@ abstract class SizingTest implements PoolMode.Suite {
 
   @Test
   void theCeilingBoundsTheTarget() {
-    Scenario s = scenario(6, SizingPolicy.objective(0.99, Duration.ofSeconds(5)).ceiling(12).build());
-    s.run(Scenario.at("01:00"), Scenario.at("02:00"));
-    assertThat(s.events(PoolEvent.TargetChanged.class)).allSatisfy(c -> assertThat(c.to()).isLessThanOrEqualTo(12))
+    // 2 a minute over a lead time of about 18 minutes asks for about 50 workers
+    Scenario s = scenario(2, SizingPolicy.objective(0.99, Duration.ofSeconds(5)).ceiling(8).build());
+    s.run(Scenario.at("01:00"), Scenario.at("01:30"));
+    assertThat(s.events(PoolEvent.TargetChanged.class)).allSatisfy(c -> assertThat(c.to()).isLessThanOrEqualTo(8))
         .anySatisfy(c -> assertThat(c.term()).isEqualTo("ceiling"));
   }
 
@@ -118,6 +129,69 @@ abstract class SizingTest implements PoolMode.Suite {
     assertThat(counts(s).idle()).isEqualTo(15); // pre-warmed: ready when the window opened
     s.clock.runUntil(Scenario.at("09:00"));
     assertThat(sizing(s).target()).isLessThan(15);
+  }
+
+  @Test
+  void anOpenPlacementsShareIsCarriedWhereSupplyStillFlowsWithThatPlacementsOwnLeadTime() {
+    // westeurope's control plane fails from 02:00 to 05:00; northeurope, the other EU placement, provisions 8 minutes
+    // slower (11 to 28 minutes); eastus is healthy but outside the EU, which every tenant requires. Jobs come from
+    // 01:00 to 03:30.
+    Scenario s = scenario(1, SizingPolicy.objective(0.99, Duration.ofSeconds(5)).floor(1).ceiling(150).build(),
+        List.of(Faults.outage("westeurope").during(Scenario.at("02:00"), Scenario.at("05:00")),
+            Faults.slowProvisions("northeurope", Duration.ofMinutes(8))));
+    List<Integer> idleDuringTheOutage = new ArrayList<>();
+    SizingStatus[] beforeAndDuring = new SizingStatus[2];
+    s.clock.schedule(Duration.between(s.clock.now(), Scenario.at("01:55")), () -> beforeAndDuring[0] = sizing(s));
+    s.clock.schedule(Duration.between(s.clock.now(), Scenario.at("03:20")), () -> beforeAndDuring[1] = sizing(s));
+    for (int minute = 120; minute < 300; minute++) {
+      s.clock.schedule(Duration.ofMinutes(minute), () -> idleDuringTheOutage.add(counts(s).idle()));
+    }
+    s.run(Scenario.at("01:00"), Scenario.at("03:30"));
+    s.clock.runUntil(Scenario.at("07:00"));
+
+    assertThat(s.events(PoolEvent.TargetChanged.class)).filteredOn(c -> c.term().equals("outage-runway"))
+        .isNotEmpty().anySatisfy(c -> assertThat(c.reason()).contains("outage runway: fake/westeurope open")
+            .contains("raised at fake/northeurope"));
+    SizingStatus before = beforeAndDuring[0];
+    SizingStatus during = beforeAndDuring[1];
+    assertThat(during.term()).isEqualTo("outage-runway");
+    // northeurope's own lead time (its creates take up to 28 minutes), not westeurope's (up to 20)
+    assertThat(during.leadTime().orElseThrow()).isGreaterThan(before.leadTime().orElseThrow().plusMinutes(4));
+    assertThat(during.target()).as("before: %s, during: %s", before, during).isGreaterThan(before.target());
+    assertThat(s.events(PoolEvent.WorkerProvisioned.class)).noneMatch(p -> p.placement().region().equals("eastus"))
+        .anyMatch(p -> p.placement().region().equals("northeurope"));
+    assertThat(s.failures).isEmpty();
+    // the stock raised in northeurope came before the stock left in westeurope ran out
+    assertThat(idleDuringTheOutage).hasSize(180).allSatisfy(idle -> assertThat(idle).isPositive());
+    // the demand stopped at 03:30, but nothing is retired while the outage lasts: only after westeurope is back
+    Instant back = s.events(PoolEvent.PlacementClosed.class).stream().map(PoolEvent::at)
+        .filter(at -> at.isAfter(Scenario.at("05:00"))).findFirst().orElseThrow();
+    List<Instant> retired = s.events(PoolEvent.WorkerDeprovisioned.class).stream()
+        .filter(d -> d.reason().equals("above-target")).map(PoolEvent::at).toList();
+    assertThat(retired).isNotEmpty().allSatisfy(at -> assertThat(at).isAfter(back));
+  }
+
+  @Test
+  void aFailingPlacementThatIsStillClosedHandsItsShareToAHealthyOneBeforeItOpens() {
+    // from 02:00 westeurope fails three creates in ten: a burst of failures, while it is still closed at first
+    Scenario s = scenario(2, SizingPolicy.objective(0.99, Duration.ofSeconds(5)).floor(1).ceiling(150).build(),
+        List.of(Faults.outage("westeurope").failureRate(0.3)
+        .during(Scenario.at("02:00"), Scenario.at("04:00"))));
+    s.run(Scenario.at("01:00"), Scenario.at("04:00"));
+
+    Instant opened = s.first(PoolEvent.PlacementOpened.class);
+    List<PoolEvent.WorkerProvisioned> north = s.events(PoolEvent.WorkerProvisioned.class).stream()
+        .filter(p -> p.placement().region().equals("northeurope")).toList();
+    assertThat(north).isNotEmpty();
+    Instant firstStarted = north.stream().map(p -> p.at().minus(p.took())).min(Instant::compareTo).orElseThrow();
+    assertThat(firstStarted).isAfter(Scenario.at("02:00"));
+    if (opened != null) {
+      assertThat(firstStarted).isBefore(opened);
+    }
+    assertThat(s.events(PoolEvent.TargetChanged.class))
+        .anySatisfy(c -> assertThat(c.reason()).contains("outage runway: fake/westeurope"));
+    assertThat(s.events(PoolEvent.WorkerProvisioned.class)).noneMatch(p -> p.placement().region().equals("eastus"));
+    assertThat(s.failures).isEmpty();
   }
 
   @Test

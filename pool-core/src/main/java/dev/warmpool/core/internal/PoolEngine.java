@@ -336,7 +336,7 @@ public final class PoolEngine implements WorkerPool {
       if (lead == StoreLedger.Lead.TOOK_OVER || lead == StoreLedger.Lead.STEPPED_DOWN) {
         terms.newTerm(now, lead);
         if (lead == StoreLedger.Lead.TOOK_OVER) {
-          targets.restore(templates.values());
+          targets.restore(templates.values(), now);
         }
       }
       rt.draining = rt.closing() && !config.keepWarmPool() && ledger.leads() && storeLedger.lastNode(now);

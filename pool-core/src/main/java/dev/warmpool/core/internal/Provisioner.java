@@ -71,7 +71,9 @@ final class Provisioner {
   void replenish(TemplateRuntime t, Instant now) {
     WorkerTemplate tpl = t.template;
     supply.plan(t, now);
-    PlacementShelf spill = supply.spillTarget(t);
+    // an outage runway raises a computed stock where supply still flows: its carrier takes new workers as a spill does
+    OutageRunway.Decision runway = t.runway;
+    PlacementShelf spill = runway != null && runway.carrier() != t.active ? runway.carrier() : supply.spillTarget(t);
     int budget = tpl.maxTotal() - t.tallyTotal;
     Map<PlacementShelf, Integer> unclaimed = new HashMap<>();
     int idleCount = 0;

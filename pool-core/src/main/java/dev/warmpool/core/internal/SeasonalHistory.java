@@ -71,6 +71,23 @@ final class SeasonalHistory {
     return best / (SLOT_MILLIS / 1000.0);
   }
 
+  /**
+   * The demand of the last hour as this history kept it: the largest five-minute peak of the current hour and of the
+   * one before, where they were recorded in those very hours, as a rate per second; 0 if it knows neither. What a new
+   * leader of a shared pool continues from, before its own windows have seen anything.
+   */
+  double recentPerSecond(Instant now) {
+    long epochHour = Math.floorDiv(now.toEpochMilli(), 3_600_000L);
+    int best = 0;
+    for (long hour = epochHour - 1; hour <= epochHour; hour++) {
+      int h = hourOfWeek(Instant.ofEpochMilli(hour * 3_600_000L));
+      if (recordedAt[h] == hour) {
+        best = Math.max(best, peak[h]);
+      }
+    }
+    return best / (SLOT_MILLIS / 1000.0);
+  }
+
   private int expected(Instant at) {
     long epochHour = Math.floorDiv(at.toEpochMilli(), 3_600_000L);
     int h = hourOfWeek(at);

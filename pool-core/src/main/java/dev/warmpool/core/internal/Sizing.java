@@ -27,8 +27,11 @@ import java.util.Optional;
  * after it and read as a slower placement; and a 90th percentile of 32 rests on the fourth-longest, so a few slow
  * creates in a row (one in twenty of a cloud with a slow tail) would move it into the tail. A computed target rises
  * at once and falls only when it stayed lower for the dwell (twice the lead time, at least ten minutes): the target
- * in force is the largest computed within the dwell. Observations come from the lease path (waits, holds) and the
- * runner (everything else); the figures the snapshot reads are volatile.
+ * in force is the largest computed within the dwell, and its term and figures are the ones that computed it. While an
+ * {@link OutageRunway} is in force the lead time is its carrier's (at least the age of the carrier's oldest create in
+ * flight: a placement that has not delivered much yet shows its slowness before its creates land), and the reason
+ * says why. Observations come from the lease path (waits, holds) and the runner (everything else); the figures the
+ * snapshot reads are volatile.
  */
 final class Sizing {
   static final Duration SHORT_WINDOW = Duration.ofMinutes(5);
@@ -41,7 +44,7 @@ final class Sizing {
   private final SeasonalHistory history;
   final WaitRecord waits = new WaitRecord();
   private final Map<PlacementShelf, Latencies> latencies = new HashMap<>();
-  private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {epoch millis, computed target}, max at the front
+  private final ArrayDeque<Held> recent = new ArrayDeque<>(); // the largest at the front
   /** Requests per minute of the last hour, by minute (a ring indexed by epoch minute). */
   private final long[] perMinute = new long[(int) LONG_WINDOW.toMinutes()];
   private long newestMinute = Long.MIN_VALUE;
@@ -49,6 +52,9 @@ final class Sizing {
   private Instant lastAt;
   private Instant since;
   private double longRate;
+  /** A new leader's rate of the last hour, from the stored hours, until {@link #inheritedUntil}. */
+  private double inheritedPerSecond;
+  private Instant inheritedUntil;
   private volatile double holdSeconds = Double.POSITIVE_INFINITY;
   private volatile int target;
   private volatile String term;
@@ -85,6 +91,18 @@ final class Sizing {
 
   SeasonalHistory history() {
     return history;
+  }
+
+  /**
+   * This node took the lead of a shared pool: until its own short window has seen the demand, the rate is at least
+   * the one of the last hour that its predecessors kept in the store (the largest five-minute peak of this hour and
+   * the one before), so the target goes on from there instead of starting again from the floor. Runner only.
+   */
+  void inherit(Instant now) {
+    if (history != null) {
+      inheritedPerSecond = history.recentPerSecond(now);
+      inheritedUntil = now.plus(SHORT_WINDOW);
+    }
   }
 
   /** A provision started at {@code startedAt} answered with a worker at {@code now}. Runner only. */
@@ -156,9 +174,11 @@ final class Sizing {
    * @param idle idle workers counted by this pass
    * @param waiting requests waiting, on this node and others
    * @param count lease requests counted so far (a running total)
+   * @param oldestCreate when the oldest create still in flight in the {@link #supplier(TemplateRuntime) supplier}
+   *     started, or null
    * @return whether the target in force moved
    */
-  boolean update(TemplateRuntime t, Instant now, int idle, int waiting, long count) {
+  boolean update(TemplateRuntime t, Instant now, int idle, int waiting, long count, Instant oldestCreate) {
     if (lastAt == null) {
       lastAt = now;
       since = now;
@@ -177,17 +197,27 @@ final class Sizing {
     double shortRate = rate(now, SHORT_WINDOW);
     longRate = rate(now, LONG_WINDOW);
     double rate = Math.max(shortRate, longRate);
+    if (inheritedUntil != null && now.isBefore(inheritedUntil)) {
+      rate = Math.max(rate, inheritedPerSecond);
+    }
     ratePerMinute = rate * 60;
     if (policy == null) {
       return false;
     }
-    PlacementShelf supplier = t.active != null ? t.active : t.home;
+    PlacementShelf supplier = supplier(t);
     Duration l = latency(supplier);
     if (l == null) {
+      // a placement that has not delivered yet: the longest lead the template's placements showed
       for (PlacementShelf s : t.shelves) {
         Duration other = latency(s);
         l = other != null && (l == null || other.compareTo(l) > 0) ? other : l;
       }
+    }
+    if (l != null && t.runway != null && oldestCreate != null
+        && Duration.between(oldestCreate, now).compareTo(l) > 0) {
+      // an outage runway's carrier has delivered little or nothing yet: its lead is at least the age of its oldest
+      // create in flight, so a slower placement shows before its first creates land
+      l = Duration.between(oldestCreate, now);
     }
     if (l == null) {
       l = template.provisioningTimeout(); // nothing provisioned yet: the most it may take
@@ -206,18 +236,32 @@ final class Sizing {
     TargetPolicy.Target computed = TargetPolicy.compute(new TargetPolicy.Inputs(policy.quantile(),
         policy.maxWait().toMillis() / 1000.0, rate, seasonal, leadSeconds, holdSeconds, template.maxUses(),
         waiting, policy.floor(), scheduled, Math.min(policy.ceiling(), template.maxTotal()),
-        supplier != t.home));
-    int inForce = hold(now, computed.value(), dwell(l));
+        t.runway != null));
+    OutageRunway.Decision runway = t.runway;
+    String why = String.format(java.util.Locale.ROOT, "%s: %.2f requests/min%s over a lead time of %s at %s,"
+        + " p%s <= %s", computed.term(), Math.max(rate, seasonal) * 60, seasonal > rate ? " (learned)" : "",
+        Forecaster.format(l.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : l),
+        supplier.placement.key(), trim(policy.quantile() * 100), policy.maxWait())
+        + (runway != null ? "; outage runway: " + runway.why() + ", so the stock is raised at "
+            + runway.carrier().placement.key() : "");
+    Held inForce = hold(new Held(now.toEpochMilli(), computed.value(), computed.term(), why), dwell(l));
     int before = target;
-    target = inForce;
-    if (inForce == computed.value() || inForce > before) {
-      term = computed.term();
-      reason = String.format(java.util.Locale.ROOT, "%s: %.2f requests/min%s over a lead time of %s at %s,"
-          + " p%s <= %s", computed.term(), Math.max(rate, seasonal) * 60, seasonal > rate ? " (learned)" : "",
-          Forecaster.format(l.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : l),
-          supplier.placement.key(), trim(policy.quantile() * 100), policy.maxWait());
-    }
-    return inForce != before;
+    target = inForce.value();
+    term = inForce.term();
+    reason = inForce.reason();
+    return inForce.value() != before;
+  }
+
+  /** A target computed at {@code at} (epoch millis), with the term and the figures that set it. */
+  private record Held(long at, int value, String term, String reason) {}
+
+  /**
+   * The placement whose lead time the target is computed from: an outage runway's carrier, else the active placement,
+   * else the home one.
+   */
+  static PlacementShelf supplier(TemplateRuntime t) {
+    OutageRunway.Decision runway = t.runway;
+    return runway != null ? runway.carrier() : t.active != null ? t.active : t.home;
   }
 
   private void countMinute(Instant now, long requests) {
@@ -258,17 +302,19 @@ final class Sizing {
     return twice.compareTo(MIN_DWELL) > 0 ? twice : MIN_DWELL;
   }
 
-  /** The largest target computed within the dwell: rises at once, falls after the dwell (a monotone queue). */
-  private int hold(Instant now, int computed, Duration dwell) {
-    long at = now.toEpochMilli();
-    while (!recent.isEmpty() && recent.peekLast()[1] <= computed) {
+  /**
+   * The largest target computed within the dwell, with its term and figures: rises at once, falls after the dwell (a
+   * monotone queue).
+   */
+  private Held hold(Held computed, Duration dwell) {
+    while (!recent.isEmpty() && recent.peekLast().value() <= computed.value()) {
       recent.pollLast();
     }
-    recent.addLast(new long[] {at, computed});
-    while (recent.peekFirst()[0] < at - dwell.toMillis()) {
+    recent.addLast(computed);
+    while (recent.peekFirst().at() < computed.at() - dwell.toMillis()) {
       recent.pollFirst();
     }
-    return (int) recent.peekFirst()[1];
+    return recent.peekFirst();
   }
 
   /** The workers demand takes from the stock within the dwell anyway: retiring them would churn. */

@@ -253,7 +253,8 @@ final class Supply {
     for (PlacementShelf s : t.shelves) {
       idle += s.tallyIdle;
     }
-    p.warmed |= 2 * idle >= t.template.warmTarget();
+    int target = t.warmTarget();
+    p.warmed |= target > 0 && 2 * idle >= target; // a computed target moves: half of what it asks now
     if (!p.warmed) {
       return;
     }

@@ -15,10 +15,12 @@ import java.util.Map;
  * target), and retires idle workers above a computed target, gently.
  *
  * <p>Design: retiring is the only way a computed target shrinks the stock, so it is careful: never while requests
- * wait or the template is degraded (then the stock is all there is), never below the target plus what demand takes
- * within the dwell anyway (a single-use pool would otherwise retire a worker now and provision its replacement
- * minutes later: churn), oldest first (the one {@code maxAge} retires next anyway), and at most one worker per
- * template every {@link #RETIRE_GAP}. Fixed targets keep today's behaviour: nothing is retired for them. Runner only.
+ * wait, the template is degraded (then the stock is all there is) or on an {@link OutageRunway} (the stock is the
+ * outage's buffer, and the oldest workers sit where deletes would meet the failing control plane), never below the
+ * target plus what demand takes within the dwell anyway (a single-use pool would otherwise retire a worker now and
+ * provision its replacement minutes later: churn), oldest first (the one {@code maxAge} retires next anyway), and at
+ * most one worker per template every {@link #RETIRE_GAP}. Fixed targets keep today's behaviour: nothing is retired for
+ * them. The outage runway is decided here, each pass, just before the target. Runner only.
  */
 final class TargetKeeper {
   static final Duration EVENT_GAP = Duration.ofMinutes(1);
@@ -34,6 +36,7 @@ final class TargetKeeper {
   /** Shared pool: grants the leader saw in the store's rows, per template, and up to when it looked. */
   private final Map<TemplateRuntime, long[]> grantsSeen = new HashMap<>();
   private final boolean shared;
+  private final OutageRunway runway;
   /** Shared pool: where the leader keeps the learned demand, and reads what earlier leaders kept. */
   private java.util.function.Predicate<List<StoredDemand>> keep = d -> false;
   private java.util.function.Supplier<List<StoredDemand>> kept = List::of;
@@ -44,6 +47,7 @@ final class TargetKeeper {
     this.ledger = ledger;
     this.deleter = deleter;
     this.shared = shared;
+    this.runway = new OutageRunway(rt.config.health().failover(), rt.config.forecast().failureBurst());
   }
 
   /** A shared pool's store of learned demand. */
@@ -53,8 +57,31 @@ final class TargetKeeper {
     this.kept = kept;
   }
 
-  /** A new leader continues from the demand the last leaders learned. */
-  void restore(Iterable<TemplateRuntime> templates) {
+  /**
+   * A new leader continues from what the last leaders learned: the hours of the week, the rate of the last hour until
+   * its own windows have seen some, and the provisioning times of the workers the store holds (created and ready), so
+   * that its target does not start again from the floor, nor from the provisioning timeout.
+   */
+  void restore(Iterable<TemplateRuntime> templates, Instant now) {
+    List<WorkerSlot> ready = new ArrayList<>();
+    for (WorkerSlot slot : ledger.workers()) {
+      if (slot.readyAt != null && slot.intendedAt != null && !slot.readyAt.isBefore(slot.intendedAt)) {
+        ready.add(slot);
+      }
+    }
+    for (TemplateRuntime t : templates) {
+      if (t.sizing.computed()) {
+        for (PlacementShelf shelf : t.shelves) {
+          if (t.sizing.latency(shelf) == null) {
+            for (WorkerSlot slot : ready) {
+              if (slot.template == t && slot.shelf == shelf) {
+                t.sizing.provisioned(shelf, slot.intendedAt, slot.readyAt); // kept by start: any order will do
+              }
+            }
+          }
+        }
+      }
+    }
     List<StoredDemand> all = kept.get();
     for (TemplateRuntime t : templates) {
       SeasonalHistory h = t.sizing.history();
@@ -65,6 +92,7 @@ final class TargetKeeper {
           }
         }
         h.takeChanged(); // what came from the store needs no write back
+        t.sizing.inherit(now);
       }
     }
   }
@@ -109,14 +137,19 @@ final class TargetKeeper {
     return seen[0];
   }
 
-  /** Computes the template's target from this pass's tallies, before the provisioner reads it. */
+  /**
+   * Decides the template's outage runway and computes its target from this pass's tallies, before the provisioner
+   * reads them.
+   */
   void update(TemplateRuntime t, Instant now, int waitingElsewhere) {
     int idle = 0;
     for (PlacementShelf s : t.shelves) {
       idle += s.tallyIdle;
     }
     Sizing sizing = t.sizing;
-    sizing.update(t, now, idle, t.waiting() + waitingElsewhere, requests(t, now));
+    runway.update(t, now);
+    sizing.update(t, now, idle, t.waiting() + waitingElsewhere, requests(t, now),
+        sizing.computed() ? oldestCreate(t, Sizing.supplier(t)) : null);
     if (!sizing.computed()) {
       return;
     }
@@ -130,10 +163,26 @@ final class TargetKeeper {
     }
   }
 
+  /** When the oldest create of the template still in flight in a placement started, or null. */
+  private Instant oldestCreate(TemplateRuntime t, PlacementShelf shelf) {
+    if (shelf.inFlight == 0) {
+      return null;
+    }
+    Instant oldest = null;
+    for (WorkerSlot slot : ledger.workers()) {
+      if (slot.template == t && slot.shelf == shelf && slot.state() == WorkerSlot.PROVISIONING
+          && (oldest == null || slot.intendedAt.isBefore(oldest))) {
+        oldest = slot.intendedAt;
+      }
+    }
+    return oldest;
+  }
+
   /** Retires one idle worker above the computed target, if the rules above allow it. */
   void retire(TemplateRuntime t, Instant now, int waitingElsewhere) {
     Sizing sizing = t.sizing;
-    if (!sizing.computed() || t.degraded || t.waiting() + waitingElsewhere > 0 || rt.closing()) {
+    if (!sizing.computed() || t.degraded || t.runway != null || t.waiting() + waitingElsewhere > 0
+        || rt.closing()) {
       return;
     }
     Instant last = lastRetired.get(t);

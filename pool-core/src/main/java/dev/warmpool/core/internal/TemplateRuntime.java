@@ -37,6 +37,11 @@ final class TemplateRuntime {
   private volatile List<PlacementShelf> grantOrder;
   /** Engine-only: where warm provisions go now; null when no placement of the home geography can provision. */
   PlacementShelf active;
+  /**
+   * Engine-only: the placement that carries a computed warm stock while the stock's own placement cannot supply it,
+   * and why; null when there is no outage runway ({@link OutageRunway}).
+   */
+  OutageRunway.Decision runway;
   /** Whether no placement of the home geography can provision; read by the lease path. */
   volatile boolean degraded;
   final Forecaster forecaster;
