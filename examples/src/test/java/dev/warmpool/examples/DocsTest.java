@@ -52,6 +52,8 @@ class DocsTest {
         }
       }),
       "incident-replay-table", DocsTest::incidentReplayTable,
+      "partial-slowdown-table", () -> table(scenarioReplay("partial-slowdown")),
+      "throttle-storm-table", () -> table(scenarioReplay("throttle-storm")),
       "shared-pool", () -> capture(out -> SharedPool.run(out, new InMemoryPoolStore())));
 
   @Test
@@ -195,9 +197,25 @@ class DocsTest {
     return replayOutput;
   }
 
+  private static final Map<String, String> scenarioOutputs = new java.util.HashMap<>();
+
+  /** The replay's console output of another {@code --scenario} on the default seed, run once per test run. */
+  static synchronized String scenarioReplay(String scenario) {
+    return scenarioOutputs.computeIfAbsent(scenario, name -> {
+      Path report = ROOT.resolve("examples/target/docs-" + name + "-report.html");
+      return capture(o -> IncidentReplay.run(ReplayOptions.parse("--scenario", name, "--report", report.toString()),
+          o));
+    });
+  }
+
   /** The side-by-side table: the lines between the last two blank lines, before the report's path. */
   static String incidentReplayTable() {
-    List<String> lines = incidentReplay().lines().toList();
+    return table(incidentReplay());
+  }
+
+  /** A replay's side-by-side table: the lines between its last two blank lines, before the report's path. */
+  static String table(String output) {
+    List<String> lines = output.lines().toList();
     int end = lines.size() - 1;
     while (!lines.get(end).isBlank()) {
       end--;

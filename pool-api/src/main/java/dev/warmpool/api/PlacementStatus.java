@@ -13,7 +13,8 @@ import java.util.Set;
  * @param placement the placement
  * @param state closed (healthy), open (failing) or half-open (probing)
  * @param recentCalls provider calls in the current failure-rate window
- * @param recentFailures failed calls among them
+ * @param recentFailures failed calls among them, with the creates that hang (still out well past what this
+ *     placement's creates take) while they stay out
  * @param coolingSizes sizes that are cooling down after a capacity error in this placement
  * @param throttledUntil when writes to this placement may resume after a throttle, if they are paused
  *
@@ -27,7 +28,8 @@ public record PlacementStatus(Placement placement, PlacementState state, int rec
    * @param placement the placement
    * @param state closed (healthy), open (failing) or half-open (probing)
    * @param recentCalls provider calls in the current failure-rate window
-   * @param recentFailures failed calls among them
+   * @param recentFailures failed calls among them, with the creates that hang (still out well past what this
+   *     placement's creates take) while they stay out
    * @param coolingSizes sizes that are cooling down after a capacity error in this placement
    * @param throttledUntil when writes to this placement may resume after a throttle, if they are paused
    * @throws NullPointerException if a component is null

@@ -57,6 +57,10 @@ public abstract class IncidentScenarioTest implements PoolMode.Suite {
     assertThat(s.events(PoolEvent.FailoverStarted.class).get(0).to())
         .extracting(p -> p.region()).containsExactly("northeurope");
     assertThat(s.failures).as("failed or timed-out leases").isEmpty();
+    // a retry that the placement's opening kept from being sent is told as the provider's answer before it
+    assertThat(s.events(PoolEvent.ProvisioningFailed.class)).as("failed provisions")
+        .anyMatch(f -> f.message().endsWith("(not retried: the placement opened)"))
+        .allSatisfy(f -> assertThat(f.code()).isEqualTo("ServiceUnavailable"));
     assertThat(s.granted).isNotEmpty().allSatisfy(l ->
         assertThat(l.worker().placement().geography()).as("eu-only tenant placed in %s", l.worker().placement())
             .isEqualTo("eu"));

@@ -97,6 +97,26 @@ public abstract class SupplyScenarioTest implements PoolMode.Suite {
         .satisfies(a -> assertThat(a.alert().message()).contains("no other healthy placement in eu"));
   }
 
+  @Test
+  void aPlacementThatThrottlesMostCreatesSpillsBeforeAnyLeaseFails() {
+    // 95% of westeurope's calls answered 429 with a Retry-After of 20 s for four hours: the placement stays healthy
+    // (a throttle is not a failure) and its creates take as long as ever when they go through, but it delivers a
+    // fraction of the demand, and sending more does not help
+    Instant from = at("02:41");
+    Instant until = at("06:51");
+    Scenario s = new Scenario(mode().fresh(), 1, 23, List.of(Faults.throttling("westeurope").from(from).until(until)
+        .failureRate(0.95).retryAfter(Duration.ofSeconds(20))), Scenario.euTenants(6), 0.3, Duration.ofMinutes(5),
+        t -> t, o -> o).run(at("00:30"), at("08:00"));
+    assertThat(s.events(PoolEvent.PlacementOpened.class)).as("a throttle opens nothing").isEmpty();
+    assertThat(s.events(PoolEvent.SupplySpilledOver.class)).as("spills from a placement that throttles").isNotEmpty();
+    PoolEvent.SupplySpilledOver spill = s.events(PoolEvent.SupplySpilledOver.class).get(0);
+    assertThat(spill.from().region()).isEqualTo("westeurope");
+    assertThat(spill.to().region()).isEqualTo("northeurope");
+    assertThat(spill.at()).isAfter(from).isBefore(until);
+    assertThat(spill.reason()).contains("(throttled)");
+    assertThat(s.failures).as("failed leases while northeurope is healthy").isEmpty();
+  }
+
   private static int maxInFlight(Scenario s, String region) {
     TreeMap<Instant, Integer> delta = new TreeMap<>();
     for (Call c : s.cloud.calls()) {

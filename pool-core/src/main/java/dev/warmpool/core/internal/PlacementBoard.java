@@ -57,10 +57,15 @@ final class PlacementBoard {
     return h;
   }
 
-  /** Half-opens placements whose cooldown ended; returns when to look again. */
+  /**
+   * Half-opens placements whose cooldown ended, opens closed ones whose creates hang; returns when to look again.
+   */
   Instant tick(Instant now) {
     Instant next = Instant.MAX;
     for (PlacementHealth h : placements) {
+      if (h.checkHangs(now) == PlacementHealth.Transition.OPENED) {
+        opened(h, now, false);
+      }
       boolean wasOpen = h.state() == PlacementState.OPEN;
       next = min(next, h.tick(now));
       if (wasOpen && h.state() == PlacementState.HALF_OPEN) {
@@ -108,17 +113,7 @@ final class PlacementBoard {
     boolean probing = health.state() == PlacementState.HALF_OPEN;
     PlacementHealth.Transition tr = health.onFailure(failure, now, startedAt, size, create);
     if (tr == PlacementHealth.Transition.OPENED) {
-      String reason = health.failureSummary();
-      if (probing) {
-        // a failed probe of a placement that is still down: one line per outage at WARN is enough
-        PoolLog.debug(rt.poolId).placement(key).log("placement still failing, open again: {}", reason);
-      } else {
-        PoolLog.warn(rt.poolId).placement(key).log("placement opened: {}", reason);
-      }
-      rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
-          + reason, now);
-      rt.publish(new PoolEvent.PlacementOpened(rt.poolId, now, health.placement, reason));
-      rt.runner().wake();
+      opened(health, now, probing);
     }
     if (ProviderCalls.kind(failure) == FailureKind.INVALID) {
       rt.alerts.raise("invalid:" + key, AlertSeverity.CRITICAL, "placement " + key + " refuses requests as invalid;"
@@ -144,6 +139,22 @@ final class PlacementBoard {
     }
   }
 
+  /** Says that a placement opened: the log line, the placement-open alert, the event; wakes the loop. */
+  private void opened(PlacementHealth health, Instant now, boolean probing) {
+    String key = health.placement.key();
+    String reason = health.failureSummary();
+    if (probing) {
+      // a failed probe of a placement that is still down: one line per outage at WARN is enough
+      PoolLog.debug(rt.poolId).placement(key).log("placement still failing, open again: {}", reason);
+    } else {
+      PoolLog.warn(rt.poolId).placement(key).log("placement opened: {}", reason);
+    }
+    rt.alerts.raise("placement-open:" + key, AlertSeverity.WARNING, "placement " + key + " is unhealthy: "
+        + reason, now);
+    rt.publish(new PoolEvent.PlacementOpened(rt.poolId, now, health.placement, reason));
+    rt.runner().wake();
+  }
+
   /** Records a successful call; a probe's success may close the placement. */
   void onSuccess(PlacementHealth health, Instant now, boolean probe) {
     onSuccess(health, now, probe, null);
@@ -161,7 +172,7 @@ final class PlacementBoard {
     if (quotaSince != null && startedAt != null && startedAt.isAfter(quotaSince)) {
       rt.alerts.clear(QUOTA_ALERT + key, now);
     }
-    if (health.onSuccess(now, probe) == PlacementHealth.Transition.CLOSED) {
+    if (health.onSuccess(now, probe, startedAt) == PlacementHealth.Transition.CLOSED) {
       PoolLog.info(rt.poolId).placement(key).log("placement closed: healthy again");
       rt.alerts.clear("placement-open:" + key, now);
       rt.alerts.clear("provisioning-failures:" + key, now);

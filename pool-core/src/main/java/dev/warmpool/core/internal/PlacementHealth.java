@@ -29,9 +29,12 @@ import java.util.TreeMap;
  * {@code failureRate}. A call counts at the time it <em>started</em> (from {@link #started}), so a call that began
  * before a jump in failures and succeeds long after it does not dilute the failures of the calls that began after
  * the jump; a call still in flight counts as not failed. A failure counts at the time it is known: for a refusal that
- * is about its start, for a timeout (a hang) its end, so a create that hangs until the pool gives up on it is a
- * failure when it ends, not a success while it hangs. The short window trips within a minute or two of a sustained
- * jump; the long one catches a lower, steady rate. An open placement rests for a cooldown that doubles each
+ * is about its start, for a timeout its end. A create does not have to hang until the provisioning timeout to count:
+ * a {@link HangWatch} judges the creates that started in the short window before {@code now - bar} (the bar being
+ * twice the slowest recent create), and one still out there counts as failed while it stays out (in
+ * {@link #windowFailures()} too) and opens the placement as a refusal would; it is taken back out if it completes.
+ * The short window trips within a minute or two of a sustained jump in refusals, the hang window a bar later for
+ * hangs; the long one catches a lower, steady rate. An open placement rests for a cooldown that doubles each
  * time it opens again soon after closing (up to a maximum), so an outage that comes and goes cannot make the pool
  * flap; it half-opens after the cooldown and closes again after {@code probesToClose} probes that completed
  * successfully (a probe that hangs until its timeout failed). Only control-plane failures (TRANSIENT) count: a
@@ -80,6 +83,10 @@ final class PlacementHealth {
   int probesInFlight;
   private volatile int windowCalls;
   private volatile int windowFailures;
+  /** Creates out longer than this placement's creates take: hangs, counted before their timeout ends them. */
+  private final HangWatch hangs = new HangWatch();
+  /** Whether the placement last opened on hanging creates (the summary says so). */
+  private HangWatch.Judged hangTrip;
 
   PlacementHealth(Placement placement, WorkerProvider provider, PlacementHealthPolicy policy, PoolClock clock) {
     this.placement = placement;
@@ -168,11 +175,49 @@ final class PlacementHealth {
     changed = true;
   }
 
+  /** Counts a create (an attempt of one) that starts now: a call, and one that may hang (see {@link HangWatch}). */
+  void startedCreate(Instant at) {
+    hangs.started(at);
+    started(at);
+  }
+
+  /**
+   * Judges the creates out in a closed placement: opens it when, among those that started in the hang window (a tenth
+   * of the failure window) before the hang bar, at least {@code failureRate} of at least {@code minCalls} failed or
+   * still hang. Called every control pass, so a hang is seen within a control interval (5 seconds by default) of
+   * passing the bar, without a timer per create.
+   */
+  Transition checkHangs(Instant now) {
+    hangs.prune(now, policy.failureWindow());
+    refresh(now);
+    if (state != PlacementState.CLOSED) {
+      return Transition.NONE;
+    }
+    for (HangWatch.Judged j : hangs.judge(now, hangWindow())) {
+      if (j.hung() > 0 && trips(j.calls(), j.failed() + j.hung())) {
+        changed = true;
+        lastCreateFailure = now;
+        hangTrip = j;
+        return open(now);
+      }
+    }
+    return Transition.NONE;
+  }
+
   /**
    * Records a successful call (already counted when it started, if it was); a probe success may close the
    * placement.
    */
   Transition onSuccess(Instant now, boolean probe) {
+    return onSuccess(now, probe, null);
+  }
+
+  /**
+   * Records a successful call that started at {@code startedAt} (a create; null: not known or not a create); a probe
+   * success may close the placement.
+   */
+  Transition onSuccess(Instant now, boolean probe, Instant startedAt) {
+    hangs.succeeded(startedAt, now);
     prune(now);
     changed = true;
     if (state == PlacementState.HALF_OPEN && probe) {
@@ -183,6 +228,8 @@ final class PlacementHealth {
         starts.clear();
         startCount = 0;
         failures.clear();
+        hangs.closed(now);
+        hangTrip = null;
         refresh(now);
         failureCodes.clear();
         return Transition.CLOSED;
@@ -206,6 +253,13 @@ final class PlacementHealth {
   Transition onFailure(Throwable failure, Instant now, Instant startedAt, String size, boolean create) {
     FailureKind kind = failure instanceof ProviderException pe ? pe.kind() : FailureKind.TRANSIENT;
     changed = true;
+    if (create) {
+      if (kind == FailureKind.TRANSIENT) {
+        hangs.failed(startedAt);
+      } else {
+        hangs.ended(startedAt);
+      }
+    }
     switch (kind) {
       case THROTTLED -> {
         Duration wait = ((ProviderException) failure).retryAfter().orElse(policy.throttleDefault());
@@ -234,10 +288,12 @@ final class PlacementHealth {
             : failure.getClass().getSimpleName();
         failureCodes.merge(code, 1, Integer::sum);
         if (state == PlacementState.HALF_OPEN) {
+          hangTrip = null;
           return open(now);
         }
         if (state == PlacementState.CLOSED && createFailedRecently(now) && (trips(windowCalls, windowFailures)
             || trips(shortCalls(now), shortFailures(now)))) {
+          hangTrip = null;
           return open(now);
         }
         return Transition.NONE;
@@ -265,6 +321,14 @@ final class PlacementHealth {
 
   /** A sentence for people: what tripped the placement. */
   String failureSummary() {
+    HangWatch.Judged j = hangTrip;
+    if (j != null && state != PlacementState.CLOSED) {
+      return j.hung() + " of " + j.calls() + " creates started in " + formatShort(hangWindow())
+          + " still running after " + formatSeconds(j.after()) + (j.overtaken()
+              ? " (twice the slowest recent create) while later ones completed"
+              : " (4 times the slowest recent create)")
+          + (j.failed() == 0 ? "" : ", " + j.failed() + " failed");
+    }
     Instant now = clock.now();
     int shortCalls = shortCalls(now);
     int shortFailures = shortFailures(now);
@@ -284,6 +348,10 @@ final class PlacementHealth {
   }
 
   /** The short window: a fifth of the failure window (2 minutes by default). */
+  private Duration hangWindow() {
+    return policy.failureWindow().dividedBy(10);
+  }
+
   private Duration shortWindow() {
     return policy.failureWindow().dividedBy(5);
   }
@@ -351,7 +419,8 @@ final class PlacementHealth {
 
   private void refresh(Instant now) {
     windowCalls = startCount + failures.size();
-    windowFailures = failures.size();
+    // a create that hangs is still a start that has not failed: it counts as a failure while it stays out
+    windowFailures = failures.size() + hangs.hung(now, now.minus(policy.failureWindow()));
   }
 
   /** Whether anything the store keeps changed since the last call; clears the mark. */
@@ -390,6 +459,8 @@ final class PlacementHealth {
     cooldown = h.nextCooldown();
     closedSince = h.closedSince() == null ? Instant.MIN : h.closedSince();
     probeSuccesses = h.probeSuccesses();
+    hangs.forgetCreates(); // the creates out were the previous leader's; the store keeps none of them
+    hangTrip = null;
     starts.clear();
     startCount = 0;
     h.calls().forEach(at -> {
@@ -421,6 +492,13 @@ final class PlacementHealth {
     Instant t = throttledUntil;
     return new PlacementStatus(placement, state, windowCalls, windowFailures, coolingSizes.asMap().keySet(),
         t.isAfter(now) ? Optional.of(t) : Optional.empty());
+  }
+
+  /** A bar for people: minutes and seconds below 10 minutes (1m56s), else as {@link #format}. */
+  private static String formatSeconds(Duration d) {
+    long s = d.toSeconds();
+    return s >= 600 ? format(d) : s >= 60 ? s / 60 + "m" + (s % 60 == 0 ? "" : String.format("%02ds", s % 60))
+        : s + "s";
   }
 
   private static String formatShort(Duration d) {

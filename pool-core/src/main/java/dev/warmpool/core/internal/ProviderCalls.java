@@ -67,6 +67,19 @@ final class ProviderCalls {
   /** The code of a retried create not sent because its placement opened during the retry's delay. */
   static final String OPENED = "PlacementOpened";
 
+  /**
+   * What a provision's failure says about the provider: for a retry not sent because the placement opened, the
+   * provider's answer to the attempt before it (a 503, say), noted as not retried; else the failure itself.
+   */
+  static Throwable providerFailure(Throwable failure) {
+    if (failure instanceof ProviderException pe && pe.code().equals(OPENED)
+        && pe.getCause() instanceof ProviderException sent) {
+      return new ProviderException(sent.kind(), sent.code(), sent.getMessage() + " (not retried: the placement "
+          + "opened)", sent.retryAfter().orElse(null), pe);
+    }
+    return failure;
+  }
+
   /** Whether a failure stands for a write never sent: paced out, or a retry into a placement that opened. */
   static boolean unsent(Throwable failure) {
     return pacedOut(failure) || failure instanceof ProviderException pe && pe.code().equals(OPENED);
@@ -111,8 +124,8 @@ final class ProviderCalls {
             : health.state() == PlacementState.OPEN ? CompletableFuture.<T>failedFuture(ctx.isFirstAttempt()
                 ? ProviderException.throttled(WritePacing.PACED_OUT, "the placement " + health.placement.key()
                     + " opened while this create waited for its turn; it was not sent", null)
-                : ProviderException.transientFailure(OPENED, "the placement " + health.placement.key()
-                    + " opened before this retry; it was not sent"))
+                : new ProviderException(FailureKind.TRANSIENT, OPENED, "the placement " + health.placement.key()
+                    + " opened before this retry; it was not sent", null, unwrap(ctx.getLastException())))
             : call.get())
         : CompletableFuture.<T>failedFuture(ProviderException.transientFailure("NotLeading",
             "this node stopped leading before the retry")))

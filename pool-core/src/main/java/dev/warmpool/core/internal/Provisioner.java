@@ -190,7 +190,7 @@ final class Provisioner {
           // each attempt counts in the placement's window at its start (see PlacementHealth)
           Instant started = rt.clock.now();
           slot.attemptStartedAt = started;
-          rt.runner().execute(() -> shelf.health.started(started));
+          rt.runner().execute(() -> shelf.health.startedCreate(started));
           return shelf.health.provider.provision(request);
         }, f -> {
           t.lastFailure = f;
@@ -258,7 +258,9 @@ final class Provisioner {
       }
       return;
     }
-    t.lastFailure = failure;
+    // a retry not sent because the placement opened is told as the provider's answer that made it retry
+    Throwable shown = ProviderCalls.providerFailure(failure);
+    t.lastFailure = shown;
     board.probeSettled(slot, false, now);
     if (failure instanceof ProviderException pe && pe.code().equals(PROVISIONING_TIMEOUT)) {
       // our own timer: no attempt hook saw it; the hang counts as a failure of the attempt that hung
@@ -266,13 +268,14 @@ final class Provisioner {
     }
     FailureKind kind = ProviderCalls.kind(failure);
     rt.publish(new PoolEvent.ProvisioningFailed(rt.poolId, now, slot.id, t.name(), shelf.placement, kind,
-        failure instanceof ProviderException pe ? pe.code() : "", String.valueOf(failure.getMessage())));
+        shown instanceof ProviderException pe ? pe.code() : "", String.valueOf(shown.getMessage())));
     PoolLog.debug(rt.poolId).template(t.name()).placement(shelf.placement.key()).worker(slot.id)
-        .log("provision failed: {}", failure);
+        .log("provision failed: {}", shown);
     if (kind == FailureKind.INVALID || kind == FailureKind.THROTTLED || kind == FailureKind.QUOTA) {
       // the request was refused before anything was created
       ledger.forget(slot);
       if (kind == FailureKind.THROTTLED) {
+        supply.throttled(shelf, now);
         // the retried create keeps the worker id: creation is idempotent on it, so if an earlier attempt's lost
         // answer did create it, the next create finds that one
         unsentIds.keep(shelf, slot.id);

@@ -25,7 +25,8 @@ import java.util.Map;
  * the preferred placement's <em>delivery rate</em> (workers it delivered per minute, averaged over ten minutes), not
  * its latency alone: the stock lasts {@code idle / (λ − delivered)} minutes, and if that is shorter than the latency of
  * a create started now there, and another placement of the geography would deliver sooner (or the preferred one is
- * at {@code maxConcurrentProvisions}), new workers also go there. The preferred placement keeps its own pipeline
+ * at {@code maxConcurrentProvisions}, or throttled a create in the last ten minutes: sending more makes neither
+ * deliver more), new workers also go there. The preferred placement keeps its own pipeline
  * ({@code λL}, within the cap) meanwhile, so it is still measured, and the spill ends once it delivers at the demand's
  * rate again or is fast again. Deciding on the active placement's own numbers only, not on the stock that the spill
  * refills, keeps the decision from flapping. Runner only.
@@ -55,6 +56,8 @@ final class Supply {
    * warm target, which nothing consumes (a fixed target retires none).
    */
   private static final Duration QUIET = Duration.ofMinutes(10);
+  /** How long after a create was refused for a throttle the placement counts as unable to take more. */
+  private static final Duration THROTTLED_LATELY = Duration.ofMinutes(10);
   /** How long the active placement must keep up before a spill ends: against flapping at the edge. */
   private static final Duration KEPT_UP_FOR = Duration.ofMinutes(10);
 
@@ -87,6 +90,8 @@ final class Supply {
     int samples;
     final Forecaster delivered = new Forecaster(DELIVERY_SMOOTHING);
     double deliveredPerMinute;
+    /** When a create to this placement was last refused for a throttle (or found no turn behind its pacer). */
+    Instant throttledAt = Instant.MIN;
   }
 
   /** A template's supply in this pass. */
@@ -112,6 +117,11 @@ final class Supply {
   /** A create started. */
   void started(WorkerSlot slot, Instant now) {
     flow(slot.shelf).inFlight.put(slot, now);
+  }
+
+  /** A create to {@code s} was refused for a throttle, or never sent for want of a turn behind its pacer. */
+  void throttled(PlacementShelf s, Instant now) {
+    flow(s).throttledAt = now;
   }
 
   /**
@@ -258,7 +268,10 @@ final class Supply {
     if (!p.warmed) {
       return;
     }
-    boolean capped = active.inFlight >= cap;
+    // a placement that throttles its creates cannot deliver more by sending more, as one at its cap cannot
+    boolean atCap = active.inFlight >= cap;
+    boolean throttled = !flow(active).throttledAt.isBefore(now.minus(THROTTLED_LATELY));
+    boolean capped = atCap || throttled;
     double lasts = demand > delivered ? idle / (demand - delivered) : Double.POSITIVE_INFINITY;
     PlacementShelf next = failover.enabled() ? next(t, active, now) : null;
     // slower than the next placement would be; with none, slower than the template's creates usually are
@@ -275,8 +288,9 @@ final class Supply {
       if (p.short_) {
         rt.alerts.clear(key, now); // raised when nothing could take workers: now something can, say where
       }
-      String reason = active.placement.region() + " refills in ~" + minutes(latency) + (capped ? " (at "
-          + cap + " creates in flight)" : "") + String.format(Locale.ROOT, ", delivering %.2f workers/min;", delivered)
+      String reason = active.placement.region() + " refills in ~" + minutes(latency) + (atCap ? " (at "
+          + cap + " creates in flight)" : throttled ? " (throttled)" : "")
+          + String.format(Locale.ROOT, ", delivering %.2f workers/min;", delivered)
           + " the " + t.home.placement.geography() + " stock of " + idle + " lasts ~" + minutes(lasts)
           + String.format(Locale.ROOT, " at %.2f leases/min", demand);
       p.spillFrom = active;

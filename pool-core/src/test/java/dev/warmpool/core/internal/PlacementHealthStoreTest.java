@@ -49,4 +49,37 @@ class PlacementHealthStoreTest {
     clock.advance(Duration.ofMinutes(15));
     assertThat(next.cooling("large")).as("the capacity cooldown ends when it would have").isFalse();
   }
+
+  @Test
+  void createsThatHangOpenTheLeadersPlacementAndANewLeaderDoesNotInheritThem() {
+    PlacementHealth old = health();
+    for (int i = 0; i < 5; i++) { // five creates of 30 seconds: the bar is a minute
+      Instant start = clock.now();
+      old.startedCreate(start);
+      clock.advance(Duration.ofSeconds(30));
+      old.onSuccess(clock.now(), false, start);
+    }
+    Instant hangFrom = clock.now();
+    for (int i = 0; i < 4; i++) { // two hang, two complete in the usual time
+      Instant start = clock.now();
+      old.startedCreate(start);
+      if (i % 2 == 1) {
+        old.onSuccess(start.plusSeconds(20), false, start);
+      }
+      clock.advance(Duration.ofSeconds(10));
+    }
+    StoredPlacementHealth kept = old.export();
+    clock.advance(Duration.between(clock.now(), hangFrom.plus(Duration.ofSeconds(90))));
+    assertThat(old.windowFailures()).as("nothing failed yet").isZero();
+    assertThat(old.checkHangs(clock.now())).isEqualTo(PlacementHealth.Transition.OPENED);
+    assertThat(old.failureSummary()).isEqualTo("2 of 4 creates started in 1m still running after 1m (twice the"
+        + " slowest recent create) while later ones completed");
+    assertThat(old.windowFailures()).as("the hangs count while they stay out").isEqualTo(2);
+
+    PlacementHealth next = health();
+    next.restore(kept);
+    assertThat(next.checkHangs(clock.now())).as("the old leader's creates are not the new one's")
+        .isEqualTo(PlacementHealth.Transition.NONE);
+    assertThat(next.windowFailures()).isZero();
+  }
 }
