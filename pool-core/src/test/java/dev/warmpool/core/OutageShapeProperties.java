@@ -117,6 +117,17 @@ public abstract class OutageShapeProperties implements PoolMode.Suite {
         new Impairment("hang-then-create", 0.32, 0, null, 19, 43)), 18, 0.9);
   }
 
+  /**
+   * Found by {@link #manyMoreShapes}: deletes that waited behind the write pacer during a throttle were sent when
+   * their turn came although westeurope had opened meanwhile (8 deletes in its first two open minutes).
+   */
+  @Example
+  void deletesThatWaitedForTheirTurnAreNotSentIntoAPlacementThatOpenedMeanwhile() {
+    check(List.of(new Impairment("503", 1.0, 0, null, 90, 10),
+        new Impairment("429", 0.75, 0, Duration.ofSeconds(67), 66, 26),
+        new Impairment("slowdown", 0, 2.3, null, 18, 169)), 479_237, 0.56);
+  }
+
   private void check(List<Impairment> shape, long seed, double perMinute) {
     List<Fault> faults = shape.stream().map(Impairment::fault).toList();
     Scenario s = new Scenario(mode().fresh(), 1, seed, Latency.uniform(Duration.ofMinutes(2), Duration.ofMinutes(6)),

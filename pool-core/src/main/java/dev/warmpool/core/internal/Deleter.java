@@ -136,10 +136,19 @@ final class Deleter {
     // a delete is a call into the control plane like a create: it counts in the placement's window at its start;
     // paced with the placement's other writes, one that finds no turn in half its timeout fails unsent
     health.started(now);
-    CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)),
-        () -> ledger.owns(slot) && ledger.mayAct() ? health.provider.deprovision(request)
-            : CompletableFuture.failedFuture(ProviderException.transientFailure("NotLeading",
-                "this node stopped leading while the delete waited for its turn")));
+    boolean probePaced = pace != null;
+    CompletableFuture<Void> call = ProviderCalls.paced(rt, health, now.plus(timeout.dividedBy(2)), () -> {
+      if (!ledger.owns(slot) || !ledger.mayAct()) {
+        return CompletableFuture.failedFuture(ProviderException.transientFailure("NotLeading",
+            "this node stopped leading while the delete waited for its turn"));
+      }
+      if (!probePaced && health.state() != PlacementState.CLOSED && !answersWhileClosing(health, rt.clock.now())) {
+        // the placement opened while this delete waited for its turn behind the pacer: it goes at probe pace
+        return CompletableFuture.failedFuture(ProviderException.throttled(WritePacing.PACED_OUT, "the placement "
+            + health.placement.key() + " opened while this delete waited for its turn; it was not sent", null));
+      }
+      return health.provider.deprovision(request);
+    });
     PoolClock.Scheduled timer = rt.clock.schedule(timeout, () -> rt.runner().execute(() -> answered(slot,
         ProviderException.transientFailure("DeprovisioningTimeout", "deleting took longer than " + timeout), now)));
     call.whenComplete((v, failure) -> {
