@@ -4,6 +4,7 @@ import dev.warmpool.api.LeaseRequest;
 import dev.warmpool.api.Placement;
 import dev.warmpool.api.PoolEvent;
 import dev.warmpool.api.SizingPolicy;
+import dev.warmpool.api.SizingStatus;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerPool;
 import dev.warmpool.api.WorkerTemplate;
@@ -11,7 +12,12 @@ import dev.warmpool.core.WorkerPools;
 import dev.warmpool.fake.FakeCloud;
 import dev.warmpool.fake.Latency;
 import dev.warmpool.fake.VirtualClock;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -35,7 +42,8 @@ import java.util.function.UnaryOperator;
  * <p>The trace comes from a seed and the parameters of {@link Trace#DEFAULT}, which docs/sizing.md publishes: arrivals
  * are a Poisson process whose rate follows the curve of {@link Trace#ratePerMinute}, each burst adds
  * {@link Trace#burstJobs} jobs spread over its first two minutes, holds are uniform in 4 to 20 minutes, every job gets
- * a fresh worker ({@code maxUses 1}) and gives up after 10 minutes without one. Provisioning takes 2 to 6 minutes.
+ * a fresh worker ({@code maxUses 1}) and gives up after 10 minutes without one. Provisioning takes 2 to 6 minutes,
+ * and one create in 20 three times as long ({@link Latency#withSlowTail}).
  * Not thread-safe.
  */
 public final class CiWeek {
@@ -60,13 +68,27 @@ public final class CiWeek {
    * @param burstHours the hours of the weekday whose first two minutes bring a burst
    * @param burstJobs the jobs of one burst
    * @param latencyMin the shortest provisioning time
-   * @param latencyMax the longest provisioning time
+   * @param latencyMax the longest provisioning time of the body (outside the slow tail)
+   * @param tailShare the share of creates in the slow tail
+   * @param tailFactor how many times longer a create in the slow tail takes
    */
   public record Trace(long seed, Instant start, double weekdayPeak, double night, double saturdayPeak,
-      List<Integer> burstHours, int burstJobs, Duration latencyMin, Duration latencyMax) {
-    /** The default trace: seed 24, Friday 2024-03-22. */
+      List<Integer> burstHours, int burstJobs, Duration latencyMin, Duration latencyMax, double tailShare,
+      double tailFactor) {
+    /** The default trace: seed 24, Friday 2024-03-22; one create in 20 takes three times as long. */
     public static final Trace DEFAULT = new Trace(24, Instant.parse("2024-03-22T00:00:00Z"), 3.0, 0.1, 0.5,
-        List.of(9, 11, 14, 16), 20, Duration.ofMinutes(2), Duration.ofMinutes(6));
+        List.of(9, 11, 14, 16), 20, Duration.ofMinutes(2), Duration.ofMinutes(6), 0.05, 3.0);
+
+    /** {@return this trace with another seed} */
+    public Trace withSeed(long other) {
+      return new Trace(other, start, weekdayPeak, night, saturdayPeak, burstHours, burstJobs, latencyMin, latencyMax,
+          tailShare, tailFactor);
+    }
+
+    /** {@return the fake cloud's provisioning latency: uniform, with the slow tail} */
+    public Latency latency() {
+      return Latency.uniform(latencyMin, latencyMax).withSlowTail(tailShare, tailFactor);
+    }
 
     /** {@return the trace's end, two days after its start} */
     public Instant end() {
@@ -147,6 +169,17 @@ public final class CiWeek {
   public record Job(Instant arrival, Duration hold) {}
 
   /**
+   * The pool's state at the end of one minute of the trace.
+   *
+   * @param at when
+   * @param idle idle workers
+   * @param provisioning workers being provisioned
+   * @param target the warm target in force (the fixed one, or the one the objective computed)
+   * @param leadSeconds the provisioning lead time the target was computed from, in seconds; 0 when unknown
+   */
+  public record Sample(Instant at, int idle, int provisioning, int target, long leadSeconds) {}
+
+  /**
    * What one configuration did on the trace, from the run's own bookkeeping (waits from each job's arrival to its
    * grant, idle workers sampled every minute).
    *
@@ -157,9 +190,10 @@ public final class CiWeek {
    * @param idleWorkerHours idle workers sampled every minute, summed as worker-hours
    * @param provisions workers provisioned
    * @param reportedIdleWorkerHours the idle worker-hours the pool's snapshot reports, for comparison
+   * @param samples the pool's state at the end of every minute, for the report's chart
    */
   public record Result(String name, int jobs, long[] waitsMillis, int failed, double idleWorkerHours, int provisions,
-      double reportedIdleWorkerHours) {
+      double reportedIdleWorkerHours, List<Sample> samples) {
     /**
      * A wait quantile over every job (a failed job counts as the longest wait), nearest rank.
      *
@@ -190,24 +224,102 @@ public final class CiWeek {
 
   /** The name {@code IncidentReplay --scenario} takes for this run. */
   static final String SCENARIO = "ci-week";
+  /** Where the HTML report goes unless {@code --report} says otherwise. */
+  static final Path DEFAULT_REPORT = Path.of("target", "warmpool-ci-week-report.html");
 
   /**
-   * Runs the scenario with the default trace (or {@code --seed <n>}) and prints the table.
+   * The command line of the scenario.
    *
-   * @param args {@code --seed <n>} optionally
+   * @param trace the trace ({@link Trace#DEFAULT}, with {@code --seed <n>} another seed)
+   * @param report where the HTML report goes ({@code --report <path>})
+   */
+  record Options(Trace trace, Path report) {
+    /**
+     * Parses the arguments that follow {@code --scenario ci-week}.
+     *
+     * @throws IllegalArgumentException naming the option and what it allows when an argument is unknown or bad
+     */
+    static Options parse(String... args) {
+      Trace trace = Trace.DEFAULT;
+      Path report = DEFAULT_REPORT;
+      for (int i = 0; i < args.length; i += 2) {
+        String name = args[i];
+        if (!name.equals("--seed") && !name.equals("--report")) {
+          throw new IllegalArgumentException("unknown option " + name + " for --scenario ci-week; allowed: --seed <n>,"
+              + " --report <path>");
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value; see --help");
+        }
+        String value = args[i + 1];
+        if (name.equals("--report")) {
+          report = Path.of(value);
+          continue;
+        }
+        try {
+          trace = Trace.DEFAULT.withSeed(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--seed must be a whole number, was \"" + value + "\"", e);
+        }
+      }
+      return new Options(trace, report);
+    }
+  }
+
+  /**
+   * Runs the scenario with the default trace (or {@code --seed <n>}), prints the table and writes the HTML report
+   * (or to {@code --report <path>}).
+   *
+   * @param args {@code --seed <n>} and {@code --report <path>}, both optional
    */
   public static void main(String[] args) {
-    Trace trace = Trace.DEFAULT;
-    if (args.length == 2 && args[0].equals("--seed")) {
-      Trace d = Trace.DEFAULT;
-      trace = new Trace(Long.parseLong(args[1]), d.start(), d.weekdayPeak(), d.night(), d.saturdayPeak(),
-          d.burstHours(), d.burstJobs(), d.latencyMin(), d.latencyMax());
-    } else if (args.length != 0) {
-      System.err.println("usage: IncidentReplay --scenario ci-week [--seed <n>]");
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
       System.exit(2);
       return;
     }
-    print(run(trace), System.out);
+    List<Result> results = run(options.trace());
+    print(results, System.out);
+    Path report = writeReport(options.trace(), results, options.report());
+    System.out.println();
+    System.out.println("HTML report (demand, target over time, idle stock): " + report);
+  }
+
+  /**
+   * Writes the HTML report of a run: the table and a chart of the demand, the objective's target over time and the
+   * idle stock.
+   *
+   * @param trace the trace
+   * @param results the results of {@link #run(Trace)} on it
+   * @param path where the report goes; its directory is created
+   * @return the report's absolute path
+   * @throws UncheckedIOException if it cannot be written
+   */
+  public static Path writeReport(Trace trace, List<Result> results, Path path) {
+    Path report = path.toAbsolutePath().normalize();
+    try {
+      Path parent = report.getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(report, CiWeekReport.html(trace, results), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report to " + report, e);
+    }
+    return report;
+  }
+
+  /**
+   * The smallest fixed target that meets the objective (p99 at most 5 s, no failed lease), if one does.
+   *
+   * @param results the results of {@link #run(Trace)}
+   * @return its result
+   */
+  public static Optional<Result> smallestFixedMeetingObjective(List<Result> results) {
+    return results.stream().filter(r -> r.name().startsWith("fixed")).filter(Result::meetsObjective).findFirst();
   }
 
   /**
@@ -273,7 +385,7 @@ public final class CiWeek {
   private static Result run(String name, Trace trace, List<Job> jobs, UnaryOperator<WorkerTemplate.Builder> sizing) {
     VirtualClock clock = new VirtualClock(trace.start());
     FakeCloud cloud = FakeCloud.builder().seed(trace.seed()).clock(clock)
-        .region("westeurope", "eu", Latency.uniform(trace.latencyMin(), trace.latencyMax())).build();
+        .region("westeurope", "eu", trace.latency()).build();
     int[] provisions = new int[1];
     WorkerPool pool = WorkerPools.builder().poolId("ci-week").clock(clock).seed(trace.seed())
         .template(sizing.apply(WorkerTemplate.builder(TEMPLATE).maxTotal(400).maxUses(1)).build())
@@ -288,7 +400,7 @@ public final class CiWeek {
         .build();
     long[] waits = new long[jobs.size()];
     int[] counts = new int[2]; // granted, failed
-    double[] idleMinutes = new double[1];
+    List<Sample> samples = new ArrayList<>();
     for (Job job : jobs) {
       clock.schedule(Duration.between(clock.now(), job.arrival()), () -> pool.lease(LeaseRequest.forTemplate(TEMPLATE)
           .maxWait(JOB_PATIENCE).build()).whenComplete((lease, failure) -> {
@@ -300,7 +412,7 @@ public final class CiWeek {
             clock.schedule(job.hold(), lease::close);
           }));
     }
-    sampleIdle(clock, pool, trace.end(), idleMinutes);
+    sample(clock, pool, trace.end(), samples);
     clock.runUntil(trace.end());
     double reported = pool.snapshot().template(TEMPLATE).flatMap(TemplateStatus::sizing)
         .map(s -> s.idleWorkerHours()).orElse(Double.NaN);
@@ -311,14 +423,20 @@ public final class CiWeek {
     }
     long[] granted = Arrays.copyOf(waits, counts[0]);
     Arrays.sort(granted);
-    return new Result(name, jobs.size(), granted, counts[1], idleMinutes[0] / 60, provisions[0], reported);
+    double idleMinutes = samples.stream().mapToInt(Sample::idle).sum();
+    return new Result(name, jobs.size(), granted, counts[1], idleMinutes / 60, provisions[0], reported,
+        List.copyOf(samples));
   }
 
-  private static void sampleIdle(VirtualClock clock, WorkerPool pool, Instant end, double[] idleMinutes) {
+  private static void sample(VirtualClock clock, WorkerPool pool, Instant end, List<Sample> samples) {
     clock.schedule(Duration.ofMinutes(1), () -> {
-      idleMinutes[0] += pool.snapshot().template(TEMPLATE).map(t -> t.total().idle()).orElse(0);
+      Optional<TemplateStatus> t = pool.snapshot().template(TEMPLATE);
+      Optional<SizingStatus> sizing = t.flatMap(TemplateStatus::sizing);
+      samples.add(new Sample(clock.now(), t.map(s -> s.total().idle()).orElse(0),
+          t.map(s -> s.total().provisioning()).orElse(0), sizing.map(SizingStatus::target).orElse(0),
+          sizing.flatMap(SizingStatus::leadTime).map(Duration::toSeconds).orElse(0L)));
       if (clock.now().isBefore(end)) {
-        sampleIdle(clock, pool, end, idleMinutes);
+        sample(clock, pool, end, samples);
       }
     });
   }
@@ -330,12 +448,23 @@ public final class CiWeek {
    * @param out where to print
    */
   public static void print(List<Result> results, PrintStream out) {
-    out.printf(Locale.ROOT, "%-28s %6s %8s %8s %8s %8s %7s %10s %10s%n", "configuration", "jobs", "p50", "p95",
-        "p99", "max", "failed", "idle w-h", "provisions");
-    for (Result r : results) {
-      out.printf(Locale.ROOT, "%-28s %6d %8s %8s %8s %8s %7d %10.1f %10d%n", r.name(), r.jobs(), fmt(r.wait(0.5)),
-          fmt(r.wait(0.95)), fmt(r.wait(0.99)), fmt(r.maxWait()), r.failed(), r.idleWorkerHours(), r.provisions());
+    List<String[]> rows = rows(results);
+    out.printf(Locale.ROOT, "%-28s %6s %8s %8s %8s %8s %7s %10s %10s%n", (Object[]) rows.get(0));
+    for (String[] row : rows.subList(1, rows.size())) {
+      out.printf(Locale.ROOT, "%-28s %6s %8s %8s %8s %8s %7s %10s %10s%n", (Object[]) row);
     }
+  }
+
+  /** The table's header and rows, as the console and the HTML report show them. */
+  static List<String[]> rows(List<Result> results) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"configuration", "jobs", "p50", "p95", "p99", "max", "failed", "idle w-h", "provisions"});
+    for (Result r : results) {
+      rows.add(new String[] {r.name(), Integer.toString(r.jobs()), fmt(r.wait(0.5)), fmt(r.wait(0.95)),
+          fmt(r.wait(0.99)), fmt(r.maxWait()), Integer.toString(r.failed()),
+          String.format(Locale.ROOT, "%.1f", r.idleWorkerHours()), Integer.toString(r.provisions())});
+    }
+    return rows;
   }
 
   static String fmt(Duration d) {

@@ -215,7 +215,7 @@ final class ReplayReport {
     return run.samples().stream().mapToInt(ReplayRun.Sample::waiting).max().orElse(0);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -42,9 +42,11 @@ final class ReplayScenarios {
     for (ReplayScenario s : BY_NAME.values()) {
       b.append(String.format("                                 %-17s %s%n", s.name(), s.summary()));
     }
-    // not an outage shape: its own run, with only --seed beside it (see CiWeek)
+    // not an outage shape: its own run, with only --seed and --report beside it (see CiWeek)
     b.append(String.format("                                 %-17s %s%n", CiWeek.SCENARIO,
-        "two days of CI demand: fixed targets vs a lease-wait objective (alone, with --seed)"));
+        "two days of CI demand: fixed targets vs a lease-wait objective (alone, with --seed and --report;"));
+    b.append(String.format("                                 %-17s %s%n", "",
+        "its report defaults to " + CiWeek.DEFAULT_REPORT.toString().replace('\\', '/') + ")"));
     return b.toString();
   }
 }

@@ -7,14 +7,18 @@ import dev.warmpool.api.SizingPolicy;
 import dev.warmpool.api.SizingStatus;
 import dev.warmpool.api.TemplateStatus;
 import dev.warmpool.api.WorkerCounts;
+import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.fake.Fault;
 import dev.warmpool.fake.Faults;
+import dev.warmpool.fake.Latency;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -207,6 +211,51 @@ public abstract class SizingTest implements PoolMode.Suite {
     assertThat(status.term()).isEqualTo("fixed");
     assertThat(status.target()).isEqualTo(6);
     assertThat(counts(s).idle()).isEqualTo(6);
+  }
+
+  /** A cloud whose creates take 2 to 6 minutes, and one in twenty three times as long. */
+  private static final Latency SLOW_TAIL = Latency.uniform(Duration.ofMinutes(2), Duration.ofMinutes(6))
+      .withSlowTail(0.05, 3.0);
+
+  private Scenario slowTail(double perMinute, UnaryOperator<WorkerTemplate.Builder> template) {
+    scenario = new Scenario(mode(), 1, 7, SLOW_TAIL, List.of(), Scenario.euTenants(4), perMinute,
+        Duration.ofMinutes(30), template, b -> b.maxConcurrentProvisions(100));
+    return scenario;
+  }
+
+  /** Samples every minute from {@code from} to {@code until} (the scenario's clock runs them). */
+  private static <T> List<T> everyMinute(Scenario s, Instant from, Instant until, Supplier<T> sample) {
+    List<T> samples = new ArrayList<>();
+    for (Instant t = from; !t.isAfter(until); t = t.plus(Duration.ofMinutes(1))) {
+      s.clock.schedule(Duration.between(s.clock.now(), t), () -> samples.add(sample.get()));
+    }
+    return samples;
+  }
+
+  @Test
+  void aSlowLatencyTailDoesNotMoveTheLeadTimeIntoTheTail() {
+    Scenario s = slowTail(3, t -> t.warmTarget(0).sizing(P99_5S));
+    List<Duration> leads = everyMinute(s, Scenario.at("02:00"), Scenario.at("05:00"),
+        () -> sizing(s).leadTime().orElseThrow());
+    s.run(Scenario.at("01:00"), Scenario.at("05:00"));
+    // the 90th percentile of the mixture is 5m48s; a few stragglers of a busy spell do not make it the tail's
+    assertThat(leads).hasSize(181);
+    long inTheTail = leads.stream().filter(l -> l.compareTo(Duration.ofMinutes(6)) > 0).count();
+    assertThat(inTheTail).as("minutes with a lead time past the body's 6 minutes").isLessThanOrEqualTo(9);
+    assertThat(s.failures).isEmpty();
+  }
+
+  @Test
+  void aFixedTargetKeepsItsStockUnderASlowLatencyTail() {
+    // 20 workers for 2 leases a minute over 2 to 6 minutes: the stock never runs dry, nothing to spill
+    Scenario s = slowTail(2, t -> t.warmTarget(20));
+    List<Integer> idle = everyMinute(s, Scenario.at("02:00"), Scenario.at("05:00"), () -> counts(s).idle());
+    s.run(Scenario.at("01:00"), Scenario.at("05:00"));
+    // a straggler is overtaken by the creates started after it: not a slowdown to provision extra workers for
+    long above = idle.stream().filter(i -> i > 20).count();
+    assertThat(above).as("minutes with more idle workers than the warm target of 20").isLessThanOrEqualTo(9);
+    assertThat(s.events(PoolEvent.SupplySpilledOver.class)).isEmpty();
+    assertThat(s.failures).isEmpty();
   }
 
   @Test

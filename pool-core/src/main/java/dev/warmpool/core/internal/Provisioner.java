@@ -245,7 +245,7 @@ final class Provisioner {
       }
       board.onSuccess(shelf.health, now, probe, slot.attemptStartedAt);
       shelf.health.delivered(t.template.size());
-      t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, now));
+      t.sizing.provisioned(shelf, slot.intendedAt, now);
       slot.ready(worker.resourceId(), worker.attributes(), now);
       // the ledger learns of the worker before anyone hears of it: a listener that leases on this event finds it idle
       boolean draining = rt.draining();

@@ -22,7 +22,10 @@ import java.util.Optional;
  * template's fixed warm target, and {@link TargetKeeper} retires idle workers above it. Rates are
  * counted per minute over sliding windows (five minutes and an hour), so they do not depend on how often passes run
  * and a quiet hour forgets a busy one (an exponential average would keep a tail of the day's peak all night). The
- * latency of a placement is the 90th percentile of its last {@value #LATENCIES} provisions. A computed target rises
+ * latency of a placement is the 90th percentile of the last {@value #LATENCIES} provisions it delivered, taken in the
+ * order they started: in the order they ended, the slow creates of a busy spell land among the few fast ones started
+ * after it and read as a slower placement; and a 90th percentile of 32 rests on the fourth-longest, so a few slow
+ * creates in a row (one in twenty of a cloud with a slow tail) would move it into the tail. A computed target rises
  * at once and falls only when it stayed lower for the dwell (twice the lead time, at least ten minutes): the target
  * in force is the largest computed within the dwell, and its term and figures are the ones that computed it. While an
  * {@link OutageRunway} is in force the lead time is its carrier's (at least the age of the carrier's oldest create in
@@ -34,14 +37,13 @@ final class Sizing {
   static final Duration SHORT_WINDOW = Duration.ofMinutes(5);
   static final Duration LONG_WINDOW = Duration.ofMinutes(60);
   static final Duration MIN_DWELL = Duration.ofMinutes(10);
-  static final int LATENCIES = 32;
+  static final int LATENCIES = 100;
 
   private final WorkerTemplate template;
   private final SizingPolicy policy;
   private final SeasonalHistory history;
   final WaitRecord waits = new WaitRecord();
-  private final Map<PlacementShelf, long[]> latencies = new HashMap<>();
-  private final Map<PlacementShelf, Integer> latencyCount = new HashMap<>();
+  private final Map<PlacementShelf, Latencies> latencies = new HashMap<>();
   private final ArrayDeque<Held> recent = new ArrayDeque<>(); // the largest at the front
   /** Requests per minute of the last hour, by minute (a ring indexed by epoch minute). */
   private final long[] perMinute = new long[(int) LONG_WINDOW.toMinutes()];
@@ -103,11 +105,10 @@ final class Sizing {
     }
   }
 
-  /** A provision answered with a worker after {@code latency}. Runner only. */
-  void provisioned(PlacementShelf shelf, Duration latency) {
-    long[] ring = latencies.computeIfAbsent(shelf, s -> new long[LATENCIES]);
-    int n = latencyCount.merge(shelf, 1, Integer::sum);
-    ring[(n - 1) % LATENCIES] = latency.toMillis();
+  /** A provision started at {@code startedAt} answered with a worker at {@code now}. Runner only. */
+  void provisioned(PlacementShelf shelf, Instant startedAt, Instant now) {
+    latencies.computeIfAbsent(shelf, s -> new Latencies()).add(startedAt.toEpochMilli(),
+        Duration.between(startedAt, now).toMillis());
   }
 
   /**
@@ -125,13 +126,44 @@ final class Sizing {
 
   /** The 90th percentile of a placement's recent provisioning latencies, or null before its first. Runner only. */
   Duration latency(PlacementShelf shelf) {
-    Integer n = latencyCount.get(shelf);
-    if (n == null) {
-      return null;
+    Latencies l = latencies.get(shelf);
+    return l == null ? null : Duration.ofMillis(l.percentile90());
+  }
+
+  /** The latencies of the last {@link #LATENCIES} creates that delivered, by start (oldest start first). */
+  private static final class Latencies {
+    private final long[] starts = new long[LATENCIES];
+    private final long[] millis = new long[LATENCIES];
+    private int size;
+
+    /** Adds a latency in start order; a create that started before all of a full window's is too old to count. */
+    void add(long start, long latency) {
+      int i = size;
+      while (i > 0 && starts[i - 1] > start) {
+        i--;
+      }
+      if (size == LATENCIES) {
+        if (i == 0) {
+          return;
+        }
+        // drop the oldest start to make room
+        System.arraycopy(starts, 1, starts, 0, i - 1);
+        System.arraycopy(millis, 1, millis, 0, i - 1);
+        i--;
+      } else {
+        System.arraycopy(starts, i, starts, i + 1, size - i);
+        System.arraycopy(millis, i, millis, i + 1, size - i);
+        size++;
+      }
+      starts[i] = start;
+      millis[i] = latency;
     }
-    long[] sorted = Arrays.copyOf(latencies.get(shelf), Math.min(n, LATENCIES));
-    Arrays.sort(sorted);
-    return Duration.ofMillis(sorted[(int) Math.ceil(0.9 * sorted.length) - 1]);
+
+    long percentile90() {
+      long[] sorted = Arrays.copyOf(millis, size);
+      Arrays.sort(sorted);
+      return sorted[(int) Math.ceil(0.9 * size) - 1];
+    }
   }
 
   /**

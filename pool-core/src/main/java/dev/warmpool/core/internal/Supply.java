@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code λ × L} creates are under way besides the deficit, {@code L} being the provisioning latency: a deficit-only
  * refill keeps {@code warmTarget − λL} idle and drains the stock when {@code L} grows. {@code L} is an average of the
  * latencies each placement delivered, raised to the age of its oldest create still in flight once that passes every
- * latency seen lately: a slowdown shows at once, not when its first slow create completes. The decision to spill reads
+ * latency seen lately: a slowdown shows at once, not when its first slow create completes (a create that others
+ * started after it overtook is a straggler, not a slowdown, and does not count). The decision to spill reads
  * the preferred placement's <em>delivery rate</em> (workers it delivered per minute, averaged over ten minutes), not
  * its latency alone: the stock lasts {@code idle / (λ − delivered)} minutes, and if that is shorter than the latency of
  * a create started now there, and another placement of the geography would deliver sooner (or the preferred one is
@@ -72,6 +73,8 @@ final class Supply {
   private static final class Flow {
     final LinkedHashMap<WorkerSlot, Instant> inFlight = new LinkedHashMap<>();
     final ArrayDeque<Double> recent = new ArrayDeque<>();
+    /** The start of the latest-started create that delivered: a create in flight that started before was overtaken. */
+    Instant newestDeliveredStart = Instant.MIN;
     double latency = Double.NaN; // minutes
     /**
      * What this placement's creates usually take: the average, held while it is slow, so a long slowdown does not
@@ -143,6 +146,9 @@ final class Supply {
       f.usual = f.latency;
       f.fastest = Double.isNaN(f.fastest) ? f.usual : Math.min(f.fastest, f.usual);
     }
+    if (at.isAfter(f.newestDeliveredStart)) {
+      f.newestDeliveredStart = at;
+    }
     f.recent.addLast(minutes);
     if (f.recent.size() > RECENT) {
       f.recent.removeFirst();
@@ -153,6 +159,9 @@ final class Supply {
   /**
    * The expected latency of a create started now in a placement, in minutes: the average of what it delivered,
    * raised to the age of its oldest create in flight once that is older than every recent latency; NaN if unknown.
+   * A create in flight that a later-started create overtook does not count: in a slowdown, creates started after the
+   * oldest one are slow too, while a straggler of a cloud's slow tail is overtaken by the ones started after it, and
+   * sizing the pipeline on its age would provision for a slowdown that is not there.
    */
   double latency(PlacementShelf s, Instant now) {
     Flow f = flow(s);
@@ -162,6 +171,9 @@ final class Supply {
       if (e.getKey().state() != WorkerSlot.PROVISIONING) {
         it.remove(); // ended without an answer (close, a shared store's previous leader): not a create any more
         continue;
+      }
+      if (!e.getValue().isAfter(f.newestDeliveredStart)) {
+        continue; // overtaken by a create started after it: a straggler (a cloud's slow tail), not a slowdown
       }
       oldest = Duration.between(e.getValue(), now).toMillis() / 60_000.0;
       break; // in start order: the first live entry is the oldest

@@ -69,14 +69,13 @@ final class TargetKeeper {
         ready.add(slot);
       }
     }
-    ready.sort(java.util.Comparator.comparing(s -> s.readyAt)); // the ring keeps the latest
     for (TemplateRuntime t : templates) {
       if (t.sizing.computed()) {
         for (PlacementShelf shelf : t.shelves) {
           if (t.sizing.latency(shelf) == null) {
             for (WorkerSlot slot : ready) {
               if (slot.template == t && slot.shelf == shelf) {
-                t.sizing.provisioned(shelf, Duration.between(slot.intendedAt, slot.readyAt));
+                t.sizing.provisioned(shelf, slot.intendedAt, slot.readyAt); // kept by start: any order will do
               }
             }
           }

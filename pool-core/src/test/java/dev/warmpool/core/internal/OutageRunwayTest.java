@@ -9,6 +9,7 @@ import dev.warmpool.api.WorkerTemplate;
 import dev.warmpool.fake.VirtualClock;
 import dev.warmpool.spi.ProviderException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class OutageRunwayTest {
       b.warmTarget(10);
     }
     TemplateRuntime t = new TemplateRuntime(b.build(), shelves, Duration.ofMinutes(60));
-    t.sizing.provisioned(westeurope, Duration.ofMinutes(18)); // westeurope's lead time: 18 minutes
+    Instant ready = Instant.parse("2023-03-23T00:00:00Z");
+    t.sizing.provisioned(westeurope, ready.minus(Duration.ofMinutes(18)), ready); // westeurope's lead time: 18 min
     return t;
   }
 
