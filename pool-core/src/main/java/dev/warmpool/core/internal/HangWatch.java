@@ -32,8 +32,11 @@ import java.util.TreeMap;
  * out (the store keeps none) and with the latencies it saw itself, if any. Runner only.
  */
 final class HangWatch {
-  /** How many recent latencies the bar comes from. */
-  static final int SAMPLES = 20;
+  /**
+   * How many recent latencies the bar comes from: enough to hold a provider's slow tail (with 5% of creates three
+   * times slower, the last 100 hold one of them 99 times in 100), so its stragglers do not read as hangs.
+   */
+  static final int SAMPLES = 100;
   /** How many creates must have completed before the bar is known. */
   static final int KNOWN_AFTER = 5;
   /** The bar, as a multiple of the slowest recent create. */
