@@ -87,6 +87,8 @@ class PoolEndToEndTest {
     assertThat(leases).extracting(l -> l.worker().id()).doesNotHaveDuplicates().hasSize(4);
     assertThat(leases.subList(2, 4)).as("served from west while east fails")
         .allSatisfy(l -> assertThat(l.worker().placement()).isEqualTo(KubeHarness.WEST));
+    // the waiters were served from west without waiting for east's creates, which end once their retries do
+    h.until(() -> !h.failures().isEmpty(), Duration.ofMinutes(10), "east's creates ended");
     assertThat(h.failures()).as("east's failures are TRANSIENT (503)").isNotEmpty()
         .allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TRANSIENT));
     assertThat(h.east.requests("POST", PODS)).as("nothing was created on east during the outage").hasSize(3);
