@@ -79,7 +79,12 @@ public final class CiWeek {
     public static final Trace DEFAULT = new Trace(24, Instant.parse("2024-03-22T00:00:00Z"), 3.0, 0.1, 0.5,
         List.of(9, 11, 14, 16), 20, Duration.ofMinutes(2), Duration.ofMinutes(6), 0.05, 3.0);
 
-    /** {@return this trace with another seed} */
+    /**
+     * This trace with another seed.
+     *
+     * @param other the seed of the new trace
+     * @return this trace with another seed
+     */
     public Trace withSeed(long other) {
       return new Trace(other, start, weekdayPeak, night, saturdayPeak, burstHours, burstJobs, latencyMin, latencyMax,
           tailShare, tailFactor);
