@@ -342,29 +342,24 @@ final class Supply {
    */
   private double expected(TemplateRuntime t, PlacementShelf s, Instant now) {
     double own = latency(s, now);
-    if (!Double.isNaN(own)) {
-      return own;
-    }
-    double fastest = Double.NaN;
-    for (PlacementShelf o : t.shelves) {
-      double l = flow(o).fastest;
-      if (!Double.isNaN(l) && (Double.isNaN(fastest) || l < fastest)) {
-        fastest = l;
-      }
-    }
-    return fastest;
+    return Double.isNaN(own) ? lowest(t, f -> f.fastest) : own;
   }
 
   /** What the template's creates usually take in its fastest placement; NaN if none delivered a few yet. */
   private double best(TemplateRuntime t) {
-    double best = Double.NaN;
+    return lowest(t, f -> f.usual);
+  }
+
+  /** The lowest of a latency over the template's placements, skipping those that do not know it; NaN if none does. */
+  private double lowest(TemplateRuntime t, java.util.function.ToDoubleFunction<Flow> latency) {
+    double lowest = Double.NaN;
     for (PlacementShelf o : t.shelves) {
-      double l = flow(o).usual;
-      if (!Double.isNaN(l) && (Double.isNaN(best) || l < best)) {
-        best = l;
+      double l = latency.applyAsDouble(flow(o));
+      if (!Double.isNaN(l) && (Double.isNaN(lowest) || l < lowest)) {
+        lowest = l;
       }
     }
-    return best;
+    return lowest;
   }
 
   private static String minutes(double m) {
